@@ -1,0 +1,26 @@
+// Recomputes the hash chain of records stored in RocksDB (see record_hash.h).
+#ifndef CLOSEDLOOP_STORAGE_CHAIN_VERIFIER_H_
+#define CLOSEDLOOP_STORAGE_CHAIN_VERIFIER_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
+#include "storage/event_log.h"
+
+namespace closedloop::storage {
+
+// Verifies positions [from, to] (1 <= from, to <= head) as of `snapshot`. The anchor is the
+// stored hash of record from - 1 (genesis for from = 1). Reports the first position that is
+// missing, unreadable, out of place, not linked to its predecessor, or whose hash differs.
+// Errors: only when RocksDB itself fails (UNAVAILABLE).
+absl::StatusOr<ChainVerification> VerifyStoredChain(rocksdb::DB& db,
+                                                    const rocksdb::Snapshot* snapshot,
+                                                    uint64_t from, uint64_t to);
+
+// The position of the last event key on disk (0 if none).
+absl::StatusOr<uint64_t> ReadLastPosition(rocksdb::DB& db);
+
+}  // namespace closedloop::storage
+
+#endif  // CLOSEDLOOP_STORAGE_CHAIN_VERIFIER_H_

@@ -1,0 +1,190 @@
+// EventLog: the append-only, hash-chained log that is Closed Loop's only source of truth.
+//
+// Thread safety: every method may be called concurrently from any number of threads.
+//
+// Model. The log is a sequence of RecordedEvents at global positions 1, 2, 3, ... without gaps.
+// Each event belongs to one stream ("complaint-CL-000042"); within a stream, events have
+// revisions 1, 2, 3, ... A stream's revision is its number of events (0 = the stream does not
+// exist). An append writes one or more events to one stream atomically: after a crash, either
+// all of them are in the log or none is. An append is acknowledged only once it is durable.
+//
+// The interface is deliberately narrow (append to one stream, read, verify, subscribe) so that
+// the log can later live on a replicated engine behind it.
+#ifndef CLOSEDLOOP_STORAGE_EVENT_LOG_H_
+#define CLOSEDLOOP_STORAGE_EVENT_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "closedloop/v1/event.pb.h"
+#include "storage/subscription.h"
+
+namespace closedloop::storage {
+
+using v1::ProposedEvent;
+using v1::RecordedEvent;
+
+// What the writer believes the stream's revision to be (optimistic concurrency).
+class ExpectedRevision {
+ public:
+  enum class Kind { kAny, kNoStream, kStreamExists, kExact };
+
+  static ExpectedRevision Any() { return ExpectedRevision(Kind::kAny, 0); }
+  static ExpectedRevision NoStream() { return ExpectedRevision(Kind::kNoStream, 0); }
+  static ExpectedRevision StreamExists() { return ExpectedRevision(Kind::kStreamExists, 0); }
+  // Exact(0) is the same as NoStream().
+  static ExpectedRevision Exact(uint64_t revision) {
+    return ExpectedRevision(Kind::kExact, revision);
+  }
+
+  Kind kind() const { return kind_; }
+  uint64_t revision() const { return revision_; }
+  // True when a stream at `actual` revision satisfies this expectation.
+  bool IsSatisfiedBy(uint64_t actual) const;
+  std::string ToString() const;
+
+ private:
+  ExpectedRevision(Kind kind, uint64_t revision) : kind_(kind), revision_(revision) {}
+  Kind kind_;
+  uint64_t revision_;
+};
+
+struct AppendRequest {
+  // 1 to 200 bytes of printable ASCII, no spaces; must not start with '$'.
+  std::string stream;
+  ExpectedRevision expected = ExpectedRevision::Any();
+  // 1 to kMaxEventsPerAppend events.
+  std::vector<ProposedEvent> events;
+  // Optional (empty = none), at most 128 bytes. An append with an id the log has seen before
+  // is not written again: it returns the original result (same content) or is refused.
+  std::string request_id;
+};
+
+struct AppendResult {
+  uint64_t first_position = 0;
+  uint64_t last_position = 0;
+  // The stream's revision after the append (= revision of its last event).
+  uint64_t stream_revision = 0;
+  // True when this was a retry of an append already in the log; nothing was written.
+  bool deduplicated = false;
+};
+
+inline constexpr int kMaxEventsPerAppend = 1000;
+inline constexpr size_t kMaxEventBytes = 1 << 20;  // payload + type + actor of one event
+inline constexpr size_t kMaxStreamNameBytes = 200;
+inline constexpr size_t kMaxRequestIdBytes = 128;
+inline constexpr size_t kMaxEventTypeBytes = 128;
+
+enum class Direction { kForward, kBackward };
+
+// Selects events when reading or subscribing to the whole log. Empty fields match everything.
+struct EventFilter {
+  std::string stream_prefix;
+  std::vector<std::string> event_types;
+  bool Matches(const RecordedEvent& event) const;
+};
+
+struct ReadAllResult {
+  std::vector<RecordedEvent> events;
+  // Where the next read should start: one past the last position examined.
+  uint64_t next_position = 0;
+};
+
+// The outcome of recomputing the hash chain over a range.
+struct ChainVerification {
+  bool ok = true;
+  uint64_t verified_from = 0;
+  uint64_t verified_to = 0;
+  uint64_t first_bad_position = 0;  // 0 when ok
+  std::string problem;              // empty when ok
+  std::string last_hash;            // stored hash at verified_to, when ok
+};
+
+struct EventLogOptions {
+  // Directory of the RocksDB database; created if missing.
+  std::string path;
+  // Source of `recorded_at`. Tests inject a fake; the daemon uses the wall clock.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // How many recently appended events are kept in memory for live subscribers. A subscriber
+  // further behind than this reads from disk instead.
+  size_t recent_events_capacity = 65536;
+  // Most appends the writer groups into one synced write.
+  size_t max_appends_per_commit = 4096;
+};
+
+// Counters for benchmarks and metrics; read with EventLog::GetStats().
+struct EventLogStats {
+  uint64_t appends = 0;
+  uint64_t commits = 0;  // synced writes; appends / commits = the group-commit factor
+};
+
+class EventLog {
+ public:
+  // Opens (creating if needed) the log at options.path and checks its recovered head.
+  // Errors: UNAVAILABLE if the directory cannot be opened or is locked by another process;
+  // DATA_LOSS if the recovered head is inconsistent.
+  static absl::StatusOr<std::unique_ptr<EventLog>> Open(EventLogOptions options);
+
+  // Closing waits for in-flight appends to be acknowledged, then closes the database.
+  virtual ~EventLog() = default;
+
+  // Appends request.events to request.stream, atomically and durably. OK means every event is
+  // synced to disk at the returned positions. Errors:
+  //   INVALID_ARGUMENT   the request is malformed (the message names the field);
+  //   ABORTED            the stream's revision does not satisfy request.expected; the status
+  //                      carries the actual revision (see ActualRevisionOf);
+  //   ALREADY_EXISTS     request.request_id was used before for other content;
+  //   UNAVAILABLE        the disk write failed or the log is closing; nothing was written.
+  virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
+
+  // Like Append, but returns at once; `done` runs on the writer thread once the append is
+  // durable or has failed. `done` must not block.
+  virtual void AppendAsync(AppendRequest request,
+                           absl::AnyInvocable<void(absl::StatusOr<AppendResult>) &&> done) = 0;
+
+  // Reads up to `limit` events of `stream`, starting at `from_revision` (inclusive) and going
+  // in `direction`. from_revision 0 means the first (forward) or last (backward) event.
+  // An empty result means no event at or past from_revision. Errors: INVALID_ARGUMENT.
+  virtual absl::StatusOr<std::vector<RecordedEvent>> ReadStream(const std::string& stream,
+                                                                uint64_t from_revision,
+                                                                Direction direction,
+                                                                size_t limit) = 0;
+
+  // The stream's current revision; 0 if it does not exist.
+  virtual absl::StatusOr<uint64_t> StreamRevision(const std::string& stream) = 0;
+
+  // Reads up to `limit` events matching `filter` at positions >= from_position, examining at
+  // most `max_scanned` events (so a selective filter cannot turn one call into a full scan).
+  virtual absl::StatusOr<ReadAllResult> ReadAll(uint64_t from_position, size_t limit,
+                                                const EventFilter& filter,
+                                                size_t max_scanned) = 0;
+
+  // Recomputes the hash chain over [from, to] (to = 0: the head) and reports the first
+  // position that is missing, out of place, or does not hash to its stored hash. OK with
+  // ok=false is a verification failure; an error status means the check itself failed.
+  virtual absl::StatusOr<ChainVerification> VerifyChain(uint64_t from, uint64_t to) = 0;
+
+  // Position of the last acknowledged event (0 for an empty log).
+  virtual uint64_t HeadPosition() = 0;
+
+  // Delivers every event matching `filter` from `from_position` on, then live events.
+  virtual std::unique_ptr<Subscription> Subscribe(uint64_t from_position,
+                                                  EventFilter filter) = 0;
+
+  virtual EventLogStats GetStats() = 0;
+};
+
+// The stream's actual revision carried by an ABORTED status from Append, if any.
+std::optional<uint64_t> ActualRevisionOf(const absl::Status& status);
+
+}  // namespace closedloop::storage
+
+#endif  // CLOSEDLOOP_STORAGE_EVENT_LOG_H_

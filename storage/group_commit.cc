@@ -1,0 +1,144 @@
+#include "storage/group_commit.h"
+
+#include <memory>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/append_request.h"
+#include "storage/key_layout.h"
+#include "storage/record_hash.h"
+
+namespace closedloop::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+AppendResult ResultOf(const v1::AppendReceipt& receipt) {
+  return AppendResult{receipt.first_position(), receipt.last_position(), receipt.stream_revision(),
+                      /*deduplicated=*/true};
+}
+
+// Looks up receipts and revisions on disk, overlaid with what this group already accepted.
+class GroupView {
+ public:
+  explicit GroupView(rocksdb::DB& db) : db_(db) {}
+
+  absl::StatusOr<std::optional<v1::AppendReceipt>> Receipt(const std::string& request_id) {
+    if (auto it = receipts_.find(request_id); it != receipts_.end()) return it->second;
+    std::string value;
+    rocksdb::Status s = db_.Get(rocksdb::ReadOptions(), keys::ReceiptKey(request_id), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (!s.ok()) return absl::UnavailableError(absl::StrCat("reading receipt: ", s.ToString()));
+    v1::AppendReceipt receipt;
+    if (!receipt.ParseFromString(value)) {
+      return absl::DataLossError(absl::StrCat("unreadable receipt for request ", request_id));
+    }
+    return receipt;
+  }
+
+  absl::StatusOr<uint64_t> Revision(const std::string& stream) {
+    if (auto it = revisions_.find(stream); it != revisions_.end()) return it->second;
+    return ReadStreamRevision(db_, stream);
+  }
+
+  void Accept(const std::string& stream, uint64_t revision, const std::string& request_id,
+              const v1::AppendReceipt& receipt) {
+    revisions_[stream] = revision;
+    if (!request_id.empty()) receipts_[request_id] = receipt;
+  }
+
+ private:
+  rocksdb::DB& db_;
+  absl::flat_hash_map<std::string, uint64_t> revisions_;
+  absl::flat_hash_map<std::string, v1::AppendReceipt> receipts_;
+};
+
+}  // namespace
+
+absl::StatusOr<uint64_t> ReadStreamRevision(rocksdb::DB& db, const std::string& stream) {
+  const std::string prefix = keys::StreamKeyPrefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+  it->SeekForPrev(keys::StreamKey(stream, UINT64_MAX));
+  if (!it->status().ok()) {
+    return absl::UnavailableError(absl::StrCat("reading stream index: ", it->status().ToString()));
+  }
+  if (!it->Valid()) return 0;
+  std::optional<uint64_t> revision = keys::RevisionOfStreamKey(it->key().ToStringView(), prefix);
+  return revision.value_or(0);
+}
+
+PreparedCommit PrepareCommit(rocksdb::DB& db, const LogTail& tail, absl::Time now,
+                             const std::vector<const AppendRequest*>& requests) {
+  PreparedCommit commit;
+  commit.tail_after = tail;
+  LogTail& next = commit.tail_after;
+  // recorded_at never goes backwards, even when the wall clock does.
+  next.last_recorded_at = std::max(now, tail.last_recorded_at);
+  const google::protobuf::Timestamp recorded_at =
+      TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(next.last_recorded_at));
+  GroupView view(db);
+
+  for (const AppendRequest* request : requests) {
+    std::string digest;
+    if (!request->request_id.empty()) {
+      digest = RequestDigest(*request);
+      absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = view.Receipt(request->request_id);
+      if (!receipt.ok()) {
+        commit.outcomes.push_back(receipt.status());
+        continue;
+      }
+      if (receipt->has_value()) {
+        if ((*receipt)->content_digest() == digest) {
+          commit.outcomes.push_back(ResultOf(**receipt));
+        } else {
+          commit.outcomes.push_back(absl::AlreadyExistsError(absl::StrCat(
+              "request_id '", request->request_id, "' was already used for a different append")));
+        }
+        continue;
+      }
+    }
+    absl::StatusOr<uint64_t> revision = view.Revision(request->stream);
+    if (!revision.ok()) {
+      commit.outcomes.push_back(revision.status());
+      continue;
+    }
+    if (!request->expected.IsSatisfiedBy(*revision)) {
+      commit.outcomes.push_back(WrongRevisionError(request->stream, request->expected, *revision));
+      continue;
+    }
+    AppendResult result{next.head_position + 1, next.head_position + request->events.size(),
+                        *revision + request->events.size(), /*deduplicated=*/false};
+    for (const ProposedEvent& proposed : request->events) {
+      RecordedEvent& record = commit.records.emplace_back();
+      record.set_position(++next.head_position);
+      record.set_stream(request->stream);
+      record.set_revision(++*revision);
+      record.set_type(proposed.type());
+      record.set_payload(proposed.payload());
+      *record.mutable_actor() = proposed.actor();
+      *record.mutable_recorded_at() = recorded_at;
+      record.set_request_id(request->request_id);
+      record.set_previous_hash(next.head_hash);
+      next.head_hash = ChainHash(next.head_hash, record);
+      record.set_hash(next.head_hash);
+      commit.batch.Put(keys::EventKey(record.position()), record.SerializeAsString());
+      commit.batch.Put(keys::StreamKey(record.stream(), record.revision()),
+                       keys::EncodeU64(record.position()));
+    }
+    v1::AppendReceipt receipt;
+    receipt.set_stream(request->stream);
+    receipt.set_first_position(result.first_position);
+    receipt.set_last_position(result.last_position);
+    receipt.set_stream_revision(result.stream_revision);
+    receipt.set_content_digest(digest);
+    if (!request->request_id.empty()) {
+      commit.batch.Put(keys::ReceiptKey(request->request_id), receipt.SerializeAsString());
+    }
+    view.Accept(request->stream, result.stream_revision, request->request_id, receipt);
+    commit.outcomes.push_back(result);
+  }
+  return commit;
+}
+
+}  // namespace closedloop::storage

@@ -1,0 +1,47 @@
+// Group commit: turns the appends the writer thread collected into one RocksDB WriteBatch.
+//
+// Every append in the group is checked in order against the stream revisions and request
+// receipts on disk *and* those of the appends before it in the same group; the accepted ones
+// get consecutive positions and chained hashes, and all their keys (events, stream index,
+// receipts) go into one batch, so one synced write makes the whole group durable at once.
+#ifndef CLOSEDLOOP_STORAGE_GROUP_COMMIT_H_
+#define CLOSEDLOOP_STORAGE_GROUP_COMMIT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "storage/event_log.h"
+
+namespace closedloop::storage {
+
+// The end of the log as the writer thread knows it; carried from one commit to the next.
+struct LogTail {
+  uint64_t head_position = 0;
+  std::string head_hash;       // hash of the record at head_position (genesis when empty)
+  absl::Time last_recorded_at = absl::InfinitePast();
+};
+
+struct PreparedCommit {
+  rocksdb::WriteBatch batch;
+  // One outcome per request, in request order. Accepted appends are OK here but must be
+  // reported only after the batch is durably written.
+  std::vector<absl::StatusOr<AppendResult>> outcomes;
+  // The new records, in position order (empty if nothing is to be written).
+  std::vector<RecordedEvent> records;
+  LogTail tail_after;
+};
+
+// Reads stream revisions and receipts from `db`; writes nothing.
+PreparedCommit PrepareCommit(rocksdb::DB& db, const LogTail& tail, absl::Time now,
+                             const std::vector<const AppendRequest*>& requests);
+
+// The stream's revision on disk (0 if it does not exist).
+absl::StatusOr<uint64_t> ReadStreamRevision(rocksdb::DB& db, const std::string& stream);
+
+}  // namespace closedloop::storage
+
+#endif  // CLOSEDLOOP_STORAGE_GROUP_COMMIT_H_

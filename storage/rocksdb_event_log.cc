@@ -1,0 +1,370 @@
+// The event log on an embedded RocksDB. Key layout: storage/key_layout.h; hash chain:
+// storage/record_hash.h; how a group of appends becomes one batch: storage/group_commit.h.
+//
+// Threads. One writer thread owns the end of the log (tail_): it takes every append queued
+// since its last commit, prepares them as one WriteBatch, writes it with sync=true, and only
+// then publishes the new head and completes the appends. Readers never take the writer's
+// locks; they read RocksDB up to the published head, so they never see an unacknowledged or
+// half-written group.
+#include <deque>
+#include <memory>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "storage/append_request.h"
+#include "storage/chain_verifier.h"
+#include "storage/event_log.h"
+#include "storage/group_commit.h"
+#include "storage/key_layout.h"
+#include "storage/log_subscription.h"
+#include "storage/recent_events.h"
+#include "storage/record_hash.h"
+
+namespace closedloop::storage {
+namespace {
+
+// How many of the newest records Open() re-verifies before accepting the recovered head.
+constexpr uint64_t kRecoveredRecordsChecked = 1000;
+constexpr size_t kRecentEventsMaxBytes = 64 << 20;
+constexpr size_t kSubscriberMaxScanned = 4096;
+
+using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>) &&>;
+
+absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return absl::OkStatus();
+  if (s.IsCorruption()) return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
+  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+// Options chosen for durability first:
+// - wal_recovery_mode = kPointInTimeRecovery: on open, replay the WAL up to the first damaged
+//   record and stop. Every acknowledged append was synced whole before it was acknowledged, so
+//   a damaged tail can only hold a group that was never acknowledged; dropping it loses nothing
+//   promised. (kAbsoluteConsistency would refuse to open after such a crash; kSkipAny... could
+//   skip a hole and resurrect later records, which would break the chain.)
+// - every write uses sync=true (see WriterLoop), so the WAL is on disk before any ack.
+// - paranoid_checks stays on: a corrupted file stops the log rather than serving bad data.
+// - a bloom filter makes the point lookups of appends (request receipts) cheap.
+rocksdb::Options DatabaseOptions() {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  options.paranoid_checks = true;
+  options.IncreaseParallelism(2);
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return options;
+}
+
+class RocksDbEventLog final : public EventLog, private SubscriptionSource {
+ public:
+  RocksDbEventLog(EventLogOptions options, std::unique_ptr<rocksdb::DB> db, LogTail tail)
+      : options_(std::move(options)),
+        db_(std::move(db)),
+        recent_(options_.recent_events_capacity, kRecentEventsMaxBytes),
+        tail_(std::move(tail)),
+        head_(tail_.head_position) {
+    writer_ = std::thread([this] { WriterLoop(); });
+  }
+
+  ~RocksDbEventLog() override {
+    {
+      absl::MutexLock lock(&queue_mu_);
+      closing_ = true;
+    }
+    writer_.join();  // the writer drains the queue before it returns
+    {
+      absl::MutexLock lock(&head_mu_);
+      closed_ = true;
+    }
+    db_->Close().PermitUncheckedError();
+  }
+
+  absl::StatusOr<AppendResult> Append(AppendRequest request) override {
+    absl::Notification done;
+    absl::StatusOr<AppendResult> result;
+    AppendAsync(std::move(request), [&](absl::StatusOr<AppendResult> r) {
+      result = std::move(r);
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return result;
+  }
+
+  void AppendAsync(AppendRequest request, AppendCallback done) override {
+    if (absl::Status s = ValidateAppendRequest(request); !s.ok()) {
+      std::move(done)(s);
+      return;
+    }
+    {
+      absl::MutexLock lock(&queue_mu_);
+      if (!closing_) {
+        queue_.push_back(Pending{std::move(request), std::move(done)});
+        return;
+      }
+    }
+    std::move(done)(absl::UnavailableError("the event log is closing"));
+  }
+
+  absl::StatusOr<std::vector<RecordedEvent>> ReadStream(const std::string& stream,
+                                                        uint64_t from_revision,
+                                                        Direction direction,
+                                                        size_t limit) override {
+    if (absl::Status s = ValidateStreamName(stream); !s.ok()) return s;
+    const std::string prefix = keys::StreamKeyPrefix(stream);
+    std::vector<std::string> event_keys;
+    const uint64_t head = HeadPosition();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    if (direction == Direction::kForward) {
+      it->Seek(keys::StreamKey(stream, std::max<uint64_t>(from_revision, 1)));
+    } else {
+      it->SeekForPrev(keys::StreamKey(stream, from_revision == 0 ? UINT64_MAX : from_revision));
+    }
+    for (; it->Valid() && event_keys.size() < limit;
+         direction == Direction::kForward ? it->Next() : it->Prev()) {
+      if (!keys::RevisionOfStreamKey(it->key().ToStringView(), prefix)) break;
+      std::optional<uint64_t> position = keys::DecodeU64(it->value().ToStringView());
+      if (!position) return absl::DataLossError(absl::StrCat("stream index of ", stream, " is malformed"));
+      if (*position > head) continue;  // not yet acknowledged
+      event_keys.push_back(keys::EventKey(*position));
+    }
+    if (absl::Status s = FromRocks(it->status(), "reading stream index"); !s.ok()) return s;
+
+    std::vector<RecordedEvent> events(event_keys.size());
+    for (size_t i = 0; i < event_keys.size(); ++i) {
+      std::string value;
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), event_keys[i], &value);
+      if (s.IsNotFound()) return absl::DataLossError(absl::StrCat("event of ", stream, " is missing"));
+      if (absl::Status st = FromRocks(s, "reading event"); !st.ok()) return st;
+      if (!events[i].ParseFromString(value)) {
+        return absl::DataLossError(absl::StrCat("event of ", stream, " is unreadable"));
+      }
+    }
+    return events;
+  }
+
+  absl::StatusOr<uint64_t> StreamRevision(const std::string& stream) override {
+    if (absl::Status s = ValidateStreamName(stream); !s.ok()) return s;
+    return ReadStreamRevision(*db_, stream);
+  }
+
+  absl::StatusOr<ReadAllResult> ReadAll(uint64_t from_position, size_t limit,
+                                        const EventFilter& filter, size_t max_scanned) override {
+    from_position = std::max<uint64_t>(from_position, 1);
+    const uint64_t head = HeadPosition();
+    ReadAllResult result;
+    result.next_position = from_position;
+    if (from_position > head || limit == 0) return result;
+
+    const std::string upper = keys::EventKey(head + 1);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions options;
+    options.iterate_upper_bound = &upper_slice;
+    options.adaptive_readahead = true;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+    RecordedEvent event;
+    size_t scanned = 0;
+    for (it->Seek(keys::EventKey(from_position));
+         it->Valid() && scanned < max_scanned && result.events.size() < limit;
+         it->Next(), ++scanned) {
+      if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+        return absl::DataLossError(
+            absl::StrCat("unreadable event at key position ", result.next_position));
+      }
+      result.next_position = event.position() + 1;
+      if (filter.Matches(event)) result.events.push_back(event);
+    }
+    if (absl::Status s = FromRocks(it->status(), "reading the log"); !s.ok()) return s;
+    return result;
+  }
+
+  absl::StatusOr<ChainVerification> VerifyChain(uint64_t from, uint64_t to) override {
+    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+    const uint64_t head = HeadPosition();
+    from = std::max<uint64_t>(from, 1);
+    if (to == 0) to = head;
+    absl::StatusOr<ChainVerification> result;
+    if (to > head) {
+      result = absl::OutOfRangeError(
+          absl::StrCat("to_position: ", to, " is past the head at ", head));
+    } else if (from > to) {
+      result = head == 0 ? absl::StatusOr<ChainVerification>(ChainVerification{})
+                         : absl::InvalidArgumentError(absl::StrCat(
+                               "from_position: ", from, " is after to_position ", to));
+    } else {
+      result = VerifyStoredChain(*db_, snapshot, from, to);
+    }
+    db_->ReleaseSnapshot(snapshot);
+    return result;
+  }
+
+  uint64_t HeadPosition() override {
+    absl::MutexLock lock(&head_mu_);
+    return head_;
+  }
+
+  std::unique_ptr<Subscription> Subscribe(uint64_t from_position, EventFilter filter) override {
+    return NewLogSubscription(*this, from_position, std::move(filter));
+  }
+
+  EventLogStats GetStats() override {
+    absl::MutexLock lock(&head_mu_);
+    return stats_;
+  }
+
+ private:
+  struct Pending {
+    AppendRequest request;
+    AppendCallback done;
+  };
+
+  // SubscriptionSource.
+  absl::StatusOr<ReadAllResult> ReadForSubscriber(uint64_t from, size_t limit,
+                                                  const EventFilter& filter) override {
+    std::optional<ReadAllResult> recent = recent_.Read(from, limit, filter, kSubscriberMaxScanned);
+    if (recent) return *std::move(recent);
+    return ReadAll(from, limit, filter, kSubscriberMaxScanned);
+  }
+
+  WaitOutcome WaitForHead(uint64_t position, absl::Time deadline,
+                          const std::atomic<bool>& cancelled) override {
+    absl::MutexLock lock(&head_mu_);
+    auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(head_mu_) {
+      return head_ >= position || closed_ || cancelled.load();
+    };
+    head_mu_.AwaitWithDeadline(absl::Condition(&ready), deadline);
+    if (cancelled.load()) return WaitOutcome::kCancelled;
+    if (closed_) return WaitOutcome::kClosing;
+    return head_ >= position ? WaitOutcome::kReady : WaitOutcome::kTimedOut;
+  }
+
+  void WakeWaiters() override {
+    absl::MutexLock lock(&head_mu_);  // conditions are re-evaluated on unlock
+  }
+
+  void WriterLoop() {
+    while (true) {
+      std::vector<Pending> group;
+      {
+        absl::MutexLock lock(&queue_mu_);
+        auto has_work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+          return !queue_.empty() || closing_;
+        };
+        queue_mu_.Await(absl::Condition(&has_work));
+        if (queue_.empty()) return;  // closing, and everything queued was committed
+        while (!queue_.empty() && group.size() < options_.max_appends_per_commit) {
+          group.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      Commit(group);
+    }
+  }
+
+  void Commit(std::vector<Pending>& group) {
+    if (failed_) {
+      for (Pending& p : group) {
+        std::move(p.done)(absl::UnavailableError(
+            "the event log stopped after a failed disk write; restart to recover"));
+      }
+      return;
+    }
+    std::vector<const AppendRequest*> requests;
+    requests.reserve(group.size());
+    for (const Pending& p : group) requests.push_back(&p.request);
+    PreparedCommit commit = PrepareCommit(*db_, tail_, options_.clock(), requests);
+
+    if (!commit.records.empty()) {
+      rocksdb::WriteOptions write_options;
+      write_options.sync = true;
+      rocksdb::Status s = db_->Write(write_options, &commit.batch);
+      if (!s.ok()) {
+        // RocksDB stops accepting writes after a failed WAL sync; so do we, and every append
+        // of this group fails with nothing acknowledged. Reopening recovers the synced prefix.
+        failed_ = true;
+        for (Pending& p : group) {
+          std::move(p.done)(absl::UnavailableError(absl::StrCat("disk write failed: ", s.ToString())));
+        }
+        return;
+      }
+      tail_ = commit.tail_after;
+      recent_.Add(commit.records);
+    }
+    {
+      absl::MutexLock lock(&head_mu_);
+      head_ = tail_.head_position;
+      stats_.appends += group.size();
+      if (!commit.records.empty()) ++stats_.commits;
+    }
+    for (size_t i = 0; i < group.size(); ++i) std::move(group[i].done)(std::move(commit.outcomes[i]));
+  }
+
+  const EventLogOptions options_;
+  const std::unique_ptr<rocksdb::DB> db_;
+  RecentEvents recent_;
+
+  absl::Mutex queue_mu_;
+  std::deque<Pending> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
+
+  // Owned by the writer thread.
+  LogTail tail_;
+  bool failed_ = false;
+
+  absl::Mutex head_mu_;
+  uint64_t head_ ABSL_GUARDED_BY(head_mu_);
+  bool closed_ ABSL_GUARDED_BY(head_mu_) = false;
+  EventLogStats stats_ ABSL_GUARDED_BY(head_mu_);
+
+  std::thread writer_;
+};
+
+// Finds the recovered head and re-verifies the newest records before serving anything.
+absl::StatusOr<LogTail> RecoverTail(rocksdb::DB& db) {
+  absl::StatusOr<uint64_t> head = ReadLastPosition(db);
+  if (!head.ok()) return head.status();
+  LogTail tail;
+  tail.head_position = *head;
+  tail.head_hash = GenesisHash();
+  if (*head == 0) return tail;
+  uint64_t from = *head > kRecoveredRecordsChecked ? *head - kRecoveredRecordsChecked + 1 : 1;
+  absl::StatusOr<ChainVerification> check = VerifyStoredChain(db, nullptr, from, *head);
+  if (!check.ok()) return check.status();
+  if (!check->ok) {
+    return absl::DataLossError(absl::StrCat("recovered log fails verification at position ",
+                                            check->first_bad_position, ": ", check->problem));
+  }
+  tail.head_hash = check->last_hash;
+  std::string value;
+  v1::RecordedEvent last;
+  if (!db.Get(rocksdb::ReadOptions(), keys::EventKey(*head), &value).ok() ||
+      !last.ParseFromString(value)) {
+    return absl::DataLossError("cannot read the recovered head record");
+  }
+  tail.last_recorded_at = absl::FromUnixSeconds(last.recorded_at().seconds()) +
+                          absl::Nanoseconds(last.recorded_at().nanos());
+  return tail;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(EventLogOptions options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("path: must not be empty");
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(), options.path, &raw);
+  if (absl::Status st = FromRocks(s, absl::StrCat("opening ", options.path)); !st.ok()) return st;
+  std::unique_ptr<rocksdb::DB> db(raw);
+  absl::StatusOr<LogTail> tail = RecoverTail(*db);
+  if (!tail.ok()) return tail.status();
+  return std::unique_ptr<EventLog>(
+      new RocksDbEventLog(std::move(options), std::move(db), *std::move(tail)));
+}
+
+}  // namespace closedloop::storage

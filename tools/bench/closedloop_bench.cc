@@ -1,0 +1,198 @@
+// closedloop_bench: named storage workloads, run in one process so the figures compare.
+//
+//   workload           what it measures
+//   -----------------  ---------------------------------------------------------------------
+//   append_c1          EventLog::Append, 1 event per append, synced, 1 thread
+//   append_c16         the same from 16 threads (group commit at work)
+//   append_c64         the same from 64 threads
+//   rocksdb_sync_c64   the ceiling: raw RocksDB Put(sync=true) of a same-sized value from
+//                      64 threads, grouped only by RocksDB's own writer queue
+//   scan_all           EventLog::ReadAll over --scan_events events, pages of 1000
+//
+// Usage: closedloop_bench [--workloads=a,b,...] [--seconds=3] [--scan_events=1000000]
+//                         [--dir=/tmp]   (a fresh database per workload, removed afterwards)
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "rocksdb/db.h"
+#include "storage/event_log.h"
+
+ABSL_FLAG(std::string, workloads, "append_c1,append_c16,append_c64,rocksdb_sync_c64,scan_all",
+          "Comma-separated workloads to run, in order.");
+ABSL_FLAG(int, seconds, 3, "How long each append workload runs.");
+ABSL_FLAG(int, scan_events, 1000000, "Events written, then scanned, by scan_all.");
+ABSL_FLAG(int, payload_bytes, 200, "Payload size of each event.");
+ABSL_FLAG(std::string, dir, "/tmp", "Where the benchmark databases are created.");
+
+namespace {
+
+using closedloop::storage::AppendRequest;
+using closedloop::storage::EventLog;
+
+struct Latencies {
+  std::vector<absl::Duration> samples;
+  absl::Duration elapsed;
+};
+
+void Report(const std::string& name, uint64_t events, Latencies& l, const std::string& extra) {
+  std::sort(l.samples.begin(), l.samples.end());
+  auto pct = [&](double p) {
+    if (l.samples.empty()) return 0.0;
+    size_t i = std::min(l.samples.size() - 1, static_cast<size_t>(p * l.samples.size()));
+    return absl::ToDoubleMicroseconds(l.samples[i]);
+  };
+  std::printf("%-18s %12.0f events/s   p50 %9.0f us   p99 %9.0f us   %s\n", name.c_str(),
+              events / absl::ToDoubleSeconds(l.elapsed), pct(0.50), pct(0.99), extra.c_str());
+  std::fflush(stdout);
+}
+
+std::string FreshDir(const std::string& name) {
+  std::string path = absl::StrCat(absl::GetFlag(FLAGS_dir), "/closedloop-bench-", name, "-", getpid());
+  std::filesystem::remove_all(path);
+  return path;
+}
+
+// Runs `op` from `threads` threads until --seconds pass; returns every op's latency.
+template <typename Op>
+Latencies RunTimed(int threads, Op op) {
+  const absl::Time start = absl::Now();
+  const absl::Time stop = start + absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  std::vector<std::vector<absl::Duration>> per_thread(threads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (uint64_t i = 0; absl::Now() < stop; ++i) {
+        absl::Time before = absl::Now();
+        op(t, i);
+        per_thread[t].push_back(absl::Now() - before);
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  Latencies result;
+  result.elapsed = absl::Now() - start;
+  for (auto& v : per_thread) result.samples.insert(result.samples.end(), v.begin(), v.end());
+  return result;
+}
+
+std::unique_ptr<EventLog> OpenLog(const std::string& path) {
+  closedloop::storage::EventLogOptions options;
+  options.path = path;
+  auto log = EventLog::Open(options);
+  if (!log.ok()) {
+    std::fprintf(stderr, "open: %s\n", log.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(log);
+}
+
+AppendRequest OneEvent(int thread, uint64_t i, const std::string& payload) {
+  AppendRequest request;
+  request.stream = absl::StrCat("complaint-", thread, "-", i % 100);
+  auto& event = request.events.emplace_back();
+  event.set_type("complaint.commented");
+  event.set_payload(payload);
+  event.mutable_actor()->set_principal("user:bench");
+  event.mutable_actor()->set_role("superhero");
+  return request;
+}
+
+void AppendWorkload(const std::string& name, int threads) {
+  const std::string path = FreshDir(name);
+  const std::string payload(absl::GetFlag(FLAGS_payload_bytes), 'x');
+  {
+    std::unique_ptr<EventLog> log = OpenLog(path);
+    std::atomic<bool> failed{false};
+    Latencies l = RunTimed(threads, [&](int t, uint64_t i) {
+      if (!log->Append(OneEvent(t, i, payload)).ok()) failed = true;
+    });
+    auto stats = log->GetStats();
+    Report(name, l.samples.size(), l,
+           absl::StrCat("appends/commit ", static_cast<double>(stats.appends) / std::max<uint64_t>(stats.commits, 1),
+                        failed ? "  (SOME APPENDS FAILED)" : ""));
+  }
+  std::filesystem::remove_all(path);
+}
+
+void RawRocksDbWorkload(const std::string& name, int threads) {
+  const std::string path = FreshDir(name);
+  const std::string value(absl::GetFlag(FLAGS_payload_bytes) + 120, 'x');  // ~ a serialized record
+  {
+    rocksdb::Options options;
+    options.create_if_missing = true;
+    rocksdb::DB* raw = nullptr;
+    if (!rocksdb::DB::Open(options, path, &raw).ok()) std::exit(1);
+    std::unique_ptr<rocksdb::DB> db(raw);
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    std::atomic<uint64_t> key{0};
+    Latencies l = RunTimed(threads, [&](int, uint64_t) {
+      std::string k = absl::StrCat("e", key.fetch_add(1));
+      (void)db->Put(sync, k, value);
+    });
+    Report(name, l.samples.size(), l, "(ceiling: RocksDB's own write group)");
+  }
+  std::filesystem::remove_all(path);
+}
+
+void ScanWorkload(const std::string& name) {
+  const std::string path = FreshDir(name);
+  const int total = absl::GetFlag(FLAGS_scan_events);
+  const std::string payload(absl::GetFlag(FLAGS_payload_bytes), 'x');
+  {
+    std::unique_ptr<EventLog> log = OpenLog(path);
+    for (int written = 0; written < total;) {
+      AppendRequest request = OneEvent(0, written / 1000, payload);
+      while (static_cast<int>(request.events.size()) < std::min(1000, total - written)) {
+        request.events.push_back(request.events.front());
+      }
+      written += request.events.size();
+      if (!log->Append(std::move(request)).ok()) std::exit(1);
+    }
+    Latencies l;
+    const absl::Time start = absl::Now();
+    uint64_t seen = 0;
+    for (uint64_t from = 1; from <= log->HeadPosition();) {
+      absl::Time before = absl::Now();
+      auto page = log->ReadAll(from, 1000, {}, 1000);
+      if (!page.ok()) std::exit(1);
+      l.samples.push_back(absl::Now() - before);
+      seen += page->events.size();
+      from = page->next_position;
+    }
+    l.elapsed = absl::Now() - start;
+    Report(name, seen, l, absl::StrCat("latency is per 1000-event page; ", seen, " events"));
+  }
+  std::filesystem::remove_all(path);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Storage benchmarks; see the workload table in closedloop_bench.cc.");
+  absl::ParseCommandLine(argc, argv);
+  for (const std::string& w : std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_workloads), ','))) {
+    if (w == "append_c1") AppendWorkload(w, 1);
+    else if (w == "append_c16") AppendWorkload(w, 16);
+    else if (w == "append_c64") AppendWorkload(w, 64);
+    else if (w == "rocksdb_sync_c64") RawRocksDbWorkload(w, 64);
+    else if (w == "scan_all") ScanWorkload(w);
+    else {
+      std::fprintf(stderr, "unknown workload %s\n", w.c_str());
+      return 2;
+    }
+  }
+  return 0;
+}
