@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -40,9 +41,9 @@ class ExpectedRevision {
   static ExpectedRevision Any() { return ExpectedRevision(Kind::kAny, 0); }
   static ExpectedRevision NoStream() { return ExpectedRevision(Kind::kNoStream, 0); }
   static ExpectedRevision StreamExists() { return ExpectedRevision(Kind::kStreamExists, 0); }
-  // Exact(0) is the same as NoStream().
+  // Exact(0) is NoStream(): the stream has no events.
   static ExpectedRevision Exact(uint64_t revision) {
-    return ExpectedRevision(Kind::kExact, revision);
+    return revision == 0 ? NoStream() : ExpectedRevision(Kind::kExact, revision);
   }
 
   Kind kind() const { return kind_; }
@@ -166,6 +167,14 @@ class EventLog {
   virtual absl::StatusOr<ReadAllResult> ReadAll(uint64_t from_position, size_t limit,
                                                 const EventFilter& filter,
                                                 size_t max_scanned) = 0;
+
+  // Calls `visit` for each event matching `filter` at positions >= from_position, in order,
+  // examining at most `max_scanned` events, until `visit` returns false. The event passed to
+  // `visit` is valid only during the call (it is reused: scanning allocates almost nothing,
+  // which is what replaying projections needs). Returns one past the last position examined.
+  virtual absl::StatusOr<uint64_t> ScanAll(uint64_t from_position, const EventFilter& filter,
+                                           size_t max_scanned,
+                                           absl::FunctionRef<bool(const RecordedEvent&)> visit) = 0;
 
   // Recomputes the hash chain over [from, to] (to = 0: the head) and reports the first
   // position that is missing, out of place, or does not hash to its stored hash. OK with

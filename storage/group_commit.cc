@@ -22,7 +22,9 @@ AppendResult ResultOf(const v1::AppendReceipt& receipt) {
 // Looks up receipts and revisions on disk, overlaid with what this group already accepted.
 class GroupView {
  public:
-  explicit GroupView(rocksdb::DB& db) : db_(db) {}
+  GroupView(rocksdb::DB& db, const StreamRevisionCache& cache,
+            absl::flat_hash_map<std::string, uint64_t>& revisions)
+      : db_(db), cache_(cache), revisions_(revisions) {}
 
   absl::StatusOr<std::optional<v1::AppendReceipt>> Receipt(const std::string& request_id) {
     if (auto it = receipts_.find(request_id); it != receipts_.end()) return it->second;
@@ -39,6 +41,7 @@ class GroupView {
 
   absl::StatusOr<uint64_t> Revision(const std::string& stream) {
     if (auto it = revisions_.find(stream); it != revisions_.end()) return it->second;
+    if (std::optional<uint64_t> cached = cache_.Find(stream)) return *cached;
     return ReadStreamRevision(db_, stream);
   }
 
@@ -50,11 +53,23 @@ class GroupView {
 
  private:
   rocksdb::DB& db_;
-  absl::flat_hash_map<std::string, uint64_t> revisions_;
+  const StreamRevisionCache& cache_;
+  absl::flat_hash_map<std::string, uint64_t>& revisions_;
   absl::flat_hash_map<std::string, v1::AppendReceipt> receipts_;
 };
 
 }  // namespace
+
+std::optional<uint64_t> StreamRevisionCache::Find(const std::string& stream) const {
+  auto it = revisions_.find(stream);
+  if (it == revisions_.end()) return std::nullopt;
+  return it->second;
+}
+
+void StreamRevisionCache::Update(const std::string& stream, uint64_t revision) {
+  if (revisions_.size() >= capacity_ && !revisions_.contains(stream)) revisions_.clear();
+  revisions_[stream] = revision;
+}
 
 absl::StatusOr<uint64_t> ReadStreamRevision(rocksdb::DB& db, const std::string& stream) {
   const std::string prefix = keys::StreamKeyPrefix(stream);
@@ -68,7 +83,8 @@ absl::StatusOr<uint64_t> ReadStreamRevision(rocksdb::DB& db, const std::string& 
   return revision.value_or(0);
 }
 
-PreparedCommit PrepareCommit(rocksdb::DB& db, const LogTail& tail, absl::Time now,
+PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
+                             const LogTail& tail, absl::Time now,
                              const std::vector<const AppendRequest*>& requests) {
   PreparedCommit commit;
   commit.tail_after = tail;
@@ -77,7 +93,7 @@ PreparedCommit PrepareCommit(rocksdb::DB& db, const LogTail& tail, absl::Time no
   next.last_recorded_at = std::max(now, tail.last_recorded_at);
   const google::protobuf::Timestamp recorded_at =
       TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(next.last_recorded_at));
-  GroupView view(db);
+  GroupView view(db, cache, commit.revisions_after);
 
   for (const AppendRequest* request : requests) {
     std::string digest;

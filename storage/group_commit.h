@@ -7,8 +7,11 @@
 #ifndef CLOSEDLOOP_STORAGE_GROUP_COMMIT_H_
 #define CLOSEDLOOP_STORAGE_GROUP_COMMIT_H_
 
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -25,6 +28,20 @@ struct LogTail {
   absl::Time last_recorded_at = absl::InfinitePast();
 };
 
+// Revisions of recently appended streams. Exact, because the writer thread that owns it is the
+// only one that changes revisions; bounded, by forgetting everything when it grows too large
+// (a miss costs one index seek).
+class StreamRevisionCache {
+ public:
+  explicit StreamRevisionCache(size_t capacity) : capacity_(capacity) {}
+  std::optional<uint64_t> Find(const std::string& stream) const;
+  void Update(const std::string& stream, uint64_t revision);
+
+ private:
+  const size_t capacity_;
+  absl::flat_hash_map<std::string, uint64_t> revisions_;
+};
+
 struct PreparedCommit {
   rocksdb::WriteBatch batch;
   // One outcome per request, in request order. Accepted appends are OK here but must be
@@ -33,10 +50,13 @@ struct PreparedCommit {
   // The new records, in position order (empty if nothing is to be written).
   std::vector<RecordedEvent> records;
   LogTail tail_after;
+  // The revisions of the streams written; apply to the cache once the batch is durable.
+  absl::flat_hash_map<std::string, uint64_t> revisions_after;
 };
 
-// Reads stream revisions and receipts from `db`; writes nothing.
-PreparedCommit PrepareCommit(rocksdb::DB& db, const LogTail& tail, absl::Time now,
+// Reads stream revisions (through `cache`) and receipts from `db`; writes nothing.
+PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
+                             const LogTail& tail, absl::Time now,
                              const std::vector<const AppendRequest*>& requests);
 
 // The stream's revision on disk (0 if it does not exist).

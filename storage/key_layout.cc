@@ -44,7 +44,9 @@ std::optional<uint64_t> RevisionOfStreamKey(std::string_view key, std::string_vi
 }
 
 std::string ReceiptKey(std::string_view request_id) {
-  return std::string(1, kReceiptPrefix) + std::string(request_id);
+  std::string out(1, kReceiptPrefix);
+  out.append(request_id);
+  return out;
 }
 
 }  // namespace closedloop::storage::keys

@@ -33,6 +33,7 @@ namespace {
 constexpr uint64_t kRecoveredRecordsChecked = 1000;
 constexpr size_t kRecentEventsMaxBytes = 64 << 20;
 constexpr size_t kSubscriberMaxScanned = 4096;
+constexpr size_t kStreamRevisionCacheSize = 100000;
 
 using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>) &&>;
 
@@ -157,12 +158,28 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
 
   absl::StatusOr<ReadAllResult> ReadAll(uint64_t from_position, size_t limit,
                                         const EventFilter& filter, size_t max_scanned) override {
-    from_position = std::max<uint64_t>(from_position, 1);
-    const uint64_t head = HeadPosition();
     ReadAllResult result;
-    result.next_position = from_position;
-    if (from_position > head || limit == 0) return result;
+    if (limit == 0) {
+      result.next_position = std::max<uint64_t>(from_position, 1);
+      return result;
+    }
+    absl::StatusOr<uint64_t> next =
+        ScanAll(from_position, filter, max_scanned, [&](const RecordedEvent& event) {
+          result.events.push_back(event);
+          return result.events.size() < limit;
+        });
+    if (!next.ok()) return next.status();
+    result.next_position = *next;
+    return result;
+  }
 
+  absl::StatusOr<uint64_t> ScanAll(uint64_t from_position, const EventFilter& filter,
+                                   size_t max_scanned,
+                                   absl::FunctionRef<bool(const RecordedEvent&)> visit) override {
+    uint64_t next = std::max<uint64_t>(from_position, 1);
+    const uint64_t head = HeadPosition();
+    if (next > head) return next;
+    // Only acknowledged events: the upper bound is the head published by the writer.
     const std::string upper = keys::EventKey(head + 1);
     rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions options;
@@ -171,23 +188,24 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
     RecordedEvent event;
     size_t scanned = 0;
-    for (it->Seek(keys::EventKey(from_position));
-         it->Valid() && scanned < max_scanned && result.events.size() < limit;
+    for (it->Seek(keys::EventKey(next)); it->Valid() && scanned < max_scanned;
          it->Next(), ++scanned) {
       if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-        return absl::DataLossError(
-            absl::StrCat("unreadable event at key position ", result.next_position));
+        return absl::DataLossError(absl::StrCat("unreadable event after position ", next - 1));
       }
-      result.next_position = event.position() + 1;
-      if (filter.Matches(event)) result.events.push_back(event);
+      next = event.position() + 1;
+      if (filter.Matches(event) && !visit(event)) break;
     }
     if (absl::Status s = FromRocks(it->status(), "reading the log"); !s.ok()) return s;
-    return result;
+    return next;
   }
 
   absl::StatusOr<ChainVerification> VerifyChain(uint64_t from, uint64_t to) override {
-    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+    // Head first, then the snapshot: the head is published only after its records are
+    // written, so a snapshot taken afterwards holds every record up to it. (The other order
+    // can see a head whose newest records are not in the snapshot: "record missing".)
     const uint64_t head = HeadPosition();
+    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
     from = std::max<uint64_t>(from, 1);
     if (to == 0) to = head;
     absl::StatusOr<ChainVerification> result;
@@ -279,7 +297,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     std::vector<const AppendRequest*> requests;
     requests.reserve(group.size());
     for (const Pending& p : group) requests.push_back(&p.request);
-    PreparedCommit commit = PrepareCommit(*db_, tail_, options_.clock(), requests);
+    PreparedCommit commit = PrepareCommit(*db_, revisions_, tail_, options_.clock(), requests);
 
     if (!commit.records.empty()) {
       rocksdb::WriteOptions write_options;
@@ -295,6 +313,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
         return;
       }
       tail_ = commit.tail_after;
+      for (const auto& [stream, revision] : commit.revisions_after) revisions_.Update(stream, revision);
       recent_.Add(commit.records);
     }
     {
@@ -316,6 +335,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
 
   // Owned by the writer thread.
   LogTail tail_;
+  StreamRevisionCache revisions_{kStreamRevisionCacheSize};
   bool failed_ = false;
 
   absl::Mutex head_mu_;

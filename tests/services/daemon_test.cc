@@ -1,0 +1,140 @@
+// closedloopd as an operator runs it: the real binary, started on port 0 over a data
+// directory, asked for health and the log, stopped with SIGTERM.
+#include <catch2/catch.hpp>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "closedloop/v1/audit_service.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "storage/event_log.h"
+#include "tests/temp_dir.h"
+#include "tools/health_client.h"
+
+namespace closedloop {
+namespace {
+
+// A child process whose stderr we read.
+struct Daemon {
+  pid_t pid = -1;
+  int stderr_fd = -1;
+  std::string output;
+
+  // Reads stderr until `needle` appears or the stream ends; false if it never appears.
+  bool ReadUntil(const std::string& needle) {
+    while (output.find(needle) == std::string::npos) {
+      pollfd p{stderr_fd, POLLIN, 0};
+      if (poll(&p, 1, 60000) <= 0) return false;  // a bound, not a wait: a dead daemon ends it
+      char buffer[4096];
+      ssize_t n = read(stderr_fd, buffer, sizeof buffer);
+      if (n <= 0) return false;
+      output.append(buffer, n);
+    }
+    return true;
+  }
+};
+
+Daemon StartDaemon(const std::string& data_dir) {
+  int fds[2];
+  REQUIRE(pipe(fds) == 0);
+  Daemon d;
+  d.pid = fork();
+  REQUIRE(d.pid >= 0);
+  if (d.pid == 0) {
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    std::string data_flag = "--data_dir=" + data_dir;
+    execl(CLOSEDLOOPD_PATH, "closedloopd", data_flag.c_str(), "--listen=127.0.0.1:0",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  d.stderr_fd = fds[0];
+  return d;
+}
+
+int PortOf(const std::string& output) {
+  const std::string marker = "(port ";
+  size_t at = output.find(marker);
+  REQUIRE(at != std::string::npos);
+  return std::stoi(output.substr(at + marker.size()));
+}
+
+void SeedLog(const std::string& path, int events) {
+  storage::EventLogOptions options;
+  options.path = path;
+  auto log = storage::EventLog::Open(options);
+  REQUIRE(log.ok());
+  storage::AppendRequest request;
+  request.stream = "complaint-CL-1";
+  for (int i = 0; i < events; ++i) {
+    auto& e = request.events.emplace_back();
+    e.set_type("complaint.commented");
+    e.mutable_actor()->set_principal("user:anna");
+  }
+  REQUIRE((*log)->Append(std::move(request)).ok());
+}
+
+TEST_CASE("closedloopd serves health and the existing log, then stops cleanly on SIGTERM") {
+  testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  SeedLog(data_dir, 3);
+
+  Daemon d = StartDaemon(data_dir);
+  REQUIRE(d.ReadUntil("serving on"));
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(PortOf(d.output)),
+                                     grpc::InsecureChannelCredentials());
+  absl::StatusOr<std::string> health = tools::CheckHealth(channel, absl::Seconds(30));
+  REQUIRE(health.ok());
+  CHECK(*health == "SERVING");
+
+  auto stub = v1::AuditService::NewStub(channel);
+  grpc::ClientContext context;
+  v1::ReadAllResponse response;
+  REQUIRE(stub->ReadAll(&context, v1::ReadAllRequest(), &response).ok());
+  CHECK(response.events_size() == 3);
+  CHECK(response.head_position() == 3);
+
+  REQUIRE(kill(d.pid, SIGTERM) == 0);
+  CHECK(d.ReadUntil("stopped cleanly"));
+  int status = 0;
+  REQUIRE(waitpid(d.pid, &status, 0) == d.pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  close(d.stderr_fd);
+
+  // The directory is released: the log opens again with the same head.
+  storage::EventLogOptions options;
+  options.path = data_dir;
+  auto reopened = storage::EventLog::Open(options);
+  REQUIRE(reopened.ok());
+  CHECK((*reopened)->HeadPosition() == 3);
+}
+
+TEST_CASE("closedloopd refuses to start on a data directory another daemon holds") {
+  testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  Daemon first = StartDaemon(data_dir);
+  REQUIRE(first.ReadUntil("serving on"));
+
+  Daemon second = StartDaemon(data_dir);
+  CHECK(second.ReadUntil("cannot open the event log"));
+  int status = 0;
+  REQUIRE(waitpid(second.pid, &status, 0) == second.pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  close(second.stderr_fd);
+
+  kill(first.pid, SIGTERM);
+  REQUIRE(waitpid(first.pid, &status, 0) == first.pid);
+  CHECK(WEXITSTATUS(status) == 0);
+  close(first.stderr_fd);
+}
+
+}  // namespace
+}  // namespace closedloop
