@@ -146,8 +146,9 @@ class EventLog {
   //   UNAVAILABLE        the disk write failed or the log is closing; nothing was written.
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 
-  // Like Append, but returns at once; `done` runs on the writer thread once the append is
-  // durable or has failed. `done` must not block.
+  // Like Append, but returns at once; `done` runs once the append is durable or has failed,
+  // on the log's completion thread (or at once, on the caller's thread, for an invalid
+  // request). `done` must not block: it delays every other append's acknowledgement.
   virtual void AppendAsync(AppendRequest request,
                            absl::AnyInvocable<void(absl::StatusOr<AppendResult>) &&> done) = 0;
 

@@ -94,6 +94,7 @@ PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
   const google::protobuf::Timestamp recorded_at =
       TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(next.last_recorded_at));
   GroupView view(db, cache, commit.revisions_after);
+  RecordedEvent record;  // reused: one message per commit, not per event
 
   for (const AppendRequest* request : requests) {
     std::string digest;
@@ -126,7 +127,7 @@ PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
     AppendResult result{next.head_position + 1, next.head_position + request->events.size(),
                         *revision + request->events.size(), /*deduplicated=*/false};
     for (const ProposedEvent& proposed : request->events) {
-      RecordedEvent& record = commit.records.emplace_back();
+      record.Clear();
       record.set_position(++next.head_position);
       record.set_stream(request->stream);
       record.set_revision(++*revision);
@@ -138,7 +139,10 @@ PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
       record.set_previous_hash(next.head_hash);
       next.head_hash = ChainHash(next.head_hash, record);
       record.set_hash(next.head_hash);
-      commit.batch.Put(keys::EventKey(record.position()), record.SerializeAsString());
+      SerializedEvent& stored = commit.records.emplace_back();
+      stored.position = record.position();
+      record.SerializeToString(&stored.bytes);
+      commit.batch.Put(keys::EventKey(record.position()), stored.bytes);
       commit.batch.Put(keys::StreamKey(record.stream(), record.revision()),
                        keys::EncodeU64(record.position()));
     }

@@ -21,6 +21,12 @@
 
 namespace closedloop::storage {
 
+// A record as stored: its position and its serialized RecordedEvent.
+struct SerializedEvent {
+  uint64_t position = 0;
+  std::string bytes;
+};
+
 // The end of the log as the writer thread knows it; carried from one commit to the next.
 struct LogTail {
   uint64_t head_position = 0;
@@ -47,8 +53,8 @@ struct PreparedCommit {
   // One outcome per request, in request order. Accepted appends are OK here but must be
   // reported only after the batch is durably written.
   std::vector<absl::StatusOr<AppendResult>> outcomes;
-  // The new records, in position order (empty if nothing is to be written).
-  std::vector<RecordedEvent> records;
+  // The new records, serialized, in position order (empty if nothing is to be written).
+  std::vector<SerializedEvent> records;
   LogTail tail_after;
   // The revisions of the streams written; apply to the cache once the batch is durable.
   absl::flat_hash_map<std::string, uint64_t> revisions_after;

@@ -14,6 +14,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "storage/event_log.h"
+#include "storage/group_commit.h"
 
 namespace closedloop::storage {
 
@@ -22,8 +23,9 @@ class RecentEvents {
   RecentEvents(size_t max_events, size_t max_bytes);
 
   // Adds events that directly follow the newest kept one (positions must be consecutive;
-  // a gap drops everything kept before, so the window stays contiguous).
-  void Add(const std::vector<RecordedEvent>& events);
+  // a gap drops everything kept before, so the window stays contiguous). Events are kept
+  // serialized: adding and evicting them costs no more than moving a string.
+  void Add(std::vector<SerializedEvent> events);
 
   // Matching events at positions >= from, up to `limit`, examining at most `max_scanned`.
   // nullopt when `from` is older than the oldest event kept (read from disk instead).
@@ -34,7 +36,7 @@ class RecentEvents {
   const size_t max_events_;
   const size_t max_bytes_;
   mutable absl::Mutex mu_;
-  std::deque<RecordedEvent> events_ ABSL_GUARDED_BY(mu_);
+  std::deque<SerializedEvent> events_ ABSL_GUARDED_BY(mu_);
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 

@@ -3,7 +3,8 @@
 //
 // Threads. One writer thread owns the end of the log (tail_): it takes every append queued
 // since its last commit, prepares them as one WriteBatch, writes it with sync=true, and only
-// then publishes the new head and completes the appends. Readers never take the writer's
+// then publishes the new head and hands the acknowledgements to the completer thread
+// (storage/append_completer.h). Readers never take the writer's
 // locks; they read RocksDB up to the published head, so they never see an unacknowledged or
 // half-written group.
 #include <deque>
@@ -17,12 +18,14 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
+#include "storage/append_completer.h"
 #include "storage/append_request.h"
 #include "storage/chain_verifier.h"
 #include "storage/event_log.h"
 #include "storage/group_commit.h"
 #include "storage/key_layout.h"
 #include "storage/log_subscription.h"
+#include "storage/memtable_hint.h"
 #include "storage/recent_events.h"
 #include "storage/record_hash.h"
 
@@ -34,8 +37,6 @@ constexpr uint64_t kRecoveredRecordsChecked = 1000;
 constexpr size_t kRecentEventsMaxBytes = 64 << 20;
 constexpr size_t kSubscriberMaxScanned = 4096;
 constexpr size_t kStreamRevisionCacheSize = 100000;
-
-using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>) &&>;
 
 absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return absl::OkStatus();
@@ -52,6 +53,7 @@ absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
 // - every write uses sync=true (see WriterLoop), so the WAL is on disk before any ack.
 // - paranoid_checks stays on: a corrupted file stops the log rather than serving bad data.
 // - a bloom filter makes the point lookups of appends (request receipts) cheap.
+// - memtable inserts start from a per-run hint (storage/memtable_hint.h).
 rocksdb::Options DatabaseOptions() {
   rocksdb::Options options;
   options.create_if_missing = true;
@@ -61,6 +63,7 @@ rocksdb::Options DatabaseOptions() {
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  options.memtable_insert_with_hint_prefix_extractor = NewMemtableHintPrefix();
   return options;
 }
 
@@ -246,9 +249,14 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   // SubscriptionSource.
   absl::StatusOr<ReadAllResult> ReadForSubscriber(uint64_t from, size_t limit,
                                                   const EventFilter& filter) override {
-    std::optional<ReadAllResult> recent = recent_.Read(from, limit, filter, kSubscriberMaxScanned);
+    // The writer fills the window just before it publishes the head; stop at the head so a
+    // subscriber never sees an event before its append is acknowledged.
+    const uint64_t head = HeadPosition();
+    if (from > head) return ReadAllResult{{}, from};
+    const size_t max_scanned = std::min<uint64_t>(kSubscriberMaxScanned, head - from + 1);
+    std::optional<ReadAllResult> recent = recent_.Read(from, limit, filter, max_scanned);
     if (recent) return *std::move(recent);
-    return ReadAll(from, limit, filter, kSubscriberMaxScanned);
+    return ReadAll(from, limit, filter, max_scanned);
   }
 
   WaitOutcome WaitForHead(uint64_t position, absl::Time deadline,
@@ -299,7 +307,8 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     for (const Pending& p : group) requests.push_back(&p.request);
     PreparedCommit commit = PrepareCommit(*db_, revisions_, tail_, options_.clock(), requests);
 
-    if (!commit.records.empty()) {
+    const bool writes = !commit.records.empty();
+    if (writes) {
       rocksdb::WriteOptions write_options;
       write_options.sync = true;
       rocksdb::Status s = db_->Write(write_options, &commit.batch);
@@ -314,20 +323,26 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
       }
       tail_ = commit.tail_after;
       for (const auto& [stream, revision] : commit.revisions_after) revisions_.Update(stream, revision);
-      recent_.Add(commit.records);
+      recent_.Add(std::move(commit.records));
     }
     {
       absl::MutexLock lock(&head_mu_);
       head_ = tail_.head_position;
       stats_.appends += group.size();
-      if (!commit.records.empty()) ++stats_.commits;
+      if (writes) ++stats_.commits;
     }
-    for (size_t i = 0; i < group.size(); ++i) std::move(group[i].done)(std::move(commit.outcomes[i]));
+    std::vector<AppendCallback> callbacks;
+    callbacks.reserve(group.size());
+    for (Pending& p : group) callbacks.push_back(std::move(p.done));
+    completer_.Complete(std::move(callbacks), std::move(commit.outcomes));
   }
 
   const EventLogOptions options_;
   const std::unique_ptr<rocksdb::DB> db_;
   RecentEvents recent_;
+  // Declared before the writer so that it is destroyed after it: the writer's last group is
+  // completed before the completer stops.
+  AppendCompleter completer_;
 
   absl::Mutex queue_mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(queue_mu_);

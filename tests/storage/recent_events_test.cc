@@ -5,13 +5,15 @@
 namespace closedloop::storage {
 namespace {
 
-std::vector<RecordedEvent> Events(uint64_t first, uint64_t last, const std::string& stream = "s-1") {
-  std::vector<RecordedEvent> events;
+std::vector<SerializedEvent> Events(uint64_t first, uint64_t last,
+                                    const std::string& stream = "s-1") {
+  std::vector<SerializedEvent> events;
   for (uint64_t p = first; p <= last; ++p) {
-    RecordedEvent& e = events.emplace_back();
+    RecordedEvent e;
     e.set_position(p);
     e.set_stream(stream);
     e.set_type("t");
+    events.push_back(SerializedEvent{p, e.SerializeAsString()});
   }
   return events;
 }
