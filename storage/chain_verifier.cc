@@ -21,12 +21,12 @@ ChainVerification Failure(uint64_t from, uint64_t position, std::string problem)
 
 }  // namespace
 
-absl::StatusOr<uint64_t> ReadLastPosition(rocksdb::DB& db) {
+absl::StatusOr<uint64_t> ReadLastPosition(LogDatabase& db) {
   const std::string upper(1, keys::kEventPrefix + 1);
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options));
+  std::unique_ptr<rocksdb::Iterator> it(db.db().NewIterator(options, db.events()));
   it->SeekToLast();
   if (!it->status().ok()) {
     return absl::UnavailableError(absl::StrCat("finding the head: ", it->status().ToString()));
@@ -37,7 +37,7 @@ absl::StatusOr<uint64_t> ReadLastPosition(rocksdb::DB& db) {
   return *position;
 }
 
-absl::StatusOr<ChainVerification> VerifyStoredChain(rocksdb::DB& db,
+absl::StatusOr<ChainVerification> VerifyStoredChain(LogDatabase& db,
                                                     const rocksdb::Snapshot* snapshot,
                                                     uint64_t from, uint64_t to) {
   rocksdb::ReadOptions options;
@@ -48,7 +48,7 @@ absl::StatusOr<ChainVerification> VerifyStoredChain(rocksdb::DB& db,
   std::string previous_hash = GenesisHash();
   if (from > 1) {
     std::string value;
-    rocksdb::Status s = db.Get(options, keys::EventKey(from - 1), &value);
+    rocksdb::Status s = db.db().Get(options, db.events(), keys::EventKey(from - 1), &value);
     v1::RecordedEvent anchor;
     if (s.IsNotFound()) return Failure(from, from - 1, "record missing");
     if (!s.ok()) return absl::UnavailableError(absl::StrCat("reading: ", s.ToString()));
@@ -59,7 +59,7 @@ absl::StatusOr<ChainVerification> VerifyStoredChain(rocksdb::DB& db,
   const std::string upper = keys::EventKey(to + 1);
   rocksdb::Slice upper_slice(upper);
   options.iterate_upper_bound = &upper_slice;
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(options));
+  std::unique_ptr<rocksdb::Iterator> it(db.db().NewIterator(options, db.events()));
   uint64_t expected = from;
   v1::RecordedEvent record;
   for (it->Seek(keys::EventKey(from)); it->Valid() && expected <= to; it->Next(), ++expected) {

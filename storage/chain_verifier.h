@@ -5,7 +5,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
-#include "rocksdb/db.h"
+#include "storage/log_database.h"
 #include "storage/event_log.h"
 
 namespace closedloop::storage {
@@ -14,12 +14,12 @@ namespace closedloop::storage {
 // stored hash of record from - 1 (genesis for from = 1). Reports the first position that is
 // missing, unreadable, out of place, not linked to its predecessor, or whose hash differs.
 // Errors: only when RocksDB itself fails (UNAVAILABLE).
-absl::StatusOr<ChainVerification> VerifyStoredChain(rocksdb::DB& db,
+absl::StatusOr<ChainVerification> VerifyStoredChain(LogDatabase& db,
                                                     const rocksdb::Snapshot* snapshot,
                                                     uint64_t from, uint64_t to);
 
 // The position of the last event key on disk (0 if none).
-absl::StatusOr<uint64_t> ReadLastPosition(rocksdb::DB& db);
+absl::StatusOr<uint64_t> ReadLastPosition(LogDatabase& db);
 
 }  // namespace closedloop::storage
 

@@ -22,14 +22,15 @@ AppendResult ResultOf(const v1::AppendReceipt& receipt) {
 // Looks up receipts and revisions on disk, overlaid with what this group already accepted.
 class GroupView {
  public:
-  GroupView(rocksdb::DB& db, const StreamRevisionCache& cache,
+  GroupView(LogDatabase& db, const StreamRevisionCache& cache,
             absl::flat_hash_map<std::string, uint64_t>& revisions)
       : db_(db), cache_(cache), revisions_(revisions) {}
 
   absl::StatusOr<std::optional<v1::AppendReceipt>> Receipt(const std::string& request_id) {
     if (auto it = receipts_.find(request_id); it != receipts_.end()) return it->second;
     std::string value;
-    rocksdb::Status s = db_.Get(rocksdb::ReadOptions(), keys::ReceiptKey(request_id), &value);
+    rocksdb::Status s =
+        db_.db().Get(rocksdb::ReadOptions(), db_.index(), keys::ReceiptKey(request_id), &value);
     if (s.IsNotFound()) return std::nullopt;
     if (!s.ok()) return absl::UnavailableError(absl::StrCat("reading receipt: ", s.ToString()));
     v1::AppendReceipt receipt;
@@ -52,7 +53,7 @@ class GroupView {
   }
 
  private:
-  rocksdb::DB& db_;
+  LogDatabase& db_;
   const StreamRevisionCache& cache_;
   absl::flat_hash_map<std::string, uint64_t>& revisions_;
   absl::flat_hash_map<std::string, v1::AppendReceipt> receipts_;
@@ -71,9 +72,9 @@ void StreamRevisionCache::Update(const std::string& stream, uint64_t revision) {
   revisions_[stream] = revision;
 }
 
-absl::StatusOr<uint64_t> ReadStreamRevision(rocksdb::DB& db, const std::string& stream) {
+absl::StatusOr<uint64_t> ReadStreamRevision(LogDatabase& db, const std::string& stream) {
   const std::string prefix = keys::StreamKeyPrefix(stream);
-  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions()));
+  std::unique_ptr<rocksdb::Iterator> it(db.db().NewIterator(rocksdb::ReadOptions(), db.index()));
   it->SeekForPrev(keys::StreamKey(stream, UINT64_MAX));
   if (!it->status().ok()) {
     return absl::UnavailableError(absl::StrCat("reading stream index: ", it->status().ToString()));
@@ -83,7 +84,7 @@ absl::StatusOr<uint64_t> ReadStreamRevision(rocksdb::DB& db, const std::string& 
   return revision.value_or(0);
 }
 
-PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
+PreparedCommit PrepareCommit(LogDatabase& db, const StreamRevisionCache& cache,
                              const LogTail& tail, absl::Time now,
                              const std::vector<const AppendRequest*>& requests) {
   PreparedCommit commit;
@@ -142,8 +143,8 @@ PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
       SerializedEvent& stored = commit.records.emplace_back();
       stored.position = record.position();
       record.SerializeToString(&stored.bytes);
-      commit.batch.Put(keys::EventKey(record.position()), stored.bytes);
-      commit.batch.Put(keys::StreamKey(record.stream(), record.revision()),
+      commit.batch.Put(db.events(), keys::EventKey(record.position()), stored.bytes);
+      commit.batch.Put(db.index(), keys::StreamKey(record.stream(), record.revision()),
                        keys::EncodeU64(record.position()));
     }
     v1::AppendReceipt receipt;
@@ -153,7 +154,8 @@ PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
     receipt.set_stream_revision(result.stream_revision);
     receipt.set_content_digest(digest);
     if (!request->request_id.empty()) {
-      commit.batch.Put(keys::ReceiptKey(request->request_id), receipt.SerializeAsString());
+      commit.batch.Put(db.index(), keys::ReceiptKey(request->request_id),
+                       receipt.SerializeAsString());
     }
     view.Accept(request->stream, result.stream_revision, request->request_id, receipt);
     commit.outcomes.push_back(result);

@@ -15,7 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "rocksdb/db.h"
+#include "storage/log_database.h"
 #include "rocksdb/write_batch.h"
 #include "storage/event_log.h"
 
@@ -61,12 +61,12 @@ struct PreparedCommit {
 };
 
 // Reads stream revisions (through `cache`) and receipts from `db`; writes nothing.
-PreparedCommit PrepareCommit(rocksdb::DB& db, const StreamRevisionCache& cache,
+PreparedCommit PrepareCommit(LogDatabase& db, const StreamRevisionCache& cache,
                              const LogTail& tail, absl::Time now,
                              const std::vector<const AppendRequest*>& requests);
 
 // The stream's revision on disk (0 if it does not exist).
-absl::StatusOr<uint64_t> ReadStreamRevision(rocksdb::DB& db, const std::string& stream);
+absl::StatusOr<uint64_t> ReadStreamRevision(LogDatabase& db, const std::string& stream);
 
 }  // namespace closedloop::storage
 

@@ -1,13 +1,15 @@
 // The RocksDB key layout of the event log. Keys are ordered bytewise; integers are fixed
 // 8-byte big-endian so that numeric order is key order.
 //
-//   key         := event_key | stream_key | receipt_key
+//   events family  := event_key*
+//   default family := (stream_key | receipt_key)*
 //   event_key   := 'e' position:u64be                       -> RecordedEvent (protobuf)
 //   stream_key  := 's' stream '\0' revision:u64be           -> position:u64be
 //   receipt_key := 'r' request_id                           -> AppendReceipt (protobuf)
 //
 // Stream names never contain '\0' (validated), so "s<stream>\0" is a prefix of exactly one
-// stream's index entries. All three kinds are written in the same WriteBatch per commit.
+// stream's index entries. All three kinds are written in the same WriteBatch per commit (the
+// column families are described in storage/log_database.h).
 #ifndef CLOSEDLOOP_STORAGE_KEY_LAYOUT_H_
 #define CLOSEDLOOP_STORAGE_KEY_LAYOUT_H_
 

@@ -16,8 +16,6 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "rocksdb/db.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/table.h"
 #include "storage/append_completer.h"
 #include "storage/append_request.h"
 #include "storage/chain_verifier.h"
@@ -25,7 +23,7 @@
 #include "storage/group_commit.h"
 #include "storage/key_layout.h"
 #include "storage/log_subscription.h"
-#include "storage/memtable_hint.h"
+#include "storage/log_database.h"
 #include "storage/recent_events.h"
 #include "storage/record_hash.h"
 
@@ -37,39 +35,12 @@ constexpr uint64_t kRecoveredRecordsChecked = 1000;
 constexpr size_t kRecentEventsMaxBytes = 64 << 20;
 constexpr size_t kSubscriberMaxScanned = 4096;
 constexpr size_t kStreamRevisionCacheSize = 100000;
-
-absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
-  if (s.ok()) return absl::OkStatus();
-  if (s.IsCorruption()) return absl::DataLossError(absl::StrCat(what, ": ", s.ToString()));
-  return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
-}
-
-// Options chosen for durability first:
-// - wal_recovery_mode = kPointInTimeRecovery: on open, replay the WAL up to the first damaged
-//   record and stop. Every acknowledged append was synced whole before it was acknowledged, so
-//   a damaged tail can only hold a group that was never acknowledged; dropping it loses nothing
-//   promised. (kAbsoluteConsistency would refuse to open after such a crash; kSkipAny... could
-//   skip a hole and resurrect later records, which would break the chain.)
-// - every write uses sync=true (see WriterLoop), so the WAL is on disk before any ack.
-// - paranoid_checks stays on: a corrupted file stops the log rather than serving bad data.
-// - a bloom filter makes the point lookups of appends (request receipts) cheap.
-// - memtable inserts start from a per-run hint (storage/memtable_hint.h).
-rocksdb::Options DatabaseOptions() {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
-  options.paranoid_checks = true;
-  options.IncreaseParallelism(2);
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  options.memtable_insert_with_hint_prefix_extractor = NewMemtableHintPrefix();
-  return options;
-}
+// A ScanAll allowed to examine at least this many events is treated as a sequential replay.
+constexpr size_t kLongScan = 1000;
 
 class RocksDbEventLog final : public EventLog, private SubscriptionSource {
  public:
-  RocksDbEventLog(EventLogOptions options, std::unique_ptr<rocksdb::DB> db, LogTail tail)
+  RocksDbEventLog(EventLogOptions options, std::unique_ptr<LogDatabase> db, LogTail tail)
       : options_(std::move(options)),
         db_(std::move(db)),
         recent_(options_.recent_events_capacity, kRecentEventsMaxBytes),
@@ -88,7 +59,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
       absl::MutexLock lock(&head_mu_);
       closed_ = true;
     }
-    db_->Close().PermitUncheckedError();
+    // The completer drains, then the database closes, as members are destroyed.
   }
 
   absl::StatusOr<AppendResult> Append(AppendRequest request) override {
@@ -125,7 +96,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     const std::string prefix = keys::StreamKeyPrefix(stream);
     std::vector<std::string> event_keys;
     const uint64_t head = HeadPosition();
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    std::unique_ptr<rocksdb::Iterator> it(db_->db().NewIterator(rocksdb::ReadOptions(), db_->index()));
     if (direction == Direction::kForward) {
       it->Seek(keys::StreamKey(stream, std::max<uint64_t>(from_revision, 1)));
     } else {
@@ -144,7 +115,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     std::vector<RecordedEvent> events(event_keys.size());
     for (size_t i = 0; i < event_keys.size(); ++i) {
       std::string value;
-      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), event_keys[i], &value);
+      rocksdb::Status s = db_->db().Get(rocksdb::ReadOptions(), db_->events(), event_keys[i], &value);
       if (s.IsNotFound()) return absl::DataLossError(absl::StrCat("event of ", stream, " is missing"));
       if (absl::Status st = FromRocks(s, "reading event"); !st.ok()) return st;
       if (!events[i].ParseFromString(value)) {
@@ -187,8 +158,12 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions options;
     options.iterate_upper_bound = &upper_slice;
-    options.adaptive_readahead = true;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+    if (max_scanned >= kLongScan) {
+      // A replay: read ahead in large chunks, and keep the block cache for the hot tail.
+      options.readahead_size = 4 << 20;
+      options.fill_cache = false;
+    }
+    std::unique_ptr<rocksdb::Iterator> it(db_->db().NewIterator(options, db_->events()));
     RecordedEvent event;
     size_t scanned = 0;
     for (it->Seek(keys::EventKey(next)); it->Valid() && scanned < max_scanned;
@@ -208,7 +183,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     // written, so a snapshot taken afterwards holds every record up to it. (The other order
     // can see a head whose newest records are not in the snapshot: "record missing".)
     const uint64_t head = HeadPosition();
-    const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+    const rocksdb::Snapshot* snapshot = db_->db().GetSnapshot();
     from = std::max<uint64_t>(from, 1);
     if (to == 0) to = head;
     absl::StatusOr<ChainVerification> result;
@@ -222,7 +197,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     } else {
       result = VerifyStoredChain(*db_, snapshot, from, to);
     }
-    db_->ReleaseSnapshot(snapshot);
+    db_->db().ReleaseSnapshot(snapshot);
     return result;
   }
 
@@ -311,7 +286,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     if (writes) {
       rocksdb::WriteOptions write_options;
       write_options.sync = true;
-      rocksdb::Status s = db_->Write(write_options, &commit.batch);
+      rocksdb::Status s = db_->db().Write(write_options, &commit.batch);
       if (!s.ok()) {
         // RocksDB stops accepting writes after a failed WAL sync; so do we, and every append
         // of this group fails with nothing acknowledged. Reopening recovers the synced prefix.
@@ -338,7 +313,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   }
 
   const EventLogOptions options_;
-  const std::unique_ptr<rocksdb::DB> db_;
+  const std::unique_ptr<LogDatabase> db_;
   RecentEvents recent_;
   // Declared before the writer so that it is destroyed after it: the writer's last group is
   // completed before the completer stops.
@@ -362,7 +337,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
 };
 
 // Finds the recovered head and re-verifies the newest records before serving anything.
-absl::StatusOr<LogTail> RecoverTail(rocksdb::DB& db) {
+absl::StatusOr<LogTail> RecoverTail(LogDatabase& db) {
   absl::StatusOr<uint64_t> head = ReadLastPosition(db);
   if (!head.ok()) return head.status();
   LogTail tail;
@@ -379,7 +354,7 @@ absl::StatusOr<LogTail> RecoverTail(rocksdb::DB& db) {
   tail.head_hash = check->last_hash;
   std::string value;
   v1::RecordedEvent last;
-  if (!db.Get(rocksdb::ReadOptions(), keys::EventKey(*head), &value).ok() ||
+  if (!db.db().Get(rocksdb::ReadOptions(), db.events(), keys::EventKey(*head), &value).ok() ||
       !last.ParseFromString(value)) {
     return absl::DataLossError("cannot read the recovered head record");
   }
@@ -392,14 +367,12 @@ absl::StatusOr<LogTail> RecoverTail(rocksdb::DB& db) {
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(EventLogOptions options) {
   if (options.path.empty()) return absl::InvalidArgumentError("path: must not be empty");
-  rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(), options.path, &raw);
-  if (absl::Status st = FromRocks(s, absl::StrCat("opening ", options.path)); !st.ok()) return st;
-  std::unique_ptr<rocksdb::DB> db(raw);
-  absl::StatusOr<LogTail> tail = RecoverTail(*db);
+  absl::StatusOr<std::unique_ptr<LogDatabase>> db = LogDatabase::Open(options.path);
+  if (!db.ok()) return db.status();
+  absl::StatusOr<LogTail> tail = RecoverTail(**db);
   if (!tail.ok()) return tail.status();
   return std::unique_ptr<EventLog>(
-      new RocksDbEventLog(std::move(options), std::move(db), *std::move(tail)));
+      new RocksDbEventLog(std::move(options), *std::move(db), *std::move(tail)));
 }
 
 }  // namespace closedloop::storage

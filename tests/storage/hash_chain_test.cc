@@ -12,6 +12,7 @@
 #include "rocksdb/db.h"
 #include "storage/event_log.h"
 #include "storage/key_layout.h"
+#include "storage/log_database.h"
 #include "storage/record_hash.h"
 #include "tests/temp_dir.h"
 
@@ -76,16 +77,16 @@ RecordedEvent ReadEvent(EventLog& log, uint64_t position) {
 class RawDatabase {
  public:
   explicit RawDatabase(const std::string& path) {
-    rocksdb::DB* raw = nullptr;
-    rocksdb::Status s = rocksdb::DB::Open(rocksdb::Options(), path, &raw);
-    INFO(s.ToString());
-    REQUIRE(s.ok());
-    db_.reset(raw);
+    absl::StatusOr<std::unique_ptr<LogDatabase>> db = LogDatabase::Open(path);
+    INFO(db.status().ToString());
+    REQUIRE(db.ok());
+    db_ = *std::move(db);
   }
 
   std::string GetValue(uint64_t position) {
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), keys::EventKey(position), &value);
+    rocksdb::Status s =
+        db_->db().Get(rocksdb::ReadOptions(), db_->events(), keys::EventKey(position), &value);
     REQUIRE(s.ok());
     return value;
   }
@@ -96,15 +97,15 @@ class RawDatabase {
     return event;
   }
   void PutValue(uint64_t position, const std::string& value) {
-    REQUIRE(db_->Put(rocksdb::WriteOptions(), keys::EventKey(position), value).ok());
+    REQUIRE(db_->db().Put(rocksdb::WriteOptions(), db_->events(), keys::EventKey(position), value).ok());
   }
   void Put(const RecordedEvent& event) { PutValue(event.position(), event.SerializeAsString()); }
   void Delete(uint64_t position) {
-    REQUIRE(db_->Delete(rocksdb::WriteOptions(), keys::EventKey(position)).ok());
+    REQUIRE(db_->db().Delete(rocksdb::WriteOptions(), db_->events(), keys::EventKey(position)).ok());
   }
 
  private:
-  std::unique_ptr<rocksdb::DB> db_;
+  std::unique_ptr<LogDatabase> db_;
 };
 
 enum class Tamper { kPayload, kDelete, kSwapWithNext, kPayloadAndHash };
