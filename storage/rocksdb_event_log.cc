@@ -158,11 +158,8 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     rocksdb::Slice upper_slice(upper);
     rocksdb::ReadOptions options;
     options.iterate_upper_bound = &upper_slice;
-    if (max_scanned >= kLongScan) {
-      // A replay: read ahead in large chunks, and keep the block cache for the hot tail.
-      options.readahead_size = 4 << 20;
-      options.fill_cache = false;
-    }
+    // A replay reads each block once: leave the block cache to the hot tail and the index.
+    options.fill_cache = max_scanned < kLongScan;
     std::unique_ptr<rocksdb::Iterator> it(db_->db().NewIterator(options, db_->events()));
     RecordedEvent event;
     size_t scanned = 0;
