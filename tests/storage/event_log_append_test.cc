@@ -15,21 +15,15 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/time.h"
 #include "storage/event_log.h"
+#include "tests/storage/log_test_util.h"
 #include "tests/temp_dir.h"
 
 namespace closedloop::storage {
 namespace {
 
 using closedloop::testing::TempDir;
-
-ProposedEvent Event(const std::string& type, const std::string& payload) {
-  ProposedEvent event;
-  event.set_type(type);
-  event.set_payload(payload);
-  event.mutable_actor()->set_principal("user:test");
-  event.mutable_actor()->set_role("tester");
-  return event;
-}
+using testing::Event;
+using testing::OpenLog;
 
 AppendRequest Request(const std::string& stream, std::vector<ProposedEvent> events,
                       ExpectedRevision expected = ExpectedRevision::Any(),
@@ -49,18 +43,6 @@ AppendRequest RequestOf(const std::string& stream, int count, const std::string&
   std::vector<ProposedEvent> events;
   for (int i = 0; i < count; ++i) events.push_back(Event("thing.happened", tag + "-" + std::to_string(i)));
   return Request(stream, std::move(events), expected, request_id);
-}
-
-std::unique_ptr<EventLog> OpenLog(EventLogOptions options) {
-  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Open(std::move(options));
-  REQUIRE(log.ok());
-  return *std::move(log);
-}
-
-std::unique_ptr<EventLog> OpenLog(const std::string& path) {
-  EventLogOptions options;
-  options.path = path;
-  return OpenLog(std::move(options));
 }
 
 AppendResult MustAppend(EventLog& log, AppendRequest request) {

@@ -7,20 +7,15 @@
 
 #include "absl/status/status.h"
 #include "storage/event_log.h"
+#include "tests/storage/log_test_util.h"
 #include "tests/temp_dir.h"
 
 namespace closedloop::storage {
 namespace {
 
 using closedloop::testing::TempDir;
-
-std::unique_ptr<EventLog> OpenLog(const std::string& path) {
-  EventLogOptions options;
-  options.path = path;
-  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Open(std::move(options));
-  REQUIRE(log.ok());
-  return *std::move(log);
-}
+using testing::Event;
+using testing::OpenLog;
 
 // Appends one append of `types.size()` events to `stream`; payloads are "<stream>#<revision>".
 void Append(EventLog& log, const std::string& stream, const std::vector<std::string>& types) {

@@ -8,19 +8,15 @@
 
 #include "absl/status/status.h"
 #include "storage/event_log.h"
+#include "tests/storage/log_test_util.h"
 #include "tests/temp_dir.h"
 
 namespace closedloop::storage {
 namespace {
 
 using closedloop::testing::TempDir;
-
-ProposedEvent Event(const std::string& type, const std::string& payload) {
-  ProposedEvent event;
-  event.set_type(type);
-  event.set_payload(payload);
-  return event;
-}
+using testing::Event;
+using testing::OpenLog;
 
 AppendRequest Request(const std::string& stream, std::vector<ProposedEvent> events,
                       const std::string& request_id = "") {
@@ -33,14 +29,6 @@ AppendRequest Request(const std::string& stream, std::vector<ProposedEvent> even
 
 AppendRequest RequestOf(const std::string& stream, int count, const std::string& request_id = "") {
   return Request(stream, std::vector<ProposedEvent>(count, Event("thing.happened", "p")), request_id);
-}
-
-std::unique_ptr<EventLog> OpenLog(const std::string& path) {
-  EventLogOptions options;
-  options.path = path;
-  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Open(std::move(options));
-  REQUIRE(log.ok());
-  return *std::move(log);
 }
 
 TEST_CASE("malformed append requests are INVALID_ARGUMENT naming the field and write nothing") {

@@ -14,12 +14,15 @@
 #include "storage/key_layout.h"
 #include "storage/log_database.h"
 #include "storage/record_hash.h"
+#include "tests/storage/log_test_util.h"
 #include "tests/temp_dir.h"
 
 namespace closedloop::storage {
 namespace {
 
 using closedloop::testing::TempDir;
+using testing::Event;
+using testing::OpenLog;
 
 // EventLog::Open re-verifies this many of the newest records (rocksdb_event_log.cc).
 constexpr uint64_t kCheckedOnOpen = 1000;
@@ -28,15 +31,6 @@ constexpr uint64_t kCheckedOnOpen = 1000;
 constexpr uint64_t kLongLog = 1200;
 constexpr uint64_t kOld = 50;
 static_assert(kOld < kLongLog - kCheckedOnOpen);
-
-std::unique_ptr<EventLog> OpenLog(const std::string& path) {
-  EventLogOptions options;
-  options.path = path;
-  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Open(std::move(options));
-  INFO(log.status().ToString());
-  REQUIRE(log.ok());
-  return *std::move(log);
-}
 
 // Appends `count` small events in appends of up to 300, spread over four streams.
 void AppendEvents(EventLog& log, uint64_t count) {

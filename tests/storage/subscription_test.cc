@@ -13,24 +13,18 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "storage/event_log.h"
+#include "tests/storage/log_test_util.h"
 #include "tests/temp_dir.h"
 
 namespace closedloop::storage {
 namespace {
 
 using closedloop::testing::TempDir;
+using testing::Event;
+using testing::OpenLog;
 
 // A bound for waits that should end much sooner; reaching it fails the test.
 constexpr absl::Duration kPatience = absl::Seconds(10);
-
-std::unique_ptr<EventLog> OpenLog(const std::string& path, size_t recent_events_capacity = 65536) {
-  EventLogOptions options;
-  options.path = path;
-  options.recent_events_capacity = recent_events_capacity;
-  absl::StatusOr<std::unique_ptr<EventLog>> log = EventLog::Open(std::move(options));
-  REQUIRE(log.ok());
-  return *std::move(log);
-}
 
 AppendRequest RequestOf(const std::string& stream, int count, const std::string& type) {
   AppendRequest request;
