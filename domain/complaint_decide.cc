@@ -1,0 +1,238 @@
+// Decide: the rules of the complaint lifecycle (DESIGN.md section 2).
+//
+//   filed -> routed/assigned -> contacted -> (tasks) -> resolved -> closed
+//                                         reopen: resolved | closed -> in progress
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "domain/complaint_decision.h"
+#include "domain/proto_time.h"
+#include "domain/validation.h"
+
+namespace closedloop::domain {
+namespace {
+
+using S = ComplaintStatus;
+
+// Every status a case can still be worked in.
+constexpr std::initializer_list<ComplaintStatus> kActive = {S::kOpen, S::kInProgress};
+
+bool IsComplaint(const ComplaintState& s) { return s.kind == v1::ITEM_KIND_COMPLAINT; }
+
+template <typename T>
+v1::ComplaintEvent Event(T* (v1::ComplaintEvent::*mutable_field)(), const T& value) {
+  v1::ComplaintEvent event;
+  *(event.*mutable_field)() = value;
+  return event;
+}
+
+absl::Status CheckFiling(const v1::Filed& f) {
+  for (absl::Status s : {RequireName("complaint_id", f.complaint_id()),
+                         RequireEnum("channel", f.channel(), v1::Channel_IsValid),
+                         RequireEnum("kind", f.kind(), v1::ItemKind_IsValid),
+                         RequireName("customer_ref", f.customer_ref()),
+                         RequireText("text", f.text()),
+                         LimitText("customer_contact", f.customer_contact(), kMaxNameBytes),
+                         LimitText("market", f.market(), kMaxNameBytes),
+                         LimitText("site", f.site(), kMaxNameBytes),
+                         LimitText("seller_country", f.seller_country(), kMaxNameBytes),
+                         LimitText("buyer_country", f.buyer_country(), kMaxNameBytes),
+                         LimitText("language", f.language(), kMaxNameBytes),
+                         LimitText("store", f.store(), kMaxNameBytes),
+                         LimitText("order_ref", f.order_ref(), kMaxNameBytes),
+                         LimitText("external_ref", f.external_ref(), kMaxNameBytes)}) {
+    if (!s.ok()) return s;
+  }
+  if (f.severity() != v1::SEVERITY_UNSPECIFIED) {
+    return RequireEnum("severity", f.severity(), v1::Severity_IsValid);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DecideFile(const FileComplaint& c, Decision& d) {
+  if (d.state().status != S::kNone) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("complaint ", d.state().filed.complaint_id(), " was already filed"));
+  }
+  if (absl::Status s = CheckFiling(c.filing); !s.ok()) return s;
+  v1::Filed filed = c.filing;
+  if (filed.severity() == v1::SEVERITY_UNSPECIFIED) filed.set_severity(v1::SEVERITY_NORMAL);
+  *filed.mutable_filed_at() = ToProto(d.context().now);
+
+  const v1::Directory empty;
+  const v1::Directory& directory = d.context().directory ? *d.context().directory : empty;
+  absl::StatusOr<RoutingDecision> route = Route(filed, "", directory, d.context().load);
+  if (!route.ok()) return route.status();
+
+  d.Emit(Event(&v1::ComplaintEvent::mutable_filed, filed));
+  v1::Routed routed;
+  routed.set_team(route->team);
+  routed.set_rule(route->rule);
+  d.Emit(Event(&v1::ComplaintEvent::mutable_routed, routed));
+  v1::Assigned assigned;
+  assigned.set_owner(route->owner);
+  d.Emit(Event(&v1::ComplaintEvent::mutable_assigned, assigned));
+
+  // Deadlines are computed now, with the policy in force now, and written into the log.
+  const SlaTargets targets = d.Targets();
+  const absl::Time now = d.context().now;
+  if (targets.first_contact) {
+    if (absl::Status s = d.Schedule(v1::DEADLINE_KIND_FIRST_CONTACT, now, *targets.first_contact);
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (IsComplaint(d.state()) && targets.resolution) {
+    return d.Schedule(v1::DEADLINE_KIND_RESOLUTION, now, *targets.resolution);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DecideTriage(const TriageComplaint& c, Decision& d) {
+  if (absl::Status s = RequireStatus(d.state(), kActive, "triage"); !s.ok()) return s;
+  for (absl::Status s : {LimitText("category", c.category, kMaxNameBytes),
+                         LimitText("department", c.department, kMaxNameBytes),
+                         LimitText("root_cause_code", c.root_cause_code, kMaxNameBytes)}) {
+    if (!s.ok()) return s;
+  }
+  if (c.kind != v1::ITEM_KIND_UNSPECIFIED && !v1::ItemKind_IsValid(c.kind)) {
+    return absl::InvalidArgumentError(absl::StrCat("kind: unknown value ", c.kind));
+  }
+  if (c.severity != v1::SEVERITY_UNSPECIFIED && !v1::Severity_IsValid(c.severity)) {
+    return absl::InvalidArgumentError(absl::StrCat("severity: unknown value ", c.severity));
+  }
+  if (!c.department.empty() && d.context().directory != nullptr &&
+      FindDepartment(*d.context().directory, c.department) == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("department: unknown department '", c.department, "'"));
+  }
+  const ComplaintState& s = d.state();
+  const bool changes = (c.kind && c.kind != s.kind) || (c.severity && c.severity != s.severity) ||
+                       (!c.category.empty() && c.category != s.category) ||
+                       (!c.department.empty() && c.department != s.department) ||
+                       (!c.root_cause_code.empty() && c.root_cause_code != s.root_cause_code);
+  if (!changes) return absl::OkStatus();
+  const bool becomes_complaint = c.kind == v1::ITEM_KIND_COMPLAINT && s.kind != c.kind;
+  const bool becomes_recommendation = c.kind == v1::ITEM_KIND_RECOMMENDATION && s.kind != c.kind;
+  v1::Triaged triaged;
+  triaged.set_kind(c.kind);
+  triaged.set_category(c.category);
+  triaged.set_severity(c.severity);
+  triaged.set_department(c.department);
+  triaged.set_root_cause_code(c.root_cause_code);
+  d.Emit(Event(&v1::ComplaintEvent::mutable_triaged, triaged));
+  if (becomes_recommendation) {
+    // A recommendation runs no resolution clock.
+    d.SatisfyKind(v1::DEADLINE_KIND_RESOLUTION);
+    d.SatisfyKind(v1::DEADLINE_KIND_CUSTOMER_UPDATE);
+  }
+  if (becomes_complaint) {
+    if (std::optional<absl::Duration> target = d.Targets().resolution) {
+      return d.Schedule(v1::DEADLINE_KIND_RESOLUTION, d.context().now, *target);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DecideAssign(const AssignComplaint& c, Decision& d) {
+  if (absl::Status s = RequireStatus(d.state(), kActive, "assign"); !s.ok()) return s;
+  if (absl::Status s = RequireName("owner", c.owner); !s.ok()) return s;
+  if (c.owner == d.state().owner) return absl::OkStatus();
+  v1::Assigned assigned;
+  assigned.set_owner(c.owner);
+  assigned.set_previous_owner(d.state().owner);
+  d.Emit(Event(&v1::ComplaintEvent::mutable_assigned, assigned));
+  return absl::OkStatus();
+}
+
+absl::Status DecideContact(const RecordCustomerContact& c, Decision& d) {
+  if (absl::Status s = RequireStatus(d.state(), kActive, "contact the customer of"); !s.ok()) {
+    return s;
+  }
+  for (absl::Status s : {RequireEnum("method", c.method, v1::ContactMethod_IsValid),
+                         RequireEnum("outcome", c.outcome, v1::ContactOutcome_IsValid),
+                         LimitText("summary", c.summary)}) {
+    if (!s.ok()) return s;
+  }
+  const bool reached = c.outcome == v1::CONTACT_OUTCOME_REACHED;
+  v1::CustomerContacted contacted;
+  contacted.set_method(c.method);
+  contacted.set_outcome(c.outcome);
+  contacted.set_summary(c.summary);
+  contacted.set_first_contact(reached && !d.state().customer_reached);
+  d.Emit(Event(&v1::ComplaintEvent::mutable_customer_contacted, contacted));
+  if (!reached) return absl::OkStatus();
+  d.SatisfyKind(v1::DEADLINE_KIND_FIRST_CONTACT);
+  if (d.state().hanging) {
+    // The customer got the update they were owed; the next one is due an interval from now.
+    d.SatisfyKind(v1::DEADLINE_KIND_CUSTOMER_UPDATE);
+    if (std::optional<absl::Duration> interval = d.Targets().customer_update) {
+      return d.Schedule(v1::DEADLINE_KIND_CUSTOMER_UPDATE, d.context().now, *interval);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DecideComment(const AddComment& c, Decision& d) {
+  if (d.state().status == S::kNone) return absl::NotFoundError("complaint: not filed");
+  for (absl::Status s : {RequireEnum("visibility", c.visibility, v1::Visibility_IsValid),
+                         RequireName("author", c.author), RequireText("text", c.text)}) {
+    if (!s.ok()) return s;
+  }
+  v1::CommentAdded comment;
+  comment.set_comment_id(absl::StrCat("C", d.state().comments + 1));
+  comment.set_visibility(c.visibility);
+  comment.set_author(c.author);
+  comment.set_text(c.text);
+  d.Emit(Event(&v1::ComplaintEvent::mutable_comment_added, comment));
+  return absl::OkStatus();
+}
+
+absl::Status DecideEscalate(const Escalate& c, Decision& d) {
+  if (absl::Status s = RequireStatus(d.state(), kActive, "escalate"); !s.ok()) return s;
+  for (absl::Status s : {RequireName("to", c.to), RequireText("reason", c.reason)}) {
+    if (!s.ok()) return s;
+  }
+  v1::Escalated escalated;
+  escalated.set_level(1);
+  escalated.set_to(c.to);
+  escalated.set_reason(c.reason);
+  escalated.set_mode(v1::ESCALATION_MODE_MANUAL);
+  d.Emit(Event(&v1::ComplaintEvent::mutable_escalated, escalated));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RequireStatus(const ComplaintState& state,
+                           std::initializer_list<ComplaintStatus> allowed, const char* action) {
+  if (std::find(allowed.begin(), allowed.end(), state.status) != allowed.end()) {
+    return absl::OkStatus();
+  }
+  if (state.status == S::kNone) return absl::NotFoundError("complaint: not filed");
+  return absl::FailedPreconditionError(absl::StrCat("cannot ", action, " complaint ",
+                                                    state.filed.complaint_id(), ": it is ",
+                                                    StatusName(state.status)));
+}
+
+absl::StatusOr<std::vector<v1::ComplaintEvent>> Decide(const ComplaintCommand& command,
+                                                       const ComplaintState& state,
+                                                       const DecisionContext& context) {
+  Decision decision(state, context);
+  absl::Status status = std::visit(
+      [&](const auto& c) -> absl::Status {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, FileComplaint>) return DecideFile(c, decision);
+        if constexpr (std::is_same_v<C, TriageComplaint>) return DecideTriage(c, decision);
+        if constexpr (std::is_same_v<C, AssignComplaint>) return DecideAssign(c, decision);
+        if constexpr (std::is_same_v<C, RecordCustomerContact>) return DecideContact(c, decision);
+        if constexpr (std::is_same_v<C, AddComment>) return DecideComment(c, decision);
+        if constexpr (std::is_same_v<C, Escalate>) return DecideEscalate(c, decision);
+        if constexpr (std::is_same_v<C, FireDeadline>) return DecideFireDeadline(c, decision);
+        return DecideLifecycle(command, decision);
+      },
+      command);
+  if (!status.ok()) return status;
+  return decision.TakeEvents();
+}
+
+}  // namespace closedloop::domain

@@ -1,0 +1,33 @@
+// Field checks shared by the deciders. Each returns OK or INVALID_ARGUMENT naming the field.
+#ifndef CLOSEDLOOP_DOMAIN_VALIDATION_H_
+#define CLOSEDLOOP_DOMAIN_VALIDATION_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace closedloop::domain {
+
+inline constexpr size_t kMaxTextBytes = 16 * 1024;  // free text: complaint, comment, summary
+inline constexpr size_t kMaxNameBytes = 200;        // names, ids, references, codes
+
+// Non-empty and at most `max_bytes`.
+absl::Status RequireText(absl::string_view field, const std::string& value,
+                         size_t max_bytes = kMaxTextBytes);
+// May be empty; at most `max_bytes`.
+absl::Status LimitText(absl::string_view field, const std::string& value,
+                       size_t max_bytes = kMaxTextBytes);
+// Non-empty name of at most kMaxNameBytes.
+absl::Status RequireName(absl::string_view field, const std::string& value);
+// A proto enum value that is set (not 0 = UNSPECIFIED) and known to `is_valid`.
+absl::Status RequireEnum(absl::string_view field, int value, bool (*is_valid)(int));
+// An integer in [low, high].
+absl::Status RequireRange(absl::string_view field, int value, int low, int high);
+// A time strictly after `now`.
+absl::Status RequireAfter(absl::string_view field, absl::Time value, absl::Time now);
+
+}  // namespace closedloop::domain
+
+#endif  // CLOSEDLOOP_DOMAIN_VALIDATION_H_

@@ -1,0 +1,139 @@
+// Fired deadlines: warnings, breaches, escalation along the chain, hanging-case reminders.
+#include <catch2/catch.hpp>
+
+#include "tests/domain/complaint_test_util.h"
+
+namespace closedloop::domain {
+namespace {
+
+using namespace testing;  // NOLINT: test helpers
+using Strings = std::vector<std::string>;
+
+FireDeadline Fire(const std::string& timer_id, absl::Time at) { return FireDeadline{timer_id, at}; }
+
+TEST_CASE("a complaint not resolved within 24 hours breaches at exactly 24 hours, once", "[deadline]") {
+  History h;
+  h.Run(Filing()).Run(Reached());
+  const std::string timer = h.TimerOf(v1::DEADLINE_KIND_RESOLUTION);
+  RequireError(h.When(Fire(timer, T0() + absl::Hours(18) - absl::Seconds(1))),
+               absl::StatusCode::kFailedPrecondition, "not due");
+
+  auto warned = h.When(Fire(timer, T0() + absl::Hours(18)));
+  REQUIRE(warned.ok());
+  CHECK(Types(*warned) == Strings{"complaint.deadline_warned"});
+  h.Run(Fire(timer, T0() + absl::Hours(18)));
+  auto early = h.When(Fire(timer, T0() + absl::Hours(24) - absl::Seconds(1)));
+  REQUIRE(early.ok());
+  CHECK(early->empty());
+
+  const absl::Time processed = T0() + absl::Hours(30);
+  auto breached = h.When(Fire(timer, T0() + absl::Hours(24)), processed);
+  REQUIRE(breached.ok());
+  REQUIRE_FALSE(breached->empty());
+  CHECK(Types(*breached)[0] == "complaint.deadline_breached");
+  CHECK(FromProto((*breached)[0].deadline_breached().fired_at()) == processed);
+  h.Run(Fire(timer, T0() + absl::Hours(24)), processed);
+  auto again = h.When(Fire(timer, T0() + absl::Hours(24)), processed);
+  REQUIRE(again.ok());
+  CHECK(again->empty());
+}
+
+TEST_CASE("a complaint resolved at 23 hours 59 minutes never breaches", "[deadline]") {
+  History h;
+  h.Run(Filing()).Run(Reached());
+  const std::string timer = h.TimerOf(v1::DEADLINE_KIND_RESOLUTION);
+  h.Run(Resolution(), T0() + absl::Hours(23) + absl::Minutes(59));
+  auto fired = h.When(Fire(timer, T0() + absl::Hours(24)));
+  REQUIRE(fired.ok());
+  CHECK(fired->empty());
+  CHECK(h.state().deadlines.at(timer).status == DeadlineStatus::kSatisfied);
+}
+
+TEST_CASE("a red-button case warns and breaches on its 15-minute first-contact target", "[deadline]") {
+  History h;
+  h.Run(Filing(v1::CHANNEL_RED_BUTTON));
+  const std::string timer = h.TimerOf(v1::DEADLINE_KIND_FIRST_CONTACT);
+  const DeadlineState& deadline = h.state().deadlines.at(timer);
+  REQUIRE(deadline.warn_at.has_value());
+  CHECK(*deadline.warn_at == T0() + absl::Seconds(675));  // 75 % of 15 minutes
+  h.Run(Fire(timer, *deadline.warn_at));
+  auto breached = h.When(Fire(timer, T0() + absl::Minutes(15)));
+  REQUIRE(breached.ok());
+  CHECK(Types(*breached) == Strings{"complaint.deadline_breached"});
+}
+
+TEST_CASE("a silent department task escalates responsible, director, chief experience officer, then stops", "[deadline]") {
+  History h;
+  h.Run(Filing()).Run(Reached()).Run(OpenTask{"warehouse", "", "check the stock", T0() + absl::Hours(48)});
+  absl::Time due = T0() + absl::Hours(4);
+  const Strings chain = {"warehouse-director", "cxo"};
+  for (size_t level = 1; level <= chain.size(); ++level) {
+    const std::string timer = h.TimerOf(v1::DEADLINE_KIND_TASK_RESPONSE);
+    auto events = h.When(Fire(timer, due), due);
+    REQUIRE(events.ok());
+    CHECK(Types(*events) == Strings{"complaint.deadline_breached", "complaint.escalated",
+                                    "complaint.deadline_scheduled"});
+    CHECK((*events)[1].escalated().level() == static_cast<int>(level));
+    CHECK((*events)[1].escalated().to() == chain[level - 1]);
+    CHECK((*events)[1].escalated().mode() == v1::ESCALATION_MODE_AUTOMATIC);
+    CHECK(FromProto((*events)[2].deadline_scheduled().due()) == due + absl::Hours(4));
+    h.Run(Fire(timer, due), due);
+    due += absl::Hours(4);
+  }
+  // Nobody above the chief experience officer: the breach stands alone.
+  auto last = h.When(Fire(h.TimerOf(v1::DEADLINE_KIND_TASK_RESPONSE), due), due);
+  REQUIRE(last.ok());
+  CHECK(Types(*last) == Strings{"complaint.deadline_breached"});
+}
+
+TEST_CASE("a task answered after one escalation escalates no further", "[deadline]") {
+  History h;
+  h.Run(Filing()).Run(Reached()).Run(OpenTask{"warehouse", "", "check the stock", T0() + absl::Hours(48)});
+  const absl::Time due = T0() + absl::Hours(4);
+  h.Run(Fire(h.TimerOf(v1::DEADLINE_KIND_TASK_RESPONSE), due), due);
+  const std::string next = h.TimerOf(v1::DEADLINE_KIND_TASK_RESPONSE);
+  auto answered = h.When(RespondToTask{"T1", "two legs in stock, shipping today"}, due + absl::Hours(1));
+  REQUIRE(answered.ok());
+  CHECK(Types(*answered) == Strings{"complaint.task_responded", "complaint.deadline_satisfied"});
+  h.Run(RespondToTask{"T1", "two legs in stock, shipping today"}, due + absl::Hours(1));
+  auto fired = h.When(Fire(next, due + absl::Hours(4)), due + absl::Hours(4));
+  REQUIRE(fired.ok());
+  CHECK(fired->empty());
+}
+
+TEST_CASE("a hanging case owes the customer an update every interval until it is resolved", "[deadline]") {
+  History h;
+  h.Run(Filing()).Run(Reached());
+  const absl::Time missed = T0() + absl::Hours(24);
+  h.Run(Fire(h.TimerOf(v1::DEADLINE_KIND_RESOLUTION), missed), missed);
+  CHECK(h.state().hanging);
+  absl::Time update_due = missed + absl::Hours(24);
+  for (int reminder = 0; reminder < 3; ++reminder) {
+    const std::string timer = h.TimerOf(v1::DEADLINE_KIND_CUSTOMER_UPDATE);
+    REQUIRE(h.state().deadlines.at(timer).due == update_due);
+    auto events = h.When(Fire(timer, update_due), update_due);
+    REQUIRE(events.ok());
+    CHECK(Types(*events) == Strings{"complaint.deadline_breached", "complaint.deadline_scheduled"});
+    h.Run(Fire(timer, update_due), update_due);
+    update_due += absl::Hours(24);
+  }
+  // An update given early resets the rhythm from the moment of the contact.
+  const absl::Time contact = update_due - absl::Hours(10);
+  h.Run(Reached(), contact);
+  CHECK(h.state().deadlines.at(h.TimerOf(v1::DEADLINE_KIND_CUSTOMER_UPDATE)).due == contact + absl::Hours(24));
+  // Resolution ends the reminders.
+  h.Run(Resolution(), contact + absl::Hours(1));
+  CHECK_FALSE(h.state().hanging);
+  auto after = h.When(Fire(h.TimerOf(v1::DEADLINE_KIND_CUSTOMER_UPDATE), contact + absl::Hours(24)));
+  REQUIRE(after.ok());
+  CHECK(after->empty());
+}
+
+TEST_CASE("firing an unknown timer is not found", "[deadline]") {
+  History h;
+  h.Run(Filing());
+  RequireError(h.When(Fire("resolution-99", T0())), absl::StatusCode::kNotFound, "resolution-99");
+}
+
+}  // namespace
+}  // namespace closedloop::domain
