@@ -1,5 +1,7 @@
 #include "domain/problem.h"
 
+#include "domain/proto_time.h"
+
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/timestamp.pb.h>
 #include <google/protobuf/util/time_util.h>
@@ -19,7 +21,6 @@ namespace closedloop::domain {
 namespace {
 
 using Events = std::vector<v1::ProblemEvent>;
-using google::protobuf::Timestamp;
 using google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kItemIdPrefix = "A";
@@ -30,20 +31,6 @@ absl::Status FirstError(std::initializer_list<absl::Status> checks) {
     if (!check.ok()) return check;
   }
   return absl::OkStatus();
-}
-
-Timestamp ToTimestamp(absl::Time time) {
-  // ToUnixSeconds rounds toward the infinite past, so the nanos are never negative.
-  const int64_t seconds = absl::ToUnixSeconds(time);
-  Timestamp timestamp;
-  timestamp.set_seconds(seconds);
-  timestamp.set_nanos(
-      static_cast<int32_t>((time - absl::FromUnixSeconds(seconds)) / absl::Nanoseconds(1)));
-  return timestamp;
-}
-
-absl::Time FromTimestamp(const Timestamp& timestamp) {
-  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
 }
 
 // A Timestamp ends with the year 9999: a later time could be decided but never stored.
@@ -135,7 +122,7 @@ struct Decider {
     added.set_item_id(NextItemId(state));
     added.set_description(command.description);
     added.set_owner(command.owner);
-    *added.mutable_due() = ToTimestamp(command.due);
+    *added.mutable_due() = ToProto(command.due);
     return One(std::move(event));
   }
 
@@ -243,7 +230,7 @@ ProblemState EvolveProblem(ProblemState state, const v1::ProblemEvent& event) {
       ActionItemState item;
       item.description = added.description();
       item.owner = added.owner();
-      item.due = FromTimestamp(added.due());
+      item.due = FromProto(added.due());
       state.action_items.try_emplace(added.item_id(), std::move(item));
       break;
     }

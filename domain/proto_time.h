@@ -8,11 +8,12 @@
 
 namespace closedloop::domain {
 
+// Whole seconds first, then the remainder: going through nanoseconds would overflow after 2262.
 inline google::protobuf::Timestamp ToProto(absl::Time time) {
   google::protobuf::Timestamp out;
-  const int64_t nanos = absl::ToUnixNanos(time);
-  out.set_seconds(nanos / 1000000000 - (nanos % 1000000000 < 0 ? 1 : 0));
-  out.set_nanos(static_cast<int32_t>(nanos - out.seconds() * 1000000000));
+  const int64_t seconds = absl::ToUnixSeconds(time);  // rounds down, also before 1970
+  out.set_seconds(seconds);
+  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
   return out;
 }
 
@@ -22,6 +23,14 @@ inline absl::Time FromProto(const google::protobuf::Timestamp& time) {
 
 inline absl::Duration FromProto(const google::protobuf::Duration& duration) {
   return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
+}
+
+inline google::protobuf::Duration ToProto(absl::Duration duration) {
+  absl::Duration rest;
+  google::protobuf::Duration out;
+  out.set_seconds(absl::IDivDuration(duration, absl::Seconds(1), &rest));
+  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(rest)));
+  return out;
 }
 
 }  // namespace closedloop::domain

@@ -1,5 +1,7 @@
 #include "domain/sla_policy.h"
 
+#include "domain/proto_time.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <optional>
@@ -20,22 +22,10 @@ namespace {
 constexpr int64_t kMaxProtoDurationSeconds = 315'576'000'000;
 constexpr int32_t kNanosPerSecond = 1'000'000'000;
 
-absl::Duration DurationFromProto(const google::protobuf::Duration& duration) {
-  return absl::Seconds(duration.seconds()) + absl::Nanoseconds(duration.nanos());
-}
-
-google::protobuf::Duration DurationToProto(absl::Duration duration) {
-  absl::Duration rest;
-  google::protobuf::Duration out;
-  out.set_seconds(absl::IDivDuration(duration, absl::Seconds(1), &rest));
-  out.set_nanos(static_cast<int32_t>(absl::ToInt64Nanoseconds(rest)));
-  return out;
-}
-
 std::optional<absl::Duration> OptionalDuration(bool present,
                                                const google::protobuf::Duration& duration) {
   if (!present) return std::nullopt;
-  return DurationFromProto(duration);
+  return FromProto(duration);
 }
 
 // One built-in rule; a zero duration leaves the target unset ("no such deadline").
@@ -49,11 +39,11 @@ void AddRule(v1::SlaPolicy& policy, absl::string_view name, v1::Channel channel,
   rule->set_severity(severity);
   v1::SlaTargets* targets = rule->mutable_targets();
   const absl::Duration zero = absl::ZeroDuration();
-  if (first_contact > zero) *targets->mutable_first_contact() = DurationToProto(first_contact);
-  if (resolution > zero) *targets->mutable_resolution() = DurationToProto(resolution);
-  if (task_response > zero) *targets->mutable_task_response() = DurationToProto(task_response);
+  if (first_contact > zero) *targets->mutable_first_contact() = ToProto(first_contact);
+  if (resolution > zero) *targets->mutable_resolution() = ToProto(resolution);
+  if (task_response > zero) *targets->mutable_task_response() = ToProto(task_response);
   if (customer_update > zero) {
-    *targets->mutable_customer_update() = DurationToProto(customer_update);
+    *targets->mutable_customer_update() = ToProto(customer_update);
   }
   targets->set_warn_at_fraction(warn_at);
 }
@@ -103,9 +93,9 @@ absl::Status CheckTarget(absl::string_view field, bool present,
         absl::StrCat(field, ": not a valid duration (", seconds, " s, ", nanos, " ns)"));
   }
   // A zero target would breach the moment it is scheduled; "no deadline" is an unset field.
-  if (DurationFromProto(duration) <= absl::ZeroDuration()) {
+  if (FromProto(duration) <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        field, ": must be positive, got ", absl::FormatDuration(DurationFromProto(duration))));
+        field, ": must be positive, got ", absl::FormatDuration(FromProto(duration))));
   }
   return absl::OkStatus();
 }
@@ -161,11 +151,12 @@ v1::SlaPolicy DefaultSlaPolicy() {
   // The red button is for customers who no longer trust ordinary support: fastest contact.
   AddRule(policy, "red-button", v1::CHANNEL_RED_BUTTON, v1::ITEM_KIND_COMPLAINT,
           v1::SEVERITY_UNSPECIFIED, Minutes(15), Hours(24), Hours(2), Hours(12), 0.75);
+  // A critical complaint gets the tightest targets on every ordinary channel, social included.
+  AddRule(policy, "critical", v1::CHANNEL_UNSPECIFIED, v1::ITEM_KIND_COMPLAINT,
+          v1::SEVERITY_CRITICAL, Hours(1), Hours(12), Hours(2), Hours(12), 0.75);
   // An unanswered public post costs most: the fast track shortens first contact.
   AddRule(policy, "social-fast-track", v1::CHANNEL_SOCIAL, v1::ITEM_KIND_COMPLAINT,
           v1::SEVERITY_UNSPECIFIED, Hours(1), Hours(24), Hours(4), Hours(24), 0.75);
-  AddRule(policy, "critical", v1::CHANNEL_UNSPECIFIED, v1::ITEM_KIND_COMPLAINT,
-          v1::SEVERITY_CRITICAL, Hours(1), Hours(12), Hours(2), Hours(12), 0.75);
   AddRule(policy, "complaint", v1::CHANNEL_UNSPECIFIED, v1::ITEM_KIND_COMPLAINT,
           v1::SEVERITY_UNSPECIFIED, Hours(2), Hours(24), Hours(4), Hours(24), 0.75);
   // Recommendations are answered, not resolved: no resolution clock, no tasks, no updates.

@@ -96,10 +96,13 @@ TEST_CASE("Given two matching rules, then the first one wins", "[sla]") {
         "web-first");
   CHECK(TargetsFor(policy, v1::CHANNEL_EMAIL, v1::ITEM_KIND_COMPLAINT, v1::SEVERITY_LOW).rule ==
         "any-channel");
-  // In the defaults, the channel rules come before "critical": a critical public post gets
-  // the social fast track (24 h resolution), not the critical rule's 12 h.
+  // In the defaults, "critical" comes before the social fast track: a critical public post
+  // gets 12 h to resolution, an ordinary one the fast track.
   CHECK(TargetsFor(DefaultSlaPolicy(), v1::CHANNEL_SOCIAL, v1::ITEM_KIND_COMPLAINT,
                    v1::SEVERITY_CRITICAL)
+            .rule == "critical");
+  CHECK(TargetsFor(DefaultSlaPolicy(), v1::CHANNEL_SOCIAL, v1::ITEM_KIND_COMPLAINT,
+                   v1::SEVERITY_NORMAL)
             .rule == "social-fast-track");
 }
 
