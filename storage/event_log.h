@@ -160,6 +160,11 @@ class EventLog {
                                                                 Direction direction,
                                                                 size_t limit) = 0;
 
+  // What the log recorded for the append with `request_id`, or nullopt if there was none.
+  // Lets a caller recognise a retry before it decides anything anew. Errors: INVALID_ARGUMENT.
+  virtual absl::StatusOr<std::optional<v1::AppendReceipt>> FindReceipt(
+      const std::string& request_id) = 0;
+
   // The stream's current revision; 0 if it does not exist.
   virtual absl::StatusOr<uint64_t> StreamRevision(const std::string& stream) = 0;
 

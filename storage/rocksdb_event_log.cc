@@ -125,6 +125,24 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     return events;
   }
 
+  absl::StatusOr<std::optional<v1::AppendReceipt>> FindReceipt(
+      const std::string& request_id) override {
+    if (request_id.empty() || request_id.size() > kMaxRequestIdBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("request_id: must be 1 to ", kMaxRequestIdBytes, " bytes"));
+    }
+    std::string value;
+    rocksdb::Status s = db_->db().Get(rocksdb::ReadOptions(), db_->index(),
+                                      keys::ReceiptKey(request_id), &value);
+    if (s.IsNotFound()) return std::nullopt;
+    if (absl::Status st = FromRocks(s, "reading a receipt"); !st.ok()) return st;
+    v1::AppendReceipt receipt;
+    if (!receipt.ParseFromString(value)) {
+      return absl::DataLossError(absl::StrCat("unreadable receipt for request ", request_id));
+    }
+    return receipt;
+  }
+
   absl::StatusOr<uint64_t> StreamRevision(const std::string& stream) override {
     if (absl::Status s = ValidateStreamName(stream); !s.ok()) return s;
     return ReadStreamRevision(*db_, stream);
