@@ -10,6 +10,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "services/config.h"
 #include "services/server.h"
 #include "storage/event_log.h"
 
@@ -19,6 +20,10 @@ ABSL_FLAG(std::string, data_dir, "./data",
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on, host:port. Use 0.0.0.0:PORT to accept remote clients, "
           "port 0 to pick a free port.");
+ABSL_FLAG(std::string, config, "",
+          "Configuration file: SLA policy, teams, departments and routing, as a "
+          "closedloop.v1.Config in protobuf text format (JSON if it ends in .json). Empty: the "
+          "built-in retail-chain default. An invalid file stops the daemon before it serves.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGINT/SIGTERM, how long in-flight calls may run before they are cancelled.");
 
@@ -31,6 +36,16 @@ int RunDaemon() {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  const std::string config_path = absl::GetFlag(FLAGS_config);
+  absl::StatusOr<closedloop::v1::Config> config =
+      config_path.empty() ? closedloop::services::DefaultConfig()
+                          : closedloop::services::LoadConfigFile(config_path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "closedloopd: invalid --config %s: %s\n", config_path.c_str(),
+                 std::string(config.status().message()).c_str());
+    return 1;
+  }
 
   const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   std::error_code error;
@@ -48,6 +63,20 @@ int RunDaemon() {
     std::fprintf(stderr, "closedloopd: cannot open the event log: %s\n", log.status().ToString().c_str());
     return 1;
   }
+  closedloop::v1::Actor daemon;
+  daemon.set_principal("system:closedloopd");
+  daemon.set_role("system");
+  absl::StatusOr<bool> recorded = closedloop::services::RecordConfigIfChanged(**log, *config, daemon);
+  if (!recorded.ok()) {
+    std::fprintf(stderr, "closedloopd: cannot record the configuration: %s\n",
+                 recorded.status().ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "closedloopd: configuration %s (policy %s) %s\n",
+               config_path.empty() ? "built-in default" : config_path.c_str(),
+               config->sla_policy().version().c_str(),
+               *recorded ? "recorded in the log" : "unchanged since last recorded");
+
   absl::StatusOr<std::unique_ptr<closedloop::services::ClosedLoopServer>> server =
       closedloop::services::ClosedLoopServer::Start(**log, absl::GetFlag(FLAGS_listen));
   if (!server.ok()) {

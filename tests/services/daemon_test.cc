@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <string>
 
 #include "closedloop/v1/audit_service.grpc.pb.h"
@@ -38,7 +39,7 @@ struct Daemon {
   }
 };
 
-Daemon StartDaemon(const std::string& data_dir) {
+Daemon StartDaemon(const std::string& data_dir, const std::string& extra_flag = "--listen=127.0.0.1:0") {
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   Daemon d;
@@ -50,7 +51,7 @@ Daemon StartDaemon(const std::string& data_dir) {
     close(fds[1]);
     std::string data_flag = "--data_dir=" + data_dir;
     execl(CLOSEDLOOPD_PATH, "closedloopd", data_flag.c_str(), "--listen=127.0.0.1:0",
-          static_cast<char*>(nullptr));
+          extra_flag.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(fds[1]);
@@ -97,8 +98,10 @@ TEST_CASE("closedloopd serves health and the existing log, then stops cleanly on
   grpc::ClientContext context;
   v1::ReadAllResponse response;
   REQUIRE(stub->ReadAll(&context, v1::ReadAllRequest(), &response).ok());
-  CHECK(response.events_size() == 3);
-  CHECK(response.head_position() == 3);
+  // The seeded events, then the configuration the daemon recorded at start-up.
+  REQUIRE(response.events_size() == 4);
+  CHECK(response.events(3).type() == "config.applied");
+  CHECK(response.head_position() == 4);
 
   REQUIRE(kill(d.pid, SIGTERM) == 0);
   CHECK(d.ReadUntil("stopped cleanly"));
@@ -113,7 +116,44 @@ TEST_CASE("closedloopd serves health and the existing log, then stops cleanly on
   options.path = data_dir;
   auto reopened = storage::EventLog::Open(options);
   REQUIRE(reopened.ok());
-  CHECK((*reopened)->HeadPosition() == 3);
+  CHECK((*reopened)->HeadPosition() == 4);
+}
+
+TEST_CASE("closedloopd records an unchanged configuration only once across restarts") {
+  testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  for (int start = 0; start < 2; ++start) {
+    Daemon d = StartDaemon(data_dir);
+    REQUIRE(d.ReadUntil("serving on"));
+    CHECK(d.output.find(start == 0 ? "recorded in the log" : "unchanged since last recorded") !=
+          std::string::npos);
+    kill(d.pid, SIGTERM);
+    int status = 0;
+    REQUIRE(waitpid(d.pid, &status, 0) == d.pid);
+    CHECK(WEXITSTATUS(status) == 0);
+    close(d.stderr_fd);
+  }
+  storage::EventLogOptions options;
+  options.path = data_dir;
+  auto log = storage::EventLog::Open(options);
+  REQUIRE(log.ok());
+  CHECK((*log)->HeadPosition() == 1);
+}
+
+TEST_CASE("closedloopd refuses to start with an invalid configuration, naming the field") {
+  testing::TempDir dir;
+  const std::string config_path = dir.Sub("bad.conf");
+  {
+    std::ofstream config(config_path);
+    config << "directory { teams { name: \"cx\" } routing_rules { name: \"all\" team: \"cx\" } }\n";
+  }
+  Daemon d = StartDaemon(dir.Sub("data"), "--config=" + config_path);
+  CHECK(d.ReadUntil("directory.teams[0].members"));
+  int status = 0;
+  REQUIRE(waitpid(d.pid, &status, 0) == d.pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 1);
+  close(d.stderr_fd);
 }
 
 TEST_CASE("closedloopd refuses to start on a data directory another daemon holds") {
