@@ -76,7 +76,7 @@ v1::Config DefaultConfig() {
   AddDepartment(d, "marketing", "mia", "marketing-director");
   AddDepartment(d, "carrier", "carrier-desk", "carrier-account-manager");
   AddRoute(d, "social-posts", v1::CHANNEL_SOCIAL, "cx-social");
-  AddRoute(d, "web-and-app", v1::CHANNEL_WEB, "cx-digital");
+  AddRoute(d, "web", v1::CHANNEL_WEB, "cx-digital");
   AddRoute(d, "app", v1::CHANNEL_APP, "cx-digital");
   AddRoute(d, "email", v1::CHANNEL_EMAIL, "cx-digital");
   AddRoute(d, "in-store", v1::CHANNEL_STORE, "cx-stores");

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "domain/routing.h"
 #include "tests/storage/log_test_util.h"
 #include "tests/temp_dir.h"
 
@@ -29,6 +30,24 @@ v1::Actor System() {
 TEST_CASE("the built-in default configuration is valid") {
   CHECK(ValidateConfig(DefaultConfig()).ok());
   CHECK(DefaultConfig().directory().departments_size() == 6);
+}
+
+TEST_CASE("the built-in default routes every channel to its team") {
+  const v1::Config config = DefaultConfig();
+  const std::vector<std::pair<v1::Channel, std::string>> expected = {
+      {v1::CHANNEL_HOTLINE, "cx-hotline"}, {v1::CHANNEL_SOCIAL, "cx-social"},
+      {v1::CHANNEL_WEB, "cx-digital"},     {v1::CHANNEL_EMAIL, "cx-digital"},
+      {v1::CHANNEL_APP, "cx-digital"},     {v1::CHANNEL_STORE, "cx-stores"},
+      {v1::CHANNEL_RED_BUTTON, "red-button"}};
+  for (const auto& [channel, team] : expected) {
+    v1::Filed item;
+    item.set_channel(channel);
+    item.set_kind(v1::ITEM_KIND_COMPLAINT);
+    absl::StatusOr<domain::RoutingDecision> route = domain::Route(item, "", config.directory(), {});
+    INFO(v1::Channel_Name(channel) << ": " << route.status().ToString());
+    REQUIRE(route.ok());
+    CHECK(route->team == team);
+  }
 }
 
 TEST_CASE("a text-format config parses, and a missing policy means the default policy") {
