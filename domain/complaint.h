@@ -71,8 +71,7 @@ struct ComplaintState {
   std::string problem_id;
   bool surveyed = false;
   std::map<std::string, TaskState> tasks;          // by task id, "T1", "T2", ...
-  std::map<std::string, DeadlineState> deadlines;  // by timer id
-  int timers_scheduled = 0;                        // makes timer ids unique
+  std::map<std::string, DeadlineState> deadlines;  // by timer id; never shrinks
 };
 
 // What Decide needs besides the command and the state.

@@ -80,7 +80,8 @@ absl::Status Decision::Schedule(v1::DeadlineKind kind, absl::Time start, absl::D
   if (!deadline.ok()) return deadline.status();
   v1::ComplaintEvent event;
   v1::DeadlineScheduled* scheduled = event.mutable_deadline_scheduled();
-  scheduled->set_timer_id(absl::StrCat(Slug(kind), "-", state_.timers_scheduled + 1));
+  // Deadlines are never removed, so their count numbers the next one uniquely.
+  scheduled->set_timer_id(absl::StrCat(Slug(kind), "-", state_.deadlines.size() + 1));
   scheduled->set_kind(kind);
   *scheduled->mutable_due() = ToProto(deadline->due);
   if (deadline->warn_at) *scheduled->mutable_warn_at() = ToProto(*deadline->warn_at);

@@ -27,7 +27,7 @@ v1::ComplaintEvent Event(T* (v1::ComplaintEvent::*mutable_field)(), const T& val
 }
 
 absl::Status CheckFiling(const v1::Filed& f) {
-  for (absl::Status s : {RequireName("complaint_id", f.complaint_id()),
+  if (absl::Status s = FirstError({RequireName("complaint_id", f.complaint_id()),
                          RequireEnum("channel", f.channel(), v1::Channel_IsValid),
                          RequireEnum("kind", f.kind(), v1::ItemKind_IsValid),
                          RequireName("customer_ref", f.customer_ref()),
@@ -40,8 +40,8 @@ absl::Status CheckFiling(const v1::Filed& f) {
                          LimitText("language", f.language(), kMaxNameBytes),
                          LimitText("store", f.store(), kMaxNameBytes),
                          LimitText("order_ref", f.order_ref(), kMaxNameBytes),
-                         LimitText("external_ref", f.external_ref(), kMaxNameBytes)}) {
-    if (!s.ok()) return s;
+                         LimitText("external_ref", f.external_ref(), kMaxNameBytes)}); !s.ok()) {
+    return s;
   }
   if (f.severity() != v1::SEVERITY_UNSPECIFIED) {
     return RequireEnum("severity", f.severity(), v1::Severity_IsValid);
@@ -90,10 +90,10 @@ absl::Status DecideFile(const FileComplaint& c, Decision& d) {
 
 absl::Status DecideTriage(const TriageComplaint& c, Decision& d) {
   if (absl::Status s = RequireStatus(d.state(), kActive, "triage"); !s.ok()) return s;
-  for (absl::Status s : {LimitText("category", c.category, kMaxNameBytes),
+  if (absl::Status s = FirstError({LimitText("category", c.category, kMaxNameBytes),
                          LimitText("department", c.department, kMaxNameBytes),
-                         LimitText("root_cause_code", c.root_cause_code, kMaxNameBytes)}) {
-    if (!s.ok()) return s;
+                         LimitText("root_cause_code", c.root_cause_code, kMaxNameBytes)}); !s.ok()) {
+    return s;
   }
   if (c.kind != v1::ITEM_KIND_UNSPECIFIED && !v1::ItemKind_IsValid(c.kind)) {
     return absl::InvalidArgumentError(absl::StrCat("kind: unknown value ", c.kind));
@@ -148,10 +148,10 @@ absl::Status DecideContact(const RecordCustomerContact& c, Decision& d) {
   if (absl::Status s = RequireStatus(d.state(), kActive, "contact the customer of"); !s.ok()) {
     return s;
   }
-  for (absl::Status s : {RequireEnum("method", c.method, v1::ContactMethod_IsValid),
+  if (absl::Status s = FirstError({RequireEnum("method", c.method, v1::ContactMethod_IsValid),
                          RequireEnum("outcome", c.outcome, v1::ContactOutcome_IsValid),
-                         LimitText("summary", c.summary)}) {
-    if (!s.ok()) return s;
+                         LimitText("summary", c.summary)}); !s.ok()) {
+    return s;
   }
   const bool reached = c.outcome == v1::CONTACT_OUTCOME_REACHED;
   v1::CustomerContacted contacted;
@@ -174,9 +174,9 @@ absl::Status DecideContact(const RecordCustomerContact& c, Decision& d) {
 
 absl::Status DecideComment(const AddComment& c, Decision& d) {
   if (d.state().status == S::kNone) return absl::NotFoundError("complaint: not filed");
-  for (absl::Status s : {RequireEnum("visibility", c.visibility, v1::Visibility_IsValid),
-                         RequireName("author", c.author), RequireText("text", c.text)}) {
-    if (!s.ok()) return s;
+  if (absl::Status s = FirstError({RequireEnum("visibility", c.visibility, v1::Visibility_IsValid),
+                         RequireName("author", c.author), RequireText("text", c.text)}); !s.ok()) {
+    return s;
   }
   v1::CommentAdded comment;
   comment.set_comment_id(absl::StrCat("C", d.state().comments + 1));
@@ -189,8 +189,8 @@ absl::Status DecideComment(const AddComment& c, Decision& d) {
 
 absl::Status DecideEscalate(const Escalate& c, Decision& d) {
   if (absl::Status s = RequireStatus(d.state(), kActive, "escalate"); !s.ok()) return s;
-  for (absl::Status s : {RequireName("to", c.to), RequireText("reason", c.reason)}) {
-    if (!s.ok()) return s;
+  if (absl::Status s = FirstError({RequireName("to", c.to), RequireText("reason", c.reason)}); !s.ok()) {
+    return s;
   }
   v1::Escalated escalated;
   escalated.set_level(1);

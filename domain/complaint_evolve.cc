@@ -112,7 +112,6 @@ ComplaintState Evolve(ComplaintState s, const v1::ComplaintEvent& event) {
       deadline.due = FromProto(d.due());
       if (d.has_warn_at()) deadline.warn_at = FromProto(d.warn_at());
       deadline.task_id = d.task_id();
-      ++s.timers_scheduled;
       if (d.kind() == v1::DEADLINE_KIND_CUSTOMER_UPDATE) s.hanging = true;
       break;
     }

@@ -31,11 +31,11 @@ void SatisfyTask(const std::string& task_id, Decision& d) {
 
 absl::Status DecideOpenTask(const OpenTask& c, Decision& d) {
   if (absl::Status s = RequireStatus(d.state(), kActive, "open a task on"); !s.ok()) return s;
-  for (absl::Status s : {RequireName("department", c.department),
+  if (absl::Status s = FirstError({RequireName("department", c.department),
                          LimitText("responsible", c.responsible, kMaxNameBytes),
                          RequireText("description", c.description),
-                         RequireAfter("due", c.due, d.context().now)}) {
-    if (!s.ok()) return s;
+                         RequireAfter("due", c.due, d.context().now)}); !s.ok()) {
+    return s;
   }
   const v1::Department* department =
       d.context().directory ? FindDepartment(*d.context().directory, c.department) : nullptr;
@@ -113,9 +113,9 @@ absl::Status DecideResolve(const ResolveComplaint& c, Decision& d) {
         "cannot resolve complaint ", s.filed.complaint_id(),
         ": the customer has not been reached yet (record the customer contact first)"));
   }
-  for (absl::Status st : {RequireText("resolution", c.resolution), CheckRemedy(c.remedy, complaint),
-                          LimitText("root_cause", c.root_cause)}) {
-    if (!st.ok()) return st;
+  if (absl::Status st = FirstError({RequireText("resolution", c.resolution), CheckRemedy(c.remedy, complaint),
+                          LimitText("root_cause", c.root_cause)}); !st.ok()) {
+    return st;
   }
   v1::ComplaintEvent event;
   v1::Resolved* resolved = event.mutable_resolved();
@@ -192,9 +192,9 @@ absl::Status DecideSurvey(const RecordSurvey& c, Decision& d) {
     return absl::FailedPreconditionError(
         absl::StrCat("a survey was already recorded for complaint ", s.filed.complaint_id()));
   }
-  for (absl::Status st : {RequireRange("nps", c.nps, 0, 10), RequireRange("csat", c.csat, 1, 5),
-                          LimitText("comment", c.comment)}) {
-    if (!st.ok()) return st;
+  if (absl::Status st = FirstError({RequireRange("nps", c.nps, 0, 10), RequireRange("csat", c.csat, 1, 5),
+                          LimitText("comment", c.comment)}); !st.ok()) {
+    return st;
   }
   v1::ComplaintEvent event;
   v1::SurveyRecorded* survey = event.mutable_survey_recorded();

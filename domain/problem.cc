@@ -25,14 +25,6 @@ using google::protobuf::util::TimeUtil;
 
 constexpr absl::string_view kItemIdPrefix = "A";
 
-// Checks listed in field order; the first failure names the first bad field.
-absl::Status FirstError(std::initializer_list<absl::Status> checks) {
-  for (const absl::Status& check : checks) {
-    if (!check.ok()) return check;
-  }
-  return absl::OkStatus();
-}
-
 // A Timestamp ends with the year 9999: a later time could be decided but never stored.
 absl::Status RequireStorable(absl::string_view field, absl::Time time) {
   if (time >= absl::FromUnixSeconds(TimeUtil::kTimestampMaxSeconds + 1)) {

@@ -122,15 +122,16 @@ absl::Status CheckRule(const v1::SlaRule& rule, const std::string& field) {
   }
   const v1::SlaTargets& t = rule.targets();
   const std::string prefix = absl::StrCat(field, ".targets.");
-  for (absl::Status s :
-       {CheckTarget(absl::StrCat(prefix, "first_contact"), t.has_first_contact(),
+  if (absl::Status s = FirstError(
+          {CheckTarget(absl::StrCat(prefix, "first_contact"), t.has_first_contact(),
                     t.first_contact()),
         CheckTarget(absl::StrCat(prefix, "resolution"), t.has_resolution(), t.resolution()),
         CheckTarget(absl::StrCat(prefix, "task_response"), t.has_task_response(),
                     t.task_response()),
         CheckTarget(absl::StrCat(prefix, "customer_update"), t.has_customer_update(),
-                    t.customer_update())}) {
-    if (!s.ok()) return s;
+                    t.customer_update())});
+      !s.ok()) {
+    return s;
   }
   // Written so that NaN fails too.
   if (!(t.warn_at_fraction() >= 0 && t.warn_at_fraction() < 1)) {

@@ -37,6 +37,13 @@ absl::Status RequireRange(absl::string_view field, int value, int low, int high)
   return absl::OkStatus();
 }
 
+absl::Status FirstError(std::initializer_list<absl::Status> checks) {
+  for (const absl::Status& check : checks) {
+    if (!check.ok()) return check;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status RequireAfter(absl::string_view field, absl::Time value, absl::Time now) {
   if (value <= now) {
     return absl::InvalidArgumentError(absl::StrCat(

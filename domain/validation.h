@@ -2,6 +2,7 @@
 #ifndef CLOSEDLOOP_DOMAIN_VALIDATION_H_
 #define CLOSEDLOOP_DOMAIN_VALIDATION_H_
 
+#include <initializer_list>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -25,6 +26,8 @@ absl::Status RequireName(absl::string_view field, const std::string& value);
 absl::Status RequireEnum(absl::string_view field, int value, bool (*is_valid)(int));
 // An integer in [low, high].
 absl::Status RequireRange(absl::string_view field, int value, int low, int high);
+// The first failing check, in the order given (so the first bad field is the one named).
+absl::Status FirstError(std::initializer_list<absl::Status> checks);
 // A time strictly after `now`.
 absl::Status RequireAfter(absl::string_view field, absl::Time value, absl::Time now);
 

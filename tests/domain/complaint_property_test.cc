@@ -20,7 +20,7 @@ std::string Describe(const ComplaintState& s) {
       " category=", s.category, " department=", s.department, " team=", s.team,
       " owner=", s.owner, " contacts=", s.contacts, " reached=", s.customer_reached,
       " comments=", s.comments, " hanging=", s.hanging, " reopened=", s.reopen_count,
-      " problem=", s.problem_id, " surveyed=", s.surveyed, " timers=", s.timers_scheduled,
+      " problem=", s.problem_id, " surveyed=", s.surveyed, " timers=", s.deadlines.size(),
       " filed=", s.filed.ShortDebugString());
   for (const auto& [id, t] : s.tasks) {
     absl::StrAppend(&out, " task ", id, ":", t.department, "/", t.responsible, "/",
