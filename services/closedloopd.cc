@@ -16,7 +16,8 @@
 
 ABSL_FLAG(std::string, data_dir, "./data",
           "Directory of the embedded RocksDB event log; created if missing. Only one daemon may "
-          "use a directory at a time.");
+          "use a directory at a time. The projections keep their views in its subdirectory "
+          "views/, a cache of the log: delete it to have them rebuilt from the log.");
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on, host:port. Use 0.0.0.0:PORT to accept remote clients, "
           "port 0 to pick a free port.");
@@ -77,8 +78,12 @@ int RunDaemon() {
                config->sla_policy().version().c_str(),
                *recorded ? "recorded in the log" : "unchanged since last recorded");
 
+  closedloop::services::ServerOptions server_options;
+  server_options.listen_address = absl::GetFlag(FLAGS_listen);
+  server_options.views_path = (std::filesystem::path(data_dir) / "views").string();
+  server_options.config = *config;
   absl::StatusOr<std::unique_ptr<closedloop::services::ClosedLoopServer>> server =
-      closedloop::services::ClosedLoopServer::Start(**log, absl::GetFlag(FLAGS_listen));
+      closedloop::services::ClosedLoopServer::Start(**log, std::move(server_options));
   if (!server.ok()) {
     std::fprintf(stderr, "closedloopd: %s\n", server.status().ToString().c_str());
     return 1;

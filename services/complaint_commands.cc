@@ -1,121 +1,137 @@
 #include "services/complaint_commands.h"
 
-#include "absl/hash/hash.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 
 namespace closedloop::services {
 namespace {
 
-// Attempts per command when another writer keeps changing the same complaint. Each retry
-// reloads and decides again, so a conflict costs one extra read, not a lost update.
-constexpr int kMaxAttempts = 8;
-constexpr size_t kLoadPage = 1000;
+constexpr char kStreamPrefix[] = "complaint-";
 
-CommandResult FromReceipt(const std::string& complaint_id, const v1::AppendReceipt& receipt) {
-  CommandResult result;
-  result.complaint_id = complaint_id;
-  result.stream_revision = receipt.stream_revision();
-  result.position = receipt.last_position();
-  result.deduplicated = true;
-  return result;
+std::string ComplaintEventType(const v1::ComplaintEvent& event) { return domain::EventType(event); }
+
+CommandResult ToCommandResult(std::string complaint_id,
+                              StreamCommandResult<v1::ComplaintEvent> result) {
+  CommandResult out;
+  out.complaint_id = std::move(complaint_id);
+  out.stream_revision = result.stream_revision;
+  out.position = result.position;
+  out.deduplicated = result.deduplicated;
+  out.events = std::move(result.events);
+  return out;
 }
 
 }  // namespace
 
 std::string ComplaintStream(const std::string& complaint_id) {
-  return absl::StrCat("complaint-", complaint_id);
+  return absl::StrCat(kStreamPrefix, complaint_id);
 }
 
 ComplaintCommands::ComplaintCommands(storage::EventLog& log, std::function<absl::Time()> clock,
-                                     const v1::SlaPolicy& policy, const v1::Directory& directory)
-    : log_(log), clock_(std::move(clock)), policy_(policy), directory_(directory) {}
+                                     const v1::SlaPolicy& policy, const v1::Directory& directory,
+                                     LoadSource load)
+    : log_(log),
+      commands_(log, std::move(clock), "complaint.", &domain::Evolve, &ComplaintEventType),
+      ids_(log, "complaint", "CL-"),
+      policy_(policy),
+      directory_(directory),
+      load_(std::move(load)) {}
 
-absl::Mutex& ComplaintCommands::StripeOf(const std::string& complaint_id) {
-  return stripes_[absl::Hash<std::string>()(complaint_id) % kStripes];
+domain::DecisionContext ComplaintCommands::Context(absl::Time now) const {
+  domain::DecisionContext context;
+  context.now = now;
+  context.policy = &policy_;
+  context.directory = &directory_;
+  return context;
 }
 
 absl::StatusOr<ComplaintCommands::Loaded> ComplaintCommands::Load(const std::string& complaint_id) {
-  const std::string stream = ComplaintStream(complaint_id);
-  Loaded loaded;
-  for (uint64_t from = 1;;) {
-    absl::StatusOr<std::vector<storage::RecordedEvent>> page =
-        log_.ReadStream(stream, from, storage::Direction::kForward, kLoadPage);
-    if (!page.ok()) return page.status();
-    for (const storage::RecordedEvent& record : *page) {
-      v1::ComplaintEvent event;
-      if (!absl::StartsWith(record.type(), "complaint.") || !event.ParseFromString(record.payload())) {
-        return absl::DataLossError(absl::StrCat("event ", record.position(), " of ", stream,
-                                                " is not a readable complaint event"));
-      }
-      loaded.state = domain::Evolve(std::move(loaded.state), event);
-      loaded.revision = record.revision();
-    }
-    if (page->size() < kLoadPage) return loaded;
-    from = loaded.revision + 1;
-  }
+  return commands_.Load(ComplaintStream(complaint_id));
 }
 
 absl::StatusOr<CommandResult> ComplaintCommands::Run(const std::string& complaint_id,
                                                      const domain::ComplaintCommand& command,
                                                      const v1::Actor& actor,
                                                      const std::string& request_id) {
-  const std::string stream = ComplaintStream(complaint_id);
-  absl::MutexLock turn(&StripeOf(complaint_id));
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-    if (!request_id.empty()) {
-      absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = log_.FindReceipt(request_id);
-      if (!receipt.ok()) return receipt.status();
-      if (receipt->has_value()) {
-        if ((*receipt)->stream() != stream) {
-          return absl::AlreadyExistsError(absl::StrCat(
-              "request_id '", request_id, "' was already used for another complaint"));
-        }
-        return FromReceipt(complaint_id, **receipt);
-      }
-    }
-    const uint64_t head = log_.HeadPosition();
-    absl::StatusOr<Loaded> loaded = Load(complaint_id);
-    if (!loaded.ok()) return loaded.status();
+  absl::StatusOr<StreamCommandResult<v1::ComplaintEvent>> result = commands_.Run(
+      ComplaintStream(complaint_id), request_id, actor,
+      [&](const domain::ComplaintState& state, absl::Time now) {
+        domain::DecisionContext context = Context(now);
+        if (std::holds_alternative<domain::FileComplaint>(command) && load_) context.load = load_();
+        return domain::Decide(command, state, context);
+      });
+  if (!result.ok()) return result.status();
+  return ToCommandResult(complaint_id, *std::move(result));
+}
 
-    domain::DecisionContext context;
-    context.now = clock_();
-    context.policy = &policy_;
-    context.directory = &directory_;
-    absl::StatusOr<std::vector<v1::ComplaintEvent>> events =
-        domain::Decide(command, loaded->state, context);
-    if (!events.ok()) return events.status();
+absl::StatusOr<std::optional<CommandResult>> ComplaintCommands::FindFiling(
+    const std::string& request_id) {
+  auto earlier = commands_.FindCreation(request_id, kStreamPrefix);
+  if (!earlier.ok()) return earlier.status();
+  if (!earlier->has_value()) return std::nullopt;
+  std::string id = (*earlier)->stream.substr(sizeof(kStreamPrefix) - 1);
+  return ToCommandResult(std::move(id), **std::move(earlier));
+}
 
-    CommandResult result;
-    result.complaint_id = complaint_id;
-    if (events->empty()) {  // nothing would change: nothing to append
-      result.stream_revision = loaded->revision;
-      result.position = head;
-      return result;
+absl::StatusOr<CommandResult> ComplaintCommands::DecideFiling(v1::Filed filing) {
+  absl::StatusOr<std::string> id = ids_.Next();
+  if (!id.ok()) return id.status();
+  filing.set_complaint_id(*id);
+  domain::DecisionContext context = Context(commands_.Now());
+  if (load_) context.load = load_();
+  absl::StatusOr<std::vector<v1::ComplaintEvent>> events =
+      domain::Decide(domain::FileComplaint{std::move(filing)}, domain::ComplaintState{}, context);
+  if (!events.ok()) return events.status();
+  CommandResult result;
+  result.complaint_id = *id;
+  result.events = *std::move(events);
+  return result;
+}
+
+absl::StatusOr<CommandResult> ComplaintCommands::File(v1::Filed filing, const v1::Actor& actor,
+                                                      const std::string& request_id) {
+  std::vector<Filing> one;
+  one.push_back(Filing{std::move(filing), request_id});
+  return std::move(FileMany(std::move(one), actor).front());
+}
+
+std::vector<absl::StatusOr<CommandResult>> ComplaintCommands::FileMany(std::vector<Filing> filings,
+                                                                       const v1::Actor& actor) {
+  std::vector<absl::StatusOr<CommandResult>> results(filings.size(),
+                                                     absl::UnknownError("not filed"));
+  std::vector<size_t> to_append;
+  for (size_t i = 0; i < filings.size(); ++i) {
+    absl::StatusOr<std::optional<CommandResult>> earlier = FindFiling(filings[i].request_id);
+    if (!earlier.ok()) {
+      results[i] = earlier.status();
+    } else if (earlier->has_value()) {
+      results[i] = **std::move(earlier);
+    } else {
+      results[i] = DecideFiling(std::move(filings[i].filing));
+      if (results[i].ok()) to_append.push_back(i);
     }
-    storage::AppendRequest append;
-    append.stream = stream;
-    append.expected = storage::ExpectedRevision::Exact(loaded->revision);
-    append.request_id = request_id;
-    for (const v1::ComplaintEvent& event : *events) {
-      storage::ProposedEvent& proposed = append.events.emplace_back();
-      proposed.set_type(domain::EventType(event));
-      proposed.set_payload(event.SerializeAsString());
-      *proposed.mutable_actor() = actor;
-    }
-    absl::StatusOr<storage::AppendResult> appended = log_.Append(std::move(append));
-    if (appended.ok()) {
-      result.stream_revision = appended->stream_revision;
-      result.position = appended->last_position;
-      result.deduplicated = appended->deduplicated;
-      if (!appended->deduplicated) result.events = *std::move(events);
-      return result;
-    }
-    if (appended.status().code() != absl::StatusCode::kAborted) return appended.status();
-    // Someone else changed the complaint since it was loaded: decide again on the new state.
   }
-  return absl::AbortedError(absl::StrCat("complaint ", complaint_id, " kept changing during ",
-                                         kMaxAttempts, " attempts; retry the command"));
+  // Every filing is a new stream, so the appends are independent: put them all in flight and
+  // let the log's group commit sync them together.
+  absl::BlockingCounter pending(static_cast<int>(to_append.size()));
+  for (size_t i : to_append) {
+    CommandResult& result = *results[i];
+    storage::AppendRequest append =
+        commands_.ToAppend(ComplaintStream(result.complaint_id), storage::ExpectedRevision::NoStream(),
+                           filings[i].request_id, actor, result.events);
+    log_.AppendAsync(std::move(append),
+                     [&results, &pending, i](absl::StatusOr<storage::AppendResult> appended) {
+                       if (!appended.ok()) {
+                         results[i] = appended.status();
+                       } else {
+                         results[i]->stream_revision = appended->stream_revision;
+                         results[i]->position = appended->last_position;
+                       }
+                       pending.DecrementCount();
+                     });
+  }
+  pending.Wait();
+  return results;
 }
 
 }  // namespace closedloop::services

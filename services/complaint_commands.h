@@ -1,12 +1,8 @@
-// ComplaintCommands: runs a command against one complaint stream, the way every command RPC
-// will: load the stream, fold it, decide with `now` from the injected clock, append with the
-// revision the decision was made on, and on a concurrent change reload and decide again (a
-// bounded number of times). A retry with a request id already in the log returns the original
-// result without deciding anything.
+// ComplaintCommands: runs commands against complaint streams ("complaint-<id>") the way every
+// ComplaintService RPC does (the pipeline is StreamCommands), and files new complaints: assigns
+// the id, routes and assigns, and appends the filing as one new stream.
 //
-// Thread safety: Run() may be called concurrently, also for the same complaint. Commands on
-// the same complaint within this process take turns (striped locks), so they never conflict
-// with each other; the expected-revision check still guards against any other writer.
+// Thread safety: every method may be called concurrently.
 #ifndef CLOSEDLOOP_SERVICES_COMPLAINT_COMMANDS_H_
 #define CLOSEDLOOP_SERVICES_COMPLAINT_COMMANDS_H_
 
@@ -14,14 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/complaint.pb.h"
 #include "closedloop/v1/event.pb.h"
 #include "closedloop/v1/policy.pb.h"
 #include "domain/complaint.h"
+#include "services/id_sequence.h"
+#include "services/stream_commands.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services {
@@ -38,11 +34,16 @@ struct CommandResult {
 // The stream of complaint `id`: "complaint-<id>".
 std::string ComplaintStream(const std::string& complaint_id);
 
+// Open cases per owner, for routing new filings to the least-loaded team member.
+using LoadSource = std::function<domain::OpenCaseLoad()>;
+
 class ComplaintCommands {
  public:
-  // `log`, `policy` and `directory` must outlive this object.
+  // `log`, `policy` and `directory` must outlive this object. `load` may be empty (every owner
+  // counts as free).
   ComplaintCommands(storage::EventLog& log, std::function<absl::Time()> clock,
-                    const v1::SlaPolicy& policy, const v1::Directory& directory);
+                    const v1::SlaPolicy& policy, const v1::Directory& directory,
+                    LoadSource load = nullptr);
 
   // Errors: the decider's (INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND, ALREADY_EXISTS),
   // ALREADY_EXISTS for a request id used on another complaint, ABORTED when concurrent changes
@@ -52,22 +53,38 @@ class ComplaintCommands {
                                     const domain::ComplaintCommand& command,
                                     const v1::Actor& actor, const std::string& request_id);
 
-  // The complaint's state and revision as the log has them now.
-  struct Loaded {
-    domain::ComplaintState state;
-    uint64_t revision = 0;
+  // Files a new item under the next "CL-<n>" id. A retry with a request id already used for a
+  // filing returns that filing's result; with one used for anything else, ALREADY_EXISTS.
+  absl::StatusOr<CommandResult> File(v1::Filed filing, const v1::Actor& actor,
+                                     const std::string& request_id);
+
+  struct Filing {
+    v1::Filed filing;
+    std::string request_id;
   };
+  // Files many items at once: each is decided on its own and all appends are in flight
+  // together, so they share synced writes. One result per filing, in order; one failing does
+  // not affect the others.
+  std::vector<absl::StatusOr<CommandResult>> FileMany(std::vector<Filing> filings,
+                                                      const v1::Actor& actor);
+
+  using Loaded = StreamCommands<domain::ComplaintState, v1::ComplaintEvent>::Loaded;
+  // The complaint's state and revision as the log has them now.
   absl::StatusOr<Loaded> Load(const std::string& complaint_id);
 
  private:
-  static constexpr size_t kStripes = 64;
-  absl::Mutex& StripeOf(const std::string& complaint_id);
+  domain::DecisionContext Context(absl::Time now) const;
+  // The earlier filing under `request_id`, if any (see File).
+  absl::StatusOr<std::optional<CommandResult>> FindFiling(const std::string& request_id);
+  // Assigns the id and decides the filing's events.
+  absl::StatusOr<CommandResult> DecideFiling(v1::Filed filing);
 
   storage::EventLog& log_;
-  const std::function<absl::Time()> clock_;
-  absl::Mutex stripes_[kStripes];
+  StreamCommands<domain::ComplaintState, v1::ComplaintEvent> commands_;
+  IdSequence ids_;
   const v1::SlaPolicy& policy_;
   const v1::Directory& directory_;
+  const LoadSource load_;
 };
 
 }  // namespace closedloop::services

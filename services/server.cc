@@ -1,5 +1,7 @@
 #include "services/server.h"
 
+#include <filesystem>
+
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -8,18 +10,48 @@
 
 namespace closedloop::services {
 
-absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(
-    storage::EventLog& log, const std::string& listen_address) {
+ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options)
+    : options_(std::move(options)),
+      complaint_commands_(log, options_.clock, options_.config.sla_policy(),
+                          options_.config.directory(),
+                          [this] { return projections_->Load(); }),
+      problem_commands_(log, options_.clock),
+      audit_(log),
+      complaints_(complaint_commands_, problem_commands_),
+      problems_(problem_commands_) {}
+
+absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storage::EventLog& log,
+                                                                          ServerOptions options) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  std::unique_ptr<ClosedLoopServer> server(new ClosedLoopServer(log));
+  std::unique_ptr<ClosedLoopServer> server(new ClosedLoopServer(log, std::move(options)));
+  const std::string& views_path = server->options_.views_path;
+  std::error_code error;
+  std::filesystem::create_directories(views_path, error);
+  if (error) {
+    return absl::UnavailableError(absl::StrCat("cannot create ", views_path, ": ", error.message()));
+  }
+  absl::StatusOr<std::unique_ptr<storage::ViewStore>> store =
+      storage::ViewStore::Open(views_path, Projections::kFormat);
+  if (!store.ok()) return store.status();
+  server->store_ = *std::move(store);
+  server->projections_ = std::make_unique<Projections>(log, *server->store_);
+  if (absl::Status started = server->projections_->Start(); !started.ok()) return started;
+  server->queries_ =
+      std::make_unique<QueryServiceImpl>(log, *server->projections_, server->options_.clock);
+
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(listen_address, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(server->options_.listen_address, grpc::InsecureServerCredentials(),
+                           &server->port_);
   builder.RegisterService(&server->audit_);
+  builder.RegisterService(&server->complaints_);
+  builder.RegisterService(&server->problems_);
+  builder.RegisterService(server->queries_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", listen_address));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", server->options_.listen_address));
   }
   return server;
 }
@@ -27,11 +59,14 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(
 void ClosedLoopServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
-  if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
-    health->Shutdown();  // health checks now answer NOT_SERVING
+  if (server_ != nullptr) {
+    if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
+      health->Shutdown();  // health checks now answer NOT_SERVING
+    }
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    server_->Wait();
   }
-  server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
-  server_->Wait();
+  if (projections_ != nullptr) projections_->Stop();
 }
 
 ClosedLoopServer::~ClosedLoopServer() { Shutdown(absl::ZeroDuration()); }

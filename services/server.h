@@ -1,26 +1,47 @@
-// The Closed Loop gRPC server: every service, health checking and reflection, on one port.
+// The Closed Loop gRPC server: every service, health checking and reflection, on one port,
+// with the projections that answer the queries.
 //
 // Thread safety: Shutdown() may be called from any thread, once.
 #ifndef CLOSEDLOOP_SERVICES_SERVER_H_
 #define CLOSEDLOOP_SERVICES_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "closedloop/v1/config.pb.h"
 #include "grpcpp/server.h"
 #include "services/audit_service.h"
+#include "services/complaint_service.h"
+#include "services/problem_service.h"
+#include "services/projections.h"
+#include "services/query_service.h"
 #include "storage/event_log.h"
+#include "storage/view_store.h"
 
 namespace closedloop::services {
 
+struct ServerOptions {
+  // "127.0.0.1:0" picks a free port.
+  std::string listen_address = "127.0.0.1:0";
+  // Directory of the projections' view store; created if missing.
+  std::string views_path;
+  // SLA policy and directory (validated by the caller).
+  v1::Config config;
+  // Every decision's `now` and every query's notion of the present.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+};
+
 class ClosedLoopServer {
  public:
-  // Starts serving `log` on `listen_address` ("127.0.0.1:0" picks a free port). The log must
-  // outlive the server. Errors: UNAVAILABLE if the address cannot be bound.
+  // Starts the projections and serves `log`, which must outlive the server. Errors:
+  // UNAVAILABLE if the address cannot be bound or the view store cannot be opened, DATA_LOSS
+  // for an unreadable view store.
   static absl::StatusOr<std::unique_ptr<ClosedLoopServer>> Start(storage::EventLog& log,
-                                                                 const std::string& listen_address);
+                                                                 ServerOptions options);
 
   // Stops accepting calls, reports NOT_SERVING, lets in-flight calls finish for up to `grace`,
   // then cancels the rest. Returns when every handler has returned.
@@ -30,11 +51,21 @@ class ClosedLoopServer {
 
   // The bound port (useful with port 0).
   int port() const { return port_; }
+  // The projections (tests wait on their position).
+  Projections& projections() { return *projections_; }
 
  private:
-  ClosedLoopServer(storage::EventLog& log) : audit_(log) {}
+  ClosedLoopServer(storage::EventLog& log, ServerOptions options);
 
+  ServerOptions options_;
+  std::unique_ptr<storage::ViewStore> store_;
+  std::unique_ptr<Projections> projections_;
+  ComplaintCommands complaint_commands_;
+  ProblemCommands problem_commands_;
   AuditServiceImpl audit_;
+  ComplaintServiceImpl complaints_;
+  ProblemServiceImpl problems_;
+  std::unique_ptr<QueryServiceImpl> queries_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   bool shut_down_ = false;

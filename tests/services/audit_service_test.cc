@@ -11,6 +11,7 @@
 #include "grpcpp/security/credentials.h"
 #include "services/server.h"
 #include "storage/event_log.h"
+#include "tests/services/test_server.h"
 #include "tests/temp_dir.h"
 #include "tools/health_client.h"
 
@@ -33,7 +34,7 @@ std::unique_ptr<Running> Start() {
   storage::EventLogOptions options;
   options.path = r->dir.Sub("db");
   r->log = *EventLog::Open(options);
-  r->server = *services::ClosedLoopServer::Start(*r->log, "127.0.0.1:0");
+  r->server = *services::ClosedLoopServer::Start(*r->log, testing::Options(r->dir));
   r->channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(r->server->port()),
                                    grpc::InsecureChannelCredentials());
   r->stub = v1::AuditService::NewStub(r->channel);
@@ -71,12 +72,12 @@ TEST_CASE("health reports SERVING for a running daemon") {
 
 TEST_CASE("ReadStream returns a stream's events forwards and backwards with positions and hashes") {
   auto r = Start();
-  Seed(*r->log, "complaint-CL-1", 3);
-  Seed(*r->log, "complaint-CL-2", 2);
-  Seed(*r->log, "complaint-CL-1", 2);
+  Seed(*r->log, "case-CL-1", 3);
+  Seed(*r->log, "case-CL-2", 2);
+  Seed(*r->log, "case-CL-1", 2);
 
   v1::ReadStreamRequest request;
-  request.set_stream("complaint-CL-1");
+  request.set_stream("case-CL-1");
   v1::ReadStreamResponse response;
   REQUIRE(r->stub->ReadStream(Context().get(), request, &response).ok());
   REQUIRE(response.events_size() == 5);
@@ -100,11 +101,11 @@ TEST_CASE("ReadStream returns a stream's events forwards and backwards with posi
 
 TEST_CASE("ReadStream errors name the problem: unknown stream, bad name, bad page size, bad direction") {
   auto r = Start();
-  Seed(*r->log, "complaint-CL-1", 1);
+  Seed(*r->log, "case-CL-1", 1);
   v1::ReadStreamResponse response;
 
   v1::ReadStreamRequest unknown;
-  unknown.set_stream("complaint-CL-404");
+  unknown.set_stream("case-CL-404");
   grpc::Status s = r->stub->ReadStream(Context().get(), unknown, &response);
   CHECK(s.error_code() == grpc::StatusCode::NOT_FOUND);
 
@@ -115,14 +116,14 @@ TEST_CASE("ReadStream errors name the problem: unknown stream, bad name, bad pag
   CHECK(s.error_message().find("stream") != std::string::npos);
 
   v1::ReadStreamRequest bad_page;
-  bad_page.set_stream("complaint-CL-1");
+  bad_page.set_stream("case-CL-1");
   bad_page.set_page_size(-1);
   s = r->stub->ReadStream(Context().get(), bad_page, &response);
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK(s.error_message().find("page_size") != std::string::npos);
 
   v1::ReadStreamRequest bad_direction;
-  bad_direction.set_stream("complaint-CL-1");
+  bad_direction.set_stream("case-CL-1");
   bad_direction.set_direction(static_cast<v1::ReadDirection>(42));
   s = r->stub->ReadStream(Context().get(), bad_direction, &response);
   CHECK(s.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
@@ -131,9 +132,9 @@ TEST_CASE("ReadStream errors name the problem: unknown stream, bad name, bad pag
 
 TEST_CASE("ReadAll pages through the whole log and filters by stream prefix and event type") {
   auto r = Start();
-  Seed(*r->log, "complaint-CL-1", 3, "complaint.filed");
+  Seed(*r->log, "case-CL-1", 3, "complaint.filed");
   Seed(*r->log, "problem-P-1", 2, "problem.opened");
-  Seed(*r->log, "complaint-CL-2", 3, "complaint.filed");
+  Seed(*r->log, "case-CL-2", 3, "complaint.filed");
 
   v1::ReadAllRequest request;
   request.set_page_size(5);
@@ -165,13 +166,13 @@ TEST_CASE("ReadAll pages through the whole log and filters by stream prefix and 
 
 TEST_CASE("VerifyChain reports ok and the head hash, and rejects a range past the head") {
   auto r = Start();
-  storage::AppendResult last = Seed(*r->log, "complaint-CL-1", 10);
+  storage::AppendResult last = Seed(*r->log, "case-CL-1", 10);
   v1::VerifyChainResponse response;
   REQUIRE(r->stub->VerifyChain(Context().get(), v1::VerifyChainRequest(), &response).ok());
   CHECK(response.ok());
   CHECK(response.verified_from() == 1);
   CHECK(response.verified_to() == last.last_position);
-  auto events = r->log->ReadStream("complaint-CL-1", 0, storage::Direction::kBackward, 1);
+  auto events = r->log->ReadStream("case-CL-1", 0, storage::Direction::kBackward, 1);
   REQUIRE(events.ok());
   CHECK(response.head_hash() == events->front().hash());
 
@@ -183,12 +184,12 @@ TEST_CASE("VerifyChain reports ok and the head hash, and rejects a range past th
 
 TEST_CASE("Subscribe delivers the history, then a caught-up marker, then live events") {
   auto r = Start();
-  Seed(*r->log, "complaint-CL-1", 3);
+  Seed(*r->log, "case-CL-1", 3);
   Seed(*r->log, "problem-P-1", 1);
 
   grpc::ClientContext context;
   v1::SubscribeRequest request;
-  request.mutable_filter()->set_stream_prefix("complaint-");
+  request.mutable_filter()->set_stream_prefix("case-");
   auto reader = r->stub->Subscribe(&context, request);
   v1::SubscribeResponse message;
   for (uint64_t expected = 1; expected <= 3; ++expected) {
@@ -201,12 +202,12 @@ TEST_CASE("Subscribe delivers the history, then a caught-up marker, then live ev
   CHECK(message.caught_up().head_position() == 4);
 
   Seed(*r->log, "problem-P-1", 1);  // filtered out
-  Seed(*r->log, "complaint-CL-9", 2);
+  Seed(*r->log, "case-CL-9", 2);
   for (uint64_t expected = 6; expected <= 7; ++expected) {
     REQUIRE(reader->Read(&message));
     REQUIRE(message.has_event());
     CHECK(message.event().position() == expected);
-    CHECK(message.event().stream() == "complaint-CL-9");
+    CHECK(message.event().stream() == "case-CL-9");
   }
   context.TryCancel();
   while (reader->Read(&message)) {

@@ -1,0 +1,291 @@
+// Boards: superhero board, deadline board, department catalog, customer history, problem board.
+#include "domain/boards.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/string_view.h"
+#include "domain/proto_time.h"
+
+namespace closedloop::domain {
+namespace {
+
+// An id split for IdLess: "CL-0012" -> prefix "CL-", digits "12"; numeric when the part after
+// the last '-' is all digits.
+struct IdKey {
+  absl::string_view prefix;
+  bool numeric = false;
+  absl::string_view digits;  // without leading zeros
+};
+
+IdKey KeyOf(absl::string_view id) {
+  const size_t dash = id.rfind('-');
+  if (dash == absl::string_view::npos) return IdKey{id, false, {}};
+  const absl::string_view suffix = id.substr(dash + 1);
+  const bool numeric = !suffix.empty() && std::all_of(suffix.begin(), suffix.end(), [](char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c));
+  });
+  if (!numeric) return IdKey{id.substr(0, dash + 1), false, {}};
+  const size_t first = suffix.find_first_not_of('0');
+  return IdKey{id.substr(0, dash + 1), true,
+               first == absl::string_view::npos ? absl::string_view() : suffix.substr(first)};
+}
+
+bool IsOpenDeadline(const v1::DeadlineView& d) {
+  return d.state() == v1::DEADLINE_STATE_PENDING || d.state() == v1::DEADLINE_STATE_WARNED;
+}
+
+absl::Time FiledAt(const v1::ComplaintView& view) { return FromProto(view.filing().filed_at()); }
+
+// Cases by next deadline due (none last), then filed_at, then id.
+bool BoardOrder(const v1::BoardCase& a, const v1::BoardCase& b) {
+  if (a.has_next_deadline() != b.has_next_deadline()) return a.has_next_deadline();
+  if (a.has_next_deadline()) {
+    const absl::Time da = FromProto(a.next_deadline().due());
+    const absl::Time db = FromProto(b.next_deadline().due());
+    if (da != db) return da < db;
+  }
+  const absl::Time fa = FromProto(a.filed_at());
+  const absl::Time fb = FromProto(b.filed_at());
+  if (fa != fb) return fa < fb;
+  return IdLess(a.complaint_id(), b.complaint_id());
+}
+
+// Deadline board entries by due, then complaint id, then timer id.
+bool DueOrder(const v1::DueDeadline& a, const v1::DueDeadline& b) {
+  const absl::Time da = FromProto(a.deadline().due());
+  const absl::Time db = FromProto(b.deadline().due());
+  if (da != db) return da < db;
+  if (a.complaint().complaint_id() != b.complaint().complaint_id()) {
+    return IdLess(a.complaint().complaint_id(), b.complaint().complaint_id());
+  }
+  return IdLess(a.deadline().timer_id(), b.deadline().timer_id());
+}
+
+// Task refs by due (none last), then complaint id, then task id.
+bool TaskOrder(const v1::TaskRef& a, const v1::TaskRef& b) {
+  if (a.task().has_due() != b.task().has_due()) return a.task().has_due();
+  if (a.task().has_due()) {
+    const absl::Time da = FromProto(a.task().due());
+    const absl::Time db = FromProto(b.task().due());
+    if (da != db) return da < db;
+  }
+  if (a.complaint_id() != b.complaint_id()) return IdLess(a.complaint_id(), b.complaint_id());
+  return IdLess(a.task().task_id(), b.task().task_id());
+}
+
+template <typename T, typename Less>
+void SortRepeated(google::protobuf::RepeatedPtrField<T>* field, Less less) {
+  std::sort(field->begin(), field->end(), less);
+}
+
+int ProblemRank(v1::ProblemState state) {
+  switch (state) {
+    case v1::PROBLEM_STATE_OPEN:
+      return 0;
+    case v1::PROBLEM_STATE_FIXED:
+      return 1;
+    case v1::PROBLEM_STATE_VERIFIED:
+      return 2;
+    default:
+      return 3;
+  }
+}
+
+}  // namespace
+
+bool IdLess(const std::string& a, const std::string& b) {
+  const IdKey ka = KeyOf(a);
+  const IdKey kb = KeyOf(b);
+  if (ka.prefix != kb.prefix) return ka.prefix < kb.prefix;
+  if (ka.numeric != kb.numeric) return ka.numeric;  // numeric ids first
+  if (ka.numeric && ka.digits != kb.digits) {
+    if (ka.digits.size() != kb.digits.size()) return ka.digits.size() < kb.digits.size();
+    return ka.digits < kb.digits;
+  }
+  return a < b;
+}
+
+absl::Duration Percentile(std::vector<absl::Duration> durations, int percent) {
+  if (durations.empty()) return absl::ZeroDuration();
+  std::sort(durations.begin(), durations.end());
+  const int64_t n = static_cast<int64_t>(durations.size());
+  const int64_t rank = std::clamp<int64_t>((int64_t{percent} * n + 99) / 100, 1, n);
+  return durations[static_cast<size_t>(rank - 1)];
+}
+
+bool IsOpen(const v1::ComplaintView& view) {
+  return view.state() == v1::COMPLAINT_STATE_OPEN || view.state() == v1::COMPLAINT_STATE_IN_PROGRESS;
+}
+
+v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now) {
+  v1::BoardCase out;
+  out.set_complaint_id(view.complaint_id());
+  out.set_state(view.state());
+  out.set_channel(view.filing().channel());
+  out.set_kind(view.kind());
+  out.set_severity(view.severity());
+  out.set_owner(view.owner());
+  out.set_team(view.team());
+  out.set_department(view.department());
+  out.set_customer_ref(view.filing().customer_ref());
+  if (view.filing().has_filed_at()) *out.mutable_filed_at() = view.filing().filed_at();
+  out.set_hanging(view.hanging());
+
+  const v1::DeadlineView* next = nullptr;
+  bool at_risk = false;
+  bool breached = false;
+  for (const v1::DeadlineView& d : view.deadlines()) {
+    if (d.state() == v1::DEADLINE_STATE_BREACHED) breached = true;
+    if (d.state() == v1::DEADLINE_STATE_WARNED) at_risk = true;
+    if (!IsOpenDeadline(d)) continue;
+    const absl::Time due = FromProto(d.due());
+    if (due <= now) breached = true;
+    if (d.state() == v1::DEADLINE_STATE_PENDING && d.has_warn_at() && FromProto(d.warn_at()) <= now) {
+      at_risk = true;
+    }
+    if (next == nullptr || due < FromProto(next->due())) next = &d;  // ties: scheduled first
+  }
+  if (next != nullptr) *out.mutable_next_deadline() = *next;
+  out.set_at_risk(at_risk);
+  out.set_breached(breached);
+
+  int open_tasks = 0;
+  for (const v1::TaskView& task : view.tasks()) {
+    if (!task.has_completed_at()) ++open_tasks;
+  }
+  out.set_open_tasks(open_tasks);
+  return out;
+}
+
+v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
+                                    const std::vector<const v1::ComplaintView*>& views,
+                                    absl::Time now) {
+  v1::SuperheroBoard board;
+  board.set_owner(owner);
+  for (const v1::ComplaintView* view : views) {
+    if (view == nullptr || !IsOpen(*view) || view->owner() != owner) continue;
+    v1::BoardCase& c = *board.add_cases();
+    c = ToBoardCase(*view, now);
+    board.set_open(board.open() + 1);
+    if (c.at_risk()) board.set_at_risk(board.at_risk() + 1);
+    if (c.breached()) board.set_breached(board.breached() + 1);
+    if (c.hanging()) board.set_hanging(board.hanging() + 1);
+  }
+  SortRepeated(board.mutable_cases(), BoardOrder);
+  return board;
+}
+
+v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& views, absl::Time now,
+                                  absl::Duration window) {
+  v1::DeadlineBoard board;
+  const absl::Time horizon = now + window;
+  for (const v1::ComplaintView* view : views) {
+    if (view == nullptr || !IsOpen(*view)) continue;
+    const v1::BoardCase c = ToBoardCase(*view, now);
+    for (const v1::DeadlineView& d : view->deadlines()) {
+      const absl::Time due = FromProto(d.due());
+      v1::DueDeadline* entry = nullptr;
+      if (d.state() == v1::DEADLINE_STATE_BREACHED || (IsOpenDeadline(d) && due <= now)) {
+        entry = board.add_breached();
+      } else if (IsOpenDeadline(d) && due <= horizon) {
+        entry = board.add_due_soon();
+      }
+      if (entry == nullptr) continue;
+      *entry->mutable_complaint() = c;
+      *entry->mutable_deadline() = d;
+    }
+  }
+  SortRepeated(board.mutable_due_soon(), DueOrder);
+  SortRepeated(board.mutable_breached(), DueOrder);
+  return board;
+}
+
+v1::DepartmentCatalog CatalogOf(const std::vector<const v1::ComplaintView*>& views,
+                                const std::string& department, absl::Time now) {
+  std::map<std::string, v1::DepartmentEntry> entries;  // by name
+  std::map<std::string, std::vector<absl::Duration>> response_times;
+  auto entry = [&](const std::string& name) -> v1::DepartmentEntry* {
+    if (name.empty() || (!department.empty() && name != department)) return nullptr;
+    v1::DepartmentEntry& e = entries[name];
+    e.set_department(name);
+    return &e;
+  };
+  for (const v1::ComplaintView* view : views) {
+    if (view == nullptr) continue;
+    if (v1::DepartmentEntry* e = entry(view->department())) {
+      e->set_total_cases(e->total_cases() + 1);
+      if (IsOpen(*view)) e->set_open_cases(e->open_cases() + 1);
+      ++(*e->mutable_cases_by_root_cause())[view->root_cause_code()];
+    }
+    for (const v1::TaskView& task : view->tasks()) {
+      v1::DepartmentEntry* e = entry(task.department());
+      if (e == nullptr) continue;
+      if (!task.has_completed_at()) {
+        v1::TaskRef ref;
+        ref.set_complaint_id(view->complaint_id());
+        *ref.mutable_task() = task;
+        if (task.has_due() && FromProto(task.due()) <= now) *e->add_overdue_tasks() = ref;
+        *e->add_open_tasks() = std::move(ref);
+      }
+      if (task.has_responded_at()) {
+        e->set_tasks_answered(e->tasks_answered() + 1);
+        if (task.has_opened_at()) {
+          response_times[task.department()].push_back(FromProto(task.responded_at()) -
+                                                       FromProto(task.opened_at()));
+        }
+      }
+      if (task.escalation_level() > 0) e->set_escalated_tasks(e->escalated_tasks() + 1);
+    }
+  }
+  v1::DepartmentCatalog catalog;
+  for (auto& [name, e] : entries) {
+    SortRepeated(e.mutable_open_tasks(), TaskOrder);
+    SortRepeated(e.mutable_overdue_tasks(), TaskOrder);
+    const auto times = response_times.find(name);
+    if (times != response_times.end()) {
+      *e.mutable_response_time_p50() = ToProto(Percentile(times->second, 50));
+      *e.mutable_response_time_p90() = ToProto(Percentile(times->second, 90));
+    }
+    *catalog.add_departments() = std::move(e);
+  }
+  return catalog;
+}
+
+v1::CustomerHistory CustomerHistoryOf(const std::string& customer_ref,
+                                      const std::vector<const v1::ComplaintView*>& views,
+                                      absl::Time now) {
+  v1::CustomerHistory history;
+  history.set_customer_ref(customer_ref);
+  std::vector<const v1::ComplaintView*> mine;
+  for (const v1::ComplaintView* view : views) {
+    if (view != nullptr && view->filing().customer_ref() == customer_ref) mine.push_back(view);
+  }
+  std::sort(mine.begin(), mine.end(), [](const v1::ComplaintView* a, const v1::ComplaintView* b) {
+    if (FiledAt(*a) != FiledAt(*b)) return FiledAt(*a) > FiledAt(*b);
+    return IdLess(b->complaint_id(), a->complaint_id());
+  });
+  for (const v1::ComplaintView* view : mine) *history.add_cases() = ToBoardCase(*view, now);
+  return history;
+}
+
+v1::ProblemBoard ProblemBoardOf(const std::vector<const v1::ProblemView*>& problems) {
+  std::vector<const v1::ProblemView*> sorted;
+  for (const v1::ProblemView* p : problems) {
+    if (p != nullptr) sorted.push_back(p);
+  }
+  std::sort(sorted.begin(), sorted.end(), [](const v1::ProblemView* a, const v1::ProblemView* b) {
+    const int ra = ProblemRank(a->state());
+    const int rb = ProblemRank(b->state());
+    if (ra != rb) return ra < rb;
+    return IdLess(a->problem_id(), b->problem_id());
+  });
+  v1::ProblemBoard board;
+  for (const v1::ProblemView* p : sorted) *board.add_problems() = *p;
+  return board;
+}
+
+}  // namespace closedloop::domain

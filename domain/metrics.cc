@@ -1,0 +1,141 @@
+// Metrics: one pass over the views, then percentiles and shares.
+#include "domain/metrics.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/time/time.h"
+#include "domain/boards.h"
+#include "domain/proto_time.h"
+
+namespace closedloop::domain {
+namespace {
+
+// Survey answers of one group, reduced to a Satisfaction at the end.
+struct Scores {
+  int responses = 0;
+  int promoters = 0;   // nps 9..10
+  int detractors = 0;  // nps 0..6
+  int64_t csat_sum = 0;
+
+  void Add(const v1::SurveyRecorded& survey) {
+    ++responses;
+    if (survey.nps() >= 9) ++promoters;
+    if (survey.nps() <= 6) ++detractors;
+    csat_sum += survey.csat();
+  }
+
+  v1::Satisfaction Reduce() const {
+    v1::Satisfaction out;
+    out.set_responses(responses);
+    if (responses > 0) {
+      out.set_nps(100.0 * (promoters - detractors) / responses);
+      out.set_csat(static_cast<double>(csat_sum) / responses);
+    }
+    return out;
+  }
+};
+
+void Fill(const std::map<std::string, Scores>& groups,
+          google::protobuf::Map<std::string, v1::Satisfaction>* out) {
+  for (const auto& [key, scores] : groups) (*out)[key] = scores.Reduce();
+}
+
+// The due of the case's first resolution deadline, if it has one.
+const v1::DeadlineView* FirstResolutionDeadline(const v1::ComplaintView& view) {
+  for (const v1::DeadlineView& d : view.deadlines()) {
+    if (d.kind() == v1::DEADLINE_KIND_RESOLUTION) return &d;
+  }
+  return nullptr;
+}
+
+double Share(int part, int whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / whole; }
+
+}  // namespace
+
+v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
+  v1::Metrics m;
+  std::vector<absl::Duration> first_contact;
+  std::vector<absl::Duration> resolution;
+  int within_target = 0;
+  int reopened = 0;
+  int red_button_redirected = 0;
+  std::map<std::string, int> cases_by_customer;
+  Scores overall;
+  std::map<std::string, Scores> by_month, by_channel, by_store, by_department;
+
+  for (const v1::ComplaintView* view : views) {
+    if (view == nullptr) continue;
+    const v1::Filed& filing = view->filing();
+    const absl::Time filed_at = FromProto(filing.filed_at());
+    const std::string& channel = v1::Channel_Name(filing.channel());
+    const bool complaint = view->kind() == v1::ITEM_KIND_COMPLAINT;
+
+    if (complaint) {
+      m.set_complaints(m.complaints() + 1);
+      auto& mix = (*m.mutable_by_channel())[channel];
+      mix.set_complaints(mix.complaints() + 1);
+    } else if (view->kind() == v1::ITEM_KIND_RECOMMENDATION) {
+      m.set_recommendations(m.recommendations() + 1);
+      auto& mix = (*m.mutable_by_channel())[channel];
+      mix.set_recommendations(mix.recommendations() + 1);
+    }
+
+    if (view->has_first_contact_at()) {
+      first_contact.push_back(FromProto(view->first_contact_at()) - filed_at);
+    }
+    if (complaint && view->has_first_resolved_at()) {
+      const absl::Time resolved_at = FromProto(view->first_resolved_at());
+      resolution.push_back(resolved_at - filed_at);
+      const v1::DeadlineView* target = FirstResolutionDeadline(*view);
+      if (target == nullptr || resolved_at <= FromProto(target->due())) ++within_target;
+    }
+    if (complaint && view->reopen_count() > 0) ++reopened;
+    if (view->breach_count() > 0) {
+      (*m.mutable_breaches_by_department())[view->department()] += view->breach_count();
+    }
+
+    if (filing.channel() == v1::CHANNEL_RED_BUTTON) {
+      m.set_red_button_cases(m.red_button_cases() + 1);
+      if (view->state() == v1::COMPLAINT_STATE_REDIRECTED) ++red_button_redirected;
+    }
+    if (!filing.customer_ref().empty()) ++cases_by_customer[filing.customer_ref()];
+
+    if (view->surveyed()) {
+      const v1::SurveyRecorded& survey = view->survey();
+      overall.Add(survey);
+      by_month[absl::FormatTime("%Y-%m", filed_at, absl::UTCTimeZone())].Add(survey);
+      by_channel[channel].Add(survey);
+      by_store[filing.store()].Add(survey);
+      by_department[view->department()].Add(survey);
+    }
+  }
+
+  const int resolved = static_cast<int>(resolution.size());
+  if (!first_contact.empty()) {
+    *m.mutable_first_contact_p50() = ToProto(Percentile(first_contact, 50));
+    *m.mutable_first_contact_p90() = ToProto(Percentile(first_contact, 90));
+  }
+  if (!resolution.empty()) {
+    *m.mutable_resolution_p50() = ToProto(Percentile(resolution, 50));
+    *m.mutable_resolution_p90() = ToProto(Percentile(resolution, 90));
+  }
+  m.set_resolved(resolved);
+  m.set_resolved_within_target(Share(within_target, resolved));
+  m.set_reopen_rate(Share(reopened, resolved));
+  m.set_red_button_redirect_rate(Share(red_button_redirected, m.red_button_cases()));
+  int repeat = 0;
+  for (const auto& [customer, cases] : cases_by_customer) {
+    if (cases >= 2) ++repeat;
+  }
+  m.set_repeat_complainers(repeat);
+  *m.mutable_satisfaction() = overall.Reduce();
+  Fill(by_month, m.mutable_satisfaction_by_month());
+  Fill(by_channel, m.mutable_satisfaction_by_channel());
+  Fill(by_store, m.mutable_satisfaction_by_store());
+  Fill(by_department, m.mutable_satisfaction_by_department());
+  return m;
+}
+
+}  // namespace closedloop::domain

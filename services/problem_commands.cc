@@ -1,0 +1,57 @@
+#include "services/problem_commands.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace closedloop::services {
+namespace {
+std::string ProblemEventType(const v1::ProblemEvent& event) { return domain::EventType(event); }
+}  // namespace
+
+std::string ProblemStream(const std::string& problem_id) {
+  return absl::StrCat("problem-", problem_id);
+}
+
+ProblemCommands::ProblemCommands(storage::EventLog& log, std::function<absl::Time()> clock)
+    : log_(log),
+      commands_(log, std::move(clock), "problem.", &domain::EvolveProblem, &ProblemEventType),
+      ids_(log, "problem", "PR-") {}
+
+absl::StatusOr<ProblemResult> ProblemCommands::Run(const std::string& problem_id,
+                                                   const domain::ProblemCommand& command,
+                                                   const v1::Actor& actor,
+                                                   const std::string& request_id) {
+  return commands_.Run(ProblemStream(problem_id), request_id, actor,
+                       [&](const domain::ProblemState& state, absl::Time now) {
+                         return domain::DecideProblem(command, state, now);
+                       });
+}
+
+absl::StatusOr<ProblemResult> ProblemCommands::Open(domain::OpenProblem command,
+                                                    const v1::Actor& actor,
+                                                    const std::string& request_id) {
+  absl::StatusOr<std::optional<ProblemResult>> earlier =
+      commands_.FindCreation(request_id, "problem-");
+  if (!earlier.ok()) return earlier.status();
+  if (earlier->has_value()) return **std::move(earlier);
+  // Check the fields before an id is spent on them.
+  command.problem_id = "PR-0";
+  if (absl::StatusOr<std::vector<v1::ProblemEvent>> dry =
+          domain::DecideProblem(command, domain::ProblemState{}, commands_.Now());
+      !dry.ok()) {
+    return dry.status();
+  }
+  absl::StatusOr<std::string> id = ids_.Next();
+  if (!id.ok()) return id.status();
+  command.problem_id = *id;
+  return Run(*id, command, actor, request_id);
+}
+
+absl::Status ProblemCommands::Check(const std::string& problem_id,
+                                    const domain::ProblemCommand& command) {
+  absl::StatusOr<StreamCommands<domain::ProblemState, v1::ProblemEvent>::Loaded> loaded =
+      commands_.Load(ProblemStream(problem_id));
+  if (!loaded.ok()) return loaded.status();
+  return domain::DecideProblem(command, loaded->state, commands_.Now()).status();
+}
+
+}  // namespace closedloop::services

@@ -1,0 +1,48 @@
+// ProblemCommands: runs commands against problem streams ("problem-<id>") with the pipeline of
+// StreamCommands, and opens new problems under the next "PR-<n>" id.
+//
+// Thread safety: every method may be called concurrently.
+#ifndef CLOSEDLOOP_SERVICES_PROBLEM_COMMANDS_H_
+#define CLOSEDLOOP_SERVICES_PROBLEM_COMMANDS_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "domain/problem.h"
+#include "services/id_sequence.h"
+#include "services/stream_commands.h"
+#include "storage/event_log.h"
+
+namespace closedloop::services {
+
+using ProblemResult = StreamCommandResult<v1::ProblemEvent>;
+
+// The stream of problem `id`: "problem-<id>".
+std::string ProblemStream(const std::string& problem_id);
+
+class ProblemCommands {
+ public:
+  ProblemCommands(storage::EventLog& log, std::function<absl::Time()> clock);
+
+  // Errors as ComplaintCommands::Run.
+  absl::StatusOr<ProblemResult> Run(const std::string& problem_id,
+                                    const domain::ProblemCommand& command, const v1::Actor& actor,
+                                    const std::string& request_id);
+  // Opens a problem under the next id (`command.problem_id` is ignored). A retry with a
+  // request id already used to open a problem returns that result.
+  absl::StatusOr<ProblemResult> Open(domain::OpenProblem command, const v1::Actor& actor,
+                                     const std::string& request_id);
+  // What `command` would decide now, without appending: lets a caller check a problem-side
+  // change before it records the complaint side of a link.
+  absl::Status Check(const std::string& problem_id, const domain::ProblemCommand& command);
+
+ private:
+  storage::EventLog& log_;
+  StreamCommands<domain::ProblemState, v1::ProblemEvent> commands_;
+  IdSequence ids_;
+};
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_PROBLEM_COMMANDS_H_

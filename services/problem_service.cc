@@ -1,0 +1,83 @@
+#include "services/problem_service.h"
+
+#include "services/authorization.h"
+#include "services/request_checks.h"
+#include "services/status_util.h"
+
+namespace closedloop::services {
+namespace {
+
+void FillResponse(const ProblemResult& result, v1::ProblemCommandResponse* response) {
+  response->set_problem_id(result.stream.substr(sizeof("problem-") - 1));
+  response->set_revision(result.stream_revision);
+  response->set_position(result.position);
+  response->set_deduplicated(result.deduplicated);
+  for (const v1::ProblemEvent& event : result.events) {
+    response->add_event_types(domain::EventType(event));
+    if (event.has_action_item_added()) response->set_item_id(event.action_item_added().item_id());
+  }
+}
+
+}  // namespace
+
+grpc::Status ProblemServiceImpl::Run(grpc::ServerContext* context, const char* method,
+                                     const std::string& request_id, const std::string& problem_id,
+                                     const domain::ProblemCommand& command,
+                                     v1::ProblemCommandResponse* response) {
+  absl::StatusOr<v1::Actor> actor = Authorize(*context, method);
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  if (absl::Status s = CheckRequestId(request_id); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<ProblemResult> result;
+  if (const auto* open = std::get_if<domain::OpenProblem>(&command)) {
+    result = commands_.Open(*open, *actor, request_id);
+  } else if (absl::Status s = CheckAssignedId("problem_id", problem_id, "PR-"); !s.ok()) {
+    return ToGrpcStatus(s);
+  } else {
+    result = commands_.Run(problem_id, command, *actor, request_id);
+  }
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  FillResponse(*result, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ProblemServiceImpl::OpenProblem(grpc::ServerContext* context,
+                                             const v1::OpenProblemRequest* request,
+                                             v1::ProblemCommandResponse* response) {
+  return Run(context, "OpenProblem", request->request_id(), "",
+             domain::OpenProblem{"", request->department(), request->description(),
+                                 request->source()},
+             response);
+}
+
+grpc::Status ProblemServiceImpl::AddActionItem(grpc::ServerContext* context,
+                                               const v1::AddActionItemRequest* request,
+                                               v1::ProblemCommandResponse* response) {
+  if (!request->has_due()) return ToGrpcStatus(absl::InvalidArgumentError("due: required"));
+  absl::StatusOr<absl::Time> due = CheckTime("due", request->due());
+  if (!due.ok()) return ToGrpcStatus(due.status());
+  return Run(context, "AddActionItem", request->request_id(), request->problem_id(),
+             domain::AddActionItem{request->description(), request->owner(), *due}, response);
+}
+
+grpc::Status ProblemServiceImpl::CompleteActionItem(grpc::ServerContext* context,
+                                                    const v1::CompleteActionItemRequest* request,
+                                                    v1::ProblemCommandResponse* response) {
+  return Run(context, "CompleteActionItem", request->request_id(), request->problem_id(),
+             domain::CompleteActionItem{request->item_id(), request->outcome()}, response);
+}
+
+grpc::Status ProblemServiceImpl::MarkFixed(grpc::ServerContext* context,
+                                           const v1::MarkFixedRequest* request,
+                                           v1::ProblemCommandResponse* response) {
+  return Run(context, "MarkFixed", request->request_id(), request->problem_id(),
+             domain::MarkFixed{request->summary()}, response);
+}
+
+grpc::Status ProblemServiceImpl::VerifyFix(grpc::ServerContext* context,
+                                           const v1::VerifyFixRequest* request,
+                                           v1::ProblemCommandResponse* response) {
+  return Run(context, "VerifyFix", request->request_id(), request->problem_id(),
+             domain::VerifyFix{request->evidence()}, response);
+}
+
+}  // namespace closedloop::services

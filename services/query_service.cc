@@ -1,0 +1,243 @@
+#include "services/query_service.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "domain/boards.h"
+#include "domain/metrics.h"
+#include "domain/proto_time.h"
+#include "services/authorization.h"
+#include "services/complaint_lookup.h"
+#include "services/request_checks.h"
+#include "services/status_util.h"
+
+namespace closedloop::services {
+namespace {
+
+// A call without a deadline waits at most this long for its min_position.
+constexpr absl::Duration kMaxWait = absl::Seconds(30);
+constexpr absl::Duration kDefaultWindow = absl::Hours(4);
+constexpr absl::Duration kMaxWindow = absl::Hours(24 * 30);
+// How often WatchBoard re-evaluates a board with no new events (at-risk and overdue move
+// with the clock).
+constexpr absl::Duration kWatchRefresh = absl::Seconds(1);
+
+absl::StatusOr<absl::Duration> WindowOf(bool set, const google::protobuf::Duration& window,
+                                        const char* field) {
+  if (!set) return kDefaultWindow;
+  const absl::Duration d = domain::FromProto(window);
+  if (d <= absl::ZeroDuration() || d > kMaxWindow) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must be positive and at most 30 days"));
+  }
+  return d;
+}
+
+}  // namespace
+
+absl::Status QueryServiceImpl::Ready(grpc::ServerContext* context, const char* method,
+                                     uint64_t min_position) {
+  if (absl::StatusOr<v1::Actor> actor = Authorize(*context, method); !actor.ok()) {
+    return actor.status();
+  }
+  if (min_position == 0) return absl::OkStatus();
+  const absl::Time deadline =
+      std::min(absl::FromChrono(context->deadline()), absl::Now() + kMaxWait);
+  return projections_.WaitFor(min_position, deadline);
+}
+
+grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
+                                            const v1::GetComplaintRequest* request,
+                                            v1::ComplaintView* response) {
+  if (absl::Status s = Ready(context, "GetComplaint", request->min_position()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (absl::Status s = CheckAssignedId("complaint_id", request->complaint_id(), "CL-"); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (request->as_of_case() != v1::GetComplaintRequest::AS_OF_NOT_SET) {
+    absl::StatusOr<v1::ComplaintView> view = ComplaintAsOf(log_, *request);
+    if (!view.ok()) return ToGrpcStatus(view.status());
+    *response = *std::move(view);
+    return grpc::Status::OK;
+  }
+  bool found = false;
+  projections_.Read([&](const ProjectionState& state, uint64_t) {
+    if (const v1::ComplaintView* view = state.FindComplaint(request->complaint_id())) {
+      *response = *view;
+      found = true;
+    }
+  });
+  if (!found) {
+    return ToGrpcStatus(absl::NotFoundError(absl::StrCat("complaint ", request->complaint_id(), " not found")));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::ListComplaints(grpc::ServerContext* context,
+                                              const v1::ListComplaintsRequest* request,
+                                              v1::ListComplaintsResponse* response) {
+  if (absl::Status s = Ready(context, "ListComplaints", request->min_position()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (absl::Status s = CheckListRequest(*request); !s.ok()) return ToGrpcStatus(s);
+  projections_.Read([&](const ProjectionState& state, uint64_t) {
+    *response = ListPage(state, *request);
+  });
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::GetSuperheroBoard(grpc::ServerContext* context,
+                                                 const v1::GetSuperheroBoardRequest* request,
+                                                 v1::SuperheroBoard* response) {
+  if (absl::Status s = Ready(context, "GetSuperheroBoard", request->min_position()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (request->owner().empty()) return ToGrpcStatus(absl::InvalidArgumentError("owner: required"));
+  projections_.Read([&](const ProjectionState& state, uint64_t position) {
+    *response = domain::SuperheroBoardOf(request->owner(), state.OpenOf(request->owner()), clock_());
+    response->set_position(position);
+  });
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::GetDeadlineBoard(grpc::ServerContext* context,
+                                                const v1::GetDeadlineBoardRequest* request,
+                                                v1::DeadlineBoard* response) {
+  if (absl::Status s = Ready(context, "GetDeadlineBoard", request->min_position()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<absl::Duration> window = WindowOf(request->has_window(), request->window(), "window");
+  if (!window.ok()) return ToGrpcStatus(window.status());
+  projections_.Read([&](const ProjectionState& state, uint64_t position) {
+    *response = domain::DeadlineBoardOf(state.OpenCases(), clock_(), *window);
+    response->set_position(position);
+  });
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::GetDepartmentCatalog(grpc::ServerContext* context,
+                                                    const v1::GetDepartmentCatalogRequest* request,
+                                                    v1::DepartmentCatalog* response) {
+  if (absl::Status s = Ready(context, "GetDepartmentCatalog", request->min_position()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  projections_.Read([&](const ProjectionState& state, uint64_t position) {
+    std::vector<const v1::ComplaintView*> views;
+    views.reserve(state.complaints().size());
+    for (const auto& [id, view] : state.complaints()) views.push_back(&view);
+    *response = domain::CatalogOf(views, request->department(), clock_());
+    response->set_position(position);
+  });
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::GetCustomerHistory(grpc::ServerContext* context,
+                                                  const v1::GetCustomerHistoryRequest* request,
+                                                  v1::CustomerHistory* response) {
+  if (absl::Status s = Ready(context, "GetCustomerHistory", request->min_position()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  if (request->customer_ref().empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("customer_ref: required"));
+  }
+  projections_.Read([&](const ProjectionState& state, uint64_t position) {
+    *response = domain::CustomerHistoryOf(request->customer_ref(),
+                                          state.OfCustomer(request->customer_ref()), clock_());
+    response->set_position(position);
+  });
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::GetMetrics(grpc::ServerContext* context,
+                                          const v1::GetMetricsRequest* request,
+                                          v1::Metrics* response) {
+  if (absl::Status s = Ready(context, "GetMetrics", request->min_position()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::Time after = absl::InfinitePast();
+  absl::Time before = absl::InfiniteFuture();
+  if (request->has_filed_after()) {
+    absl::StatusOr<absl::Time> t = CheckTime("filed_after", request->filed_after());
+    if (!t.ok()) return ToGrpcStatus(t.status());
+    after = *t;
+  }
+  if (request->has_filed_before()) {
+    absl::StatusOr<absl::Time> t = CheckTime("filed_before", request->filed_before());
+    if (!t.ok()) return ToGrpcStatus(t.status());
+    before = *t;
+  }
+  projections_.Read([&](const ProjectionState& state, uint64_t position) {
+    std::vector<const v1::ComplaintView*> views;
+    for (const auto& [id, view] : state.complaints()) {
+      const absl::Time filed = domain::FromProto(view.filing().filed_at());
+      if (filed >= after && filed < before) views.push_back(&view);
+    }
+    *response = domain::MetricsOf(views);
+    response->set_position(position);
+  });
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::GetProblemBoard(grpc::ServerContext* context,
+                                               const v1::GetProblemBoardRequest* request,
+                                               v1::ProblemBoard* response) {
+  if (absl::Status s = Ready(context, "GetProblemBoard", request->min_position()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  projections_.Read([&](const ProjectionState& state, uint64_t position) {
+    std::vector<const v1::ProblemView*> problems;
+    for (const auto& [id, problem] : state.problems()) problems.push_back(&problem);
+    *response = domain::ProblemBoardOf(problems);
+    response->set_position(position);
+  });
+  return grpc::Status::OK;
+}
+
+grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
+                                          const v1::WatchBoardRequest* request,
+                                          grpc::ServerWriter<v1::BoardUpdate>* writer) {
+  if (absl::Status s = Ready(context, "WatchBoard", 0); !s.ok()) return ToGrpcStatus(s);
+  absl::Duration window;
+  switch (request->board_case()) {
+    case v1::WatchBoardRequest::kOwner:
+      if (request->owner().empty()) {
+        return ToGrpcStatus(absl::InvalidArgumentError("owner: required"));
+      }
+      break;
+    case v1::WatchBoardRequest::kDeadlineWindow: {
+      absl::StatusOr<absl::Duration> w = WindowOf(true, request->deadline_window(), "deadline_window");
+      if (!w.ok()) return ToGrpcStatus(w.status());
+      window = *w;
+      break;
+    }
+    case v1::WatchBoardRequest::BOARD_NOT_SET:
+      return ToGrpcStatus(absl::InvalidArgumentError("board: set owner or deadline_window"));
+  }
+  // Sends the board whenever it differs from the last one sent (positions aside), starting
+  // with the board as it stands.
+  std::string last_sent;
+  uint64_t seen = 0;
+  while (!context->IsCancelled()) {
+    v1::BoardUpdate update;
+    projections_.Read([&](const ProjectionState& state, uint64_t position) {
+      seen = position;
+      if (request->board_case() == v1::WatchBoardRequest::kOwner) {
+        *update.mutable_superhero_board() =
+            domain::SuperheroBoardOf(request->owner(), state.OpenOf(request->owner()), clock_());
+      } else {
+        *update.mutable_deadline_board() = domain::DeadlineBoardOf(state.OpenCases(), clock_(), window);
+      }
+    });
+    std::string content = update.SerializeAsString();
+    if (content != last_sent) {
+      if (update.has_superhero_board()) update.mutable_superhero_board()->set_position(seen);
+      if (update.has_deadline_board()) update.mutable_deadline_board()->set_position(seen);
+      if (!writer->Write(update)) break;
+      last_sent = std::move(content);
+    }
+    projections_.WaitPast(seen, absl::Now() + kWatchRefresh);
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace closedloop::services

@@ -1,0 +1,25 @@
+// Checks on request fields that the API owns (the domain checks the rest): request ids,
+// resource ids, times. Each returns OK or INVALID_ARGUMENT naming the field.
+#ifndef CLOSEDLOOP_SERVICES_REQUEST_CHECKS_H_
+#define CLOSEDLOOP_SERVICES_REQUEST_CHECKS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
+
+namespace closedloop::services {
+
+// Optional; at most 128 bytes of printable ASCII.
+absl::Status CheckRequestId(const std::string& request_id);
+// An id the service assigned: `prefix` followed by a positive decimal number ("CL-42").
+absl::Status CheckAssignedId(absl::string_view field, const std::string& id, absl::string_view prefix);
+// A timestamp within 0001-01-01..9999-12-31 with valid nanos.
+absl::StatusOr<absl::Time> CheckTime(absl::string_view field, const google::protobuf::Timestamp& time);
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_REQUEST_CHECKS_H_

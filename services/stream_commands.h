@@ -1,0 +1,196 @@
+// StreamCommands: the command pipeline for one kind of aggregate stored as a stream of events
+// (complaints, problems): load the stream, fold it, decide with `now` from the injected clock,
+// append with the revision the decision was made on, and on a concurrent change reload and
+// decide again (a bounded number of times). A retry with a request id already in the log
+// returns the original result without deciding anything.
+//
+// Thread safety: Run() may be called concurrently, also for the same stream. Commands on the
+// same stream within this process take turns (striped locks), so they never conflict with each
+// other; the expected-revision check still guards against any other writer.
+#ifndef CLOSEDLOOP_SERVICES_STREAM_COMMANDS_H_
+#define CLOSEDLOOP_SERVICES_STREAM_COMMANDS_H_
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/hash/hash.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "closedloop/v1/event.pb.h"
+#include "storage/event_log.h"
+
+namespace closedloop::services {
+
+template <typename Event>
+struct StreamCommandResult {
+  std::string stream;
+  uint64_t stream_revision = 0;  // the stream's revision after the command
+  uint64_t position = 0;         // the log position of the command's last event (or the head
+                                 // the decision was made on, when it changed nothing)
+  bool deduplicated = false;     // a retry of a command already in the log
+  std::vector<Event> events;     // what the command appended (empty on a retry)
+};
+
+// `State` is the aggregate's state; `Event` its event message. `evolve` folds one event into
+// the state; `type_of` names an event for the log ("complaint.filed"); records of the stream
+// whose type does not start with `type_prefix` are unreadable (DATA_LOSS).
+template <typename State, typename Event>
+class StreamCommands {
+ public:
+  using Evolve = State (*)(State, const Event&);
+  using TypeOf = std::string (*)(const Event&);
+  using Decide = absl::FunctionRef<absl::StatusOr<std::vector<Event>>(const State&, absl::Time)>;
+  using Result = StreamCommandResult<Event>;
+
+  StreamCommands(storage::EventLog& log, std::function<absl::Time()> clock,
+                 std::string type_prefix, Evolve evolve, TypeOf type_of)
+      : log_(log), clock_(std::move(clock)), type_prefix_(std::move(type_prefix)),
+        evolve_(evolve), type_of_(type_of) {}
+
+  struct Loaded {
+    State state;
+    uint64_t revision = 0;
+  };
+
+  // The stream's state and revision as the log has them now. DATA_LOSS for an unreadable event.
+  absl::StatusOr<Loaded> Load(const std::string& stream) {
+    Loaded loaded;
+    for (uint64_t from = 1;;) {
+      absl::StatusOr<std::vector<storage::RecordedEvent>> page =
+          log_.ReadStream(stream, from, storage::Direction::kForward, kLoadPage);
+      if (!page.ok()) return page.status();
+      for (const storage::RecordedEvent& record : *page) {
+        Event event;
+        if (!absl::StartsWith(record.type(), type_prefix_) ||
+            !event.ParseFromString(record.payload())) {
+          return absl::DataLossError(absl::StrCat("event ", record.position(), " of ", stream,
+                                                  " is not a readable ", type_prefix_, " event"));
+        }
+        loaded.state = evolve_(std::move(loaded.state), event);
+        loaded.revision = record.revision();
+      }
+      if (page->size() < kLoadPage) return loaded;
+      from = loaded.revision + 1;
+    }
+  }
+
+  // Runs `decide` on the stream's current state. Errors: the decider's; ALREADY_EXISTS for a
+  // request id used on another stream; ABORTED when concurrent changes outlasted every retry;
+  // the log's UNAVAILABLE; DATA_LOSS for an unreadable stream. Nothing is appended on an error.
+  absl::StatusOr<Result> Run(const std::string& stream, const std::string& request_id,
+                             const v1::Actor& actor, Decide decide) {
+    absl::MutexLock turn(&stripes_[absl::Hash<std::string>()(stream) % kStripes]);
+    for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+      if (!request_id.empty()) {
+        absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = log_.FindReceipt(request_id);
+        if (!receipt.ok()) return receipt.status();
+        if (receipt->has_value()) {
+          if ((*receipt)->stream() != stream) {
+            return absl::AlreadyExistsError(absl::StrCat(
+                "request_id '", request_id, "' was already used for ", (*receipt)->stream()));
+          }
+          return FromReceipt(**receipt);
+        }
+      }
+      const uint64_t head = log_.HeadPosition();
+      absl::StatusOr<Loaded> loaded = Load(stream);
+      if (!loaded.ok()) return loaded.status();
+      absl::StatusOr<std::vector<Event>> events = decide(loaded->state, clock_());
+      if (!events.ok()) return events.status();
+
+      Result result;
+      result.stream = stream;
+      if (events->empty()) {  // nothing would change: nothing to append
+        result.stream_revision = loaded->revision;
+        result.position = head;
+        return result;
+      }
+      absl::StatusOr<storage::AppendResult> appended = log_.Append(
+          ToAppend(stream, storage::ExpectedRevision::Exact(loaded->revision), request_id,
+                   actor, *events));
+      if (appended.ok()) {
+        result.stream_revision = appended->stream_revision;
+        result.position = appended->last_position;
+        result.deduplicated = appended->deduplicated;
+        if (!appended->deduplicated) result.events = *std::move(events);
+        return result;
+      }
+      if (appended.status().code() != absl::StatusCode::kAborted) return appended.status();
+      // Someone else changed the stream since it was loaded: decide again on the new state.
+    }
+    return absl::AbortedError(absl::StrCat(stream, " kept changing during ", kMaxAttempts,
+                                           " attempts; retry the command"));
+  }
+
+  // The append of `events` to `stream`, each typed by `type_of` and attributed to `actor`.
+  storage::AppendRequest ToAppend(const std::string& stream, storage::ExpectedRevision expected,
+                                  const std::string& request_id, const v1::Actor& actor,
+                                  const std::vector<Event>& events) const {
+    storage::AppendRequest append;
+    append.stream = stream;
+    append.expected = expected;
+    append.request_id = request_id;
+    for (const Event& event : events) {
+      storage::ProposedEvent& proposed = append.events.emplace_back();
+      proposed.set_type(type_of_(event));
+      proposed.set_payload(event.SerializeAsString());
+      *proposed.mutable_actor() = actor;
+    }
+    return append;
+  }
+
+  static Result FromReceipt(const v1::AppendReceipt& receipt) {
+    Result result;
+    result.stream = receipt.stream();
+    result.stream_revision = receipt.stream_revision();
+    result.position = receipt.last_position();
+    result.deduplicated = true;
+    return result;
+  }
+
+  // The earlier result of a request that created a stream starting with `stream_prefix`
+  // (ids are assigned before the append, so a retry must find its stream by request id).
+  // nullopt when `request_id` is empty or unused; ALREADY_EXISTS when it was used otherwise.
+  absl::StatusOr<std::optional<Result>> FindCreation(const std::string& request_id,
+                                                     absl::string_view stream_prefix) {
+    if (request_id.empty()) return std::nullopt;
+    absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = log_.FindReceipt(request_id);
+    if (!receipt.ok()) return receipt.status();
+    if (!receipt->has_value()) return std::nullopt;
+    const v1::AppendReceipt& r = **receipt;
+    // The append began the stream: it wrote revisions 1..stream_revision.
+    const bool created = r.last_position() - r.first_position() + 1 == r.stream_revision();
+    if (!absl::StartsWith(r.stream(), stream_prefix) || !created) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "request_id '", request_id, "' was already used for ", (*receipt)->stream()));
+    }
+    return FromReceipt(**receipt);
+  }
+
+  absl::Time Now() const { return clock_(); }
+
+ private:
+  // Attempts per command when another writer keeps changing the same stream. Each retry
+  // reloads and decides again, so a conflict costs one extra read, not a lost update.
+  static constexpr int kMaxAttempts = 8;
+  static constexpr size_t kLoadPage = 1000;
+  static constexpr size_t kStripes = 64;
+
+  storage::EventLog& log_;
+  const std::function<absl::Time()> clock_;
+  const std::string type_prefix_;
+  const Evolve evolve_;
+  const TypeOf type_of_;
+  absl::Mutex stripes_[kStripes];
+};
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_STREAM_COMMANDS_H_

@@ -1,0 +1,88 @@
+#include "storage/view_store.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/write_batch.h"
+#include "storage/log_database.h"
+
+namespace closedloop::storage {
+namespace {
+
+// Metadata keys sort before every view key ("c/...", "p/...").
+constexpr char kCheckpointKey[] = "#checkpoint";
+constexpr char kFormatKey[] = "#format";
+constexpr char kFirstViewKey[] = "$";  // the first key after the metadata keys
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& path,
+                                                           const std::string& format) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.compression = rocksdb::kLZ4Compression;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status opened = rocksdb::DB::Open(options, path, &raw);
+  if (!opened.ok()) return FromRocks(opened, absl::StrCat("opening the view store ", path));
+  std::unique_ptr<ViewStore> store(new ViewStore(std::unique_ptr<rocksdb::DB>(raw)));
+
+  std::string stored_format;
+  rocksdb::Status read = store->db_->Get(rocksdb::ReadOptions(), kFormatKey, &stored_format);
+  if (!read.ok() && !read.IsNotFound()) return FromRocks(read, "reading the view format");
+  if (read.IsNotFound() || stored_format != format) {
+    if (absl::Status cleared = store->Clear(format); !cleared.ok()) return cleared;
+    return store;
+  }
+  std::string checkpoint;
+  read = store->db_->Get(rocksdb::ReadOptions(), kCheckpointKey, &checkpoint);
+  if (!read.ok() && !read.IsNotFound()) return FromRocks(read, "reading the view checkpoint");
+  uint64_t position = 0;
+  if (read.ok() && !absl::SimpleAtoi(checkpoint, &position)) {
+    return absl::DataLossError(absl::StrCat("view store checkpoint is unreadable: ", checkpoint));
+  }
+  store->checkpoint_ = position;
+  return store;
+}
+
+ViewStore::~ViewStore() = default;
+
+absl::Status ViewStore::Clear(const std::string& format) {
+  rocksdb::WriteBatch batch;
+  // One range deletion over every key, then the new format: a store of an old format is rebuilt.
+  batch.DeleteRange(rocksdb::Slice(""), rocksdb::Slice("\xff\xff\xff\xff"));
+  batch.Put(kFormatKey, format);
+  batch.Put(kCheckpointKey, "0");
+  rocksdb::Status written = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!written.ok()) return FromRocks(written, "clearing the view store");
+  checkpoint_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status ViewStore::ForEach(
+    absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek(kFirstViewKey); it->Valid(); it->Next()) {
+    visit(absl::string_view(it->key().data(), it->key().size()),
+          absl::string_view(it->value().data(), it->value().size()));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the view store");
+  return absl::OkStatus();
+}
+
+absl::Status ViewStore::Commit(const std::vector<std::pair<std::string, std::string>>& views,
+                               uint64_t checkpoint) {
+  if (checkpoint < checkpoint_) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "view checkpoint would go back from ", checkpoint_.load(), " to ", checkpoint));
+  }
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : views) batch.Put(key, value);
+  batch.Put(kCheckpointKey, absl::StrCat(checkpoint));
+  // Not synced: a crash may lose the latest commits, but whole (the WAL keeps batches atomic),
+  // and the log replays what the checkpoint does not cover.
+  rocksdb::Status written = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!written.ok()) return FromRocks(written, "writing the view store");
+  checkpoint_ = checkpoint;
+  return absl::OkStatus();
+}
+
+}  // namespace closedloop::storage
