@@ -40,31 +40,6 @@ bool IsOpenDeadline(const v1::DeadlineView& d) {
 
 absl::Time FiledAt(const v1::ComplaintView& view) { return FromProto(view.filing().filed_at()); }
 
-// Cases by next deadline due (none last), then filed_at, then id.
-bool BoardOrder(const v1::BoardCase& a, const v1::BoardCase& b) {
-  if (a.has_next_deadline() != b.has_next_deadline()) return a.has_next_deadline();
-  if (a.has_next_deadline()) {
-    const absl::Time da = FromProto(a.next_deadline().due());
-    const absl::Time db = FromProto(b.next_deadline().due());
-    if (da != db) return da < db;
-  }
-  const absl::Time fa = FromProto(a.filed_at());
-  const absl::Time fb = FromProto(b.filed_at());
-  if (fa != fb) return fa < fb;
-  return IdLess(a.complaint_id(), b.complaint_id());
-}
-
-// Deadline board entries by due, then complaint id, then timer id.
-bool DueOrder(const v1::DueDeadline& a, const v1::DueDeadline& b) {
-  const absl::Time da = FromProto(a.deadline().due());
-  const absl::Time db = FromProto(b.deadline().due());
-  if (da != db) return da < db;
-  if (a.complaint().complaint_id() != b.complaint().complaint_id()) {
-    return IdLess(a.complaint().complaint_id(), b.complaint().complaint_id());
-  }
-  return IdLess(a.deadline().timer_id(), b.deadline().timer_id());
-}
-
 // Task refs by due (none last), then complaint id, then task id.
 bool TaskOrder(const v1::TaskRef& a, const v1::TaskRef& b) {
   if (a.task().has_due() != b.task().has_due()) return a.task().has_due();
@@ -163,44 +138,80 @@ v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now) {
 
 v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
                                     const std::vector<const v1::ComplaintView*>& views,
-                                    absl::Time now) {
+                                    absl::Time now, size_t limit) {
   v1::SuperheroBoard board;
   board.set_owner(owner);
+  // Sort cheap keys, then copy out only the cases listed: an owner may hold thousands.
+  struct Key {
+    bool has_next;
+    absl::Time next_due;
+    absl::Time filed;
+    const std::string* id;
+    v1::BoardCase board_case;
+  };
+  std::vector<Key> keys;
   for (const v1::ComplaintView* view : views) {
     if (view == nullptr || !IsOpen(*view) || view->owner() != owner) continue;
-    v1::BoardCase& c = *board.add_cases();
-    c = ToBoardCase(*view, now);
+    v1::BoardCase c = ToBoardCase(*view, now);
     board.set_open(board.open() + 1);
     if (c.at_risk()) board.set_at_risk(board.at_risk() + 1);
     if (c.breached()) board.set_breached(board.breached() + 1);
     if (c.hanging()) board.set_hanging(board.hanging() + 1);
+    const bool has_next = c.has_next_deadline();
+    const absl::Time next_due = has_next ? FromProto(c.next_deadline().due()) : absl::InfiniteFuture();
+    keys.push_back(Key{has_next, next_due, FiledAt(*view), &view->complaint_id(), std::move(c)});
   }
-  SortRepeated(board.mutable_cases(), BoardOrder);
+  const size_t listed = std::min(limit, keys.size());
+  std::partial_sort(keys.begin(), keys.begin() + listed, keys.end(), [](const Key& a, const Key& b) {
+    if (a.has_next != b.has_next) return a.has_next;
+    if (a.next_due != b.next_due) return a.next_due < b.next_due;
+    if (a.filed != b.filed) return a.filed < b.filed;
+    return IdLess(*a.id, *b.id);
+  });
+  for (size_t i = 0; i < listed; ++i) *board.add_cases() = std::move(keys[i].board_case);
   return board;
 }
 
 v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& views, absl::Time now,
-                                  absl::Duration window) {
-  v1::DeadlineBoard board;
+                                  absl::Duration window, size_t limit) {
+  struct Due {
+    absl::Time due;
+    const v1::ComplaintView* view;
+    const v1::DeadlineView* deadline;
+  };
+  std::vector<Due> soon;
+  std::vector<Due> breached;
   const absl::Time horizon = now + window;
   for (const v1::ComplaintView* view : views) {
     if (view == nullptr || !IsOpen(*view)) continue;
-    const v1::BoardCase c = ToBoardCase(*view, now);
     for (const v1::DeadlineView& d : view->deadlines()) {
       const absl::Time due = FromProto(d.due());
-      v1::DueDeadline* entry = nullptr;
       if (d.state() == v1::DEADLINE_STATE_BREACHED || (IsOpenDeadline(d) && due <= now)) {
-        entry = board.add_breached();
+        breached.push_back(Due{due, view, &d});
       } else if (IsOpenDeadline(d) && due <= horizon) {
-        entry = board.add_due_soon();
+        soon.push_back(Due{due, view, &d});
       }
-      if (entry == nullptr) continue;
-      *entry->mutable_complaint() = c;
-      *entry->mutable_deadline() = d;
     }
   }
-  SortRepeated(board.mutable_due_soon(), DueOrder);
-  SortRepeated(board.mutable_breached(), DueOrder);
+  // By due, then complaint id, then timer id; only the entries listed are copied out.
+  auto list = [&](std::vector<Due>& all, google::protobuf::RepeatedPtrField<v1::DueDeadline>* out) {
+    const size_t listed = std::min(limit, all.size());
+    std::partial_sort(all.begin(), all.begin() + listed, all.end(), [](const Due& a, const Due& b) {
+      if (a.due != b.due) return a.due < b.due;
+      if (a.view != b.view) return IdLess(a.view->complaint_id(), b.view->complaint_id());
+      return IdLess(a.deadline->timer_id(), b.deadline->timer_id());
+    });
+    for (size_t i = 0; i < listed; ++i) {
+      v1::DueDeadline* entry = out->Add();
+      *entry->mutable_complaint() = ToBoardCase(*all[i].view, now);
+      *entry->mutable_deadline() = *all[i].deadline;
+    }
+  };
+  v1::DeadlineBoard board;
+  board.set_due_soon_total(static_cast<int>(soon.size()));
+  board.set_breached_total(static_cast<int>(breached.size()));
+  list(soon, board.mutable_due_soon());
+  list(breached, board.mutable_breached());
   return board;
 }
 

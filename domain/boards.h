@@ -8,6 +8,7 @@
 #ifndef CLOSEDLOOP_DOMAIN_BOARDS_H_
 #define CLOSEDLOOP_DOMAIN_BOARDS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -38,15 +39,18 @@ v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now);
 
 // The owner's open cases (callers pass candidate views; non-open or other owners are skipped),
 // ordered by next deadline due (cases without one last, then by complaint filed_at, then id);
-// counts open/at_risk/breached/hanging. `position` is left 0 (the caller sets it).
+// counts open/at_risk/breached/hanging over all of them but lists only the first `limit`.
+// `position` is left 0 (the caller sets it).
 v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
-                                    const std::vector<const v1::ComplaintView*>& views, absl::Time now);
+                                    const std::vector<const v1::ComplaintView*>& views, absl::Time now,
+                                    size_t limit = SIZE_MAX);
 
 // due_soon: pending/warned deadlines of open cases with now < due <= now + window, soonest first;
 // breached: deadlines of open cases that are BREACHED, or pending/warned with due <= now, oldest due
-// first. Ties by complaint id, then timer id.
+// first. Ties by complaint id, then timer id. Each list holds at most `limit` entries; the
+// totals count them all.
 v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& views, absl::Time now,
-                                  absl::Duration window);
+                                  absl::Duration window, size_t limit = SIZE_MAX);
 
 // One entry per department seen on a case (view.department, "" skipped) or on a task
 // (task.department, "" skipped); filtered to `department` when non-empty; sorted by name.

@@ -28,11 +28,10 @@ absl::Status Unreadable(const v1::RecordedEvent& record) {
                                           " is unreadable"));
 }
 
-std::vector<const v1::ComplaintView*> Resolve(
-    const IdSet& ids, const std::map<std::string, v1::ComplaintView, IdOrder>& complaints) {
+std::vector<const v1::ComplaintView*> Resolve(const ViewIndex& index) {
   std::vector<const v1::ComplaintView*> views;
-  views.reserve(ids.size());
-  for (const std::string& id : ids) views.push_back(&complaints.at(id));
+  views.reserve(index.size());
+  for (const auto& [id, view] : index) views.push_back(view);
   return views;
 }
 
@@ -100,18 +99,18 @@ const v1::ComplaintView* ProjectionState::FindComplaint(const std::string& id) c
 std::vector<const v1::ComplaintView*> ProjectionState::OpenOf(const std::string& owner) const {
   auto found = open_by_owner_.find(owner);
   if (found == open_by_owner_.end()) return {};
-  return Resolve(found->second, complaints_);
+  return Resolve(found->second);
 }
 
 std::vector<const v1::ComplaintView*> ProjectionState::OpenCases() const {
-  return Resolve(open_, complaints_);
+  return Resolve(open_);
 }
 
 std::vector<const v1::ComplaintView*> ProjectionState::OfCustomer(
     const std::string& customer_ref) const {
   auto found = by_customer_.find(customer_ref);
   if (found == by_customer_.end()) return {};
-  return Resolve(found->second, complaints_);
+  return Resolve(found->second);
 }
 
 domain::OpenCaseLoad ProjectionState::Load() const {
@@ -132,11 +131,11 @@ void ProjectionState::Unindex(const v1::ComplaintView& view) {
 void ProjectionState::Index(const v1::ComplaintView& view) {
   if (view.complaint_id().empty()) return;
   if (!view.filing().customer_ref().empty()) {
-    by_customer_[view.filing().customer_ref()].insert(view.complaint_id());
+    by_customer_[view.filing().customer_ref()][view.complaint_id()] = &view;
   }
   if (!domain::IsOpen(view)) return;
-  open_.insert(view.complaint_id());
-  open_by_owner_[view.owner()].insert(view.complaint_id());
+  open_[view.complaint_id()] = &view;
+  open_by_owner_[view.owner()][view.complaint_id()] = &view;
 }
 
 }  // namespace closedloop::services

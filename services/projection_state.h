@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -24,7 +23,8 @@ namespace closedloop::services {
 struct IdOrder {
   bool operator()(const std::string& a, const std::string& b) const { return domain::IdLess(a, b); }
 };
-using IdSet = std::set<std::string, IdOrder>;
+// Complaint id -> its view (views live in ProjectionState::complaints_, whose nodes never move).
+using ViewIndex = std::map<std::string, const v1::ComplaintView*, IdOrder>;
 
 class ProjectionState {
  public:
@@ -46,7 +46,6 @@ class ProjectionState {
   const std::map<std::string, v1::ProblemView, IdOrder>& problems() const { return problems_; }
   const v1::ComplaintView* FindComplaint(const std::string& id) const;
   // Open cases (state OPEN or IN_PROGRESS), all or of one owner.
-  const IdSet& open() const { return open_; }
   std::vector<const v1::ComplaintView*> OpenOf(const std::string& owner) const;
   std::vector<const v1::ComplaintView*> OpenCases() const;
   std::vector<const v1::ComplaintView*> OfCustomer(const std::string& customer_ref) const;
@@ -60,9 +59,9 @@ class ProjectionState {
 
   std::map<std::string, v1::ComplaintView, IdOrder> complaints_;
   std::map<std::string, v1::ProblemView, IdOrder> problems_;
-  IdSet open_;
-  absl::flat_hash_map<std::string, IdSet> open_by_owner_;
-  absl::flat_hash_map<std::string, IdSet> by_customer_;
+  ViewIndex open_;
+  absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
+  absl::flat_hash_map<std::string, ViewIndex> by_customer_;
 };
 
 }  // namespace closedloop::services

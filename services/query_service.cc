@@ -22,6 +22,23 @@ constexpr absl::Duration kMaxWindow = absl::Hours(24 * 30);
 // with the clock).
 constexpr absl::Duration kWatchRefresh = absl::Seconds(1);
 
+// Most entries in one list of a board.
+constexpr size_t kBoardLimit = 500;
+
+v1::SuperheroBoard OwnerBoard(const ProjectionState& state, const std::string& owner,
+                              absl::Time now, uint64_t position) {
+  v1::SuperheroBoard board = domain::SuperheroBoardOf(owner, state.OpenOf(owner), now, kBoardLimit);
+  board.set_position(position);
+  return board;
+}
+
+v1::DeadlineBoard DueBoard(const ProjectionState& state, absl::Duration window, absl::Time now,
+                           uint64_t position) {
+  v1::DeadlineBoard board = domain::DeadlineBoardOf(state.OpenCases(), now, window, kBoardLimit);
+  board.set_position(position);
+  return board;
+}
+
 absl::StatusOr<absl::Duration> WindowOf(bool set, const google::protobuf::Duration& window,
                                         const char* field) {
   if (!set) return kDefaultWindow;
@@ -94,8 +111,7 @@ grpc::Status QueryServiceImpl::GetSuperheroBoard(grpc::ServerContext* context,
   }
   if (request->owner().empty()) return ToGrpcStatus(absl::InvalidArgumentError("owner: required"));
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
-    *response = domain::SuperheroBoardOf(request->owner(), state.OpenOf(request->owner()), clock_());
-    response->set_position(position);
+    *response = OwnerBoard(state, request->owner(), clock_(), position);
   });
   return grpc::Status::OK;
 }
@@ -109,8 +125,7 @@ grpc::Status QueryServiceImpl::GetDeadlineBoard(grpc::ServerContext* context,
   absl::StatusOr<absl::Duration> window = WindowOf(request->has_window(), request->window(), "window");
   if (!window.ok()) return ToGrpcStatus(window.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
-    *response = domain::DeadlineBoardOf(state.OpenCases(), clock_(), *window);
-    response->set_position(position);
+    *response = DueBoard(state, *window, clock_(), position);
   });
   return grpc::Status::OK;
 }
@@ -222,13 +237,12 @@ grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
     projections_.Read([&](const ProjectionState& state, uint64_t position) {
       seen = position;
       if (request->board_case() == v1::WatchBoardRequest::kOwner) {
-        *update.mutable_superhero_board() =
-            domain::SuperheroBoardOf(request->owner(), state.OpenOf(request->owner()), clock_());
+        *update.mutable_superhero_board() = OwnerBoard(state, request->owner(), clock_(), 0);
       } else {
-        *update.mutable_deadline_board() = domain::DeadlineBoardOf(state.OpenCases(), clock_(), window);
+        *update.mutable_deadline_board() = DueBoard(state, window, clock_(), 0);
       }
     });
-    std::string content = update.SerializeAsString();
+    std::string content = update.SerializeAsString();  // boards have no maps: stable bytes
     if (content != last_sent) {
       if (update.has_superhero_board()) update.mutable_superhero_board()->set_position(seen);
       if (update.has_deadline_board()) update.mutable_deadline_board()->set_position(seen);

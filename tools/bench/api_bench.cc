@@ -1,0 +1,198 @@
+// closedloop_api_bench: the product end to end over gRPC, beside the ceilings of the same run.
+// Starts an in-process server on a fresh RocksDB in --dir and drives it through a real client
+// over loopback.
+//
+//   workload        what it measures
+//   --------------  -------------------------------------------------------------------------
+//   echo_c1/16/64   the ceiling: grpc.health.v1.Health/Check (a trivial unary RPC) from 1, 16,
+//                   64 client threads
+//   file_c1/16/64   ComplaintService.FileComplaint from 1, 16, 64 client threads: id, routing,
+//                   assignment, SLA deadlines, one synced append each, projections following
+//   batch100        ComplaintService.FileComplaints with 100 filings per call, 4 threads
+//   board_100k      files --open_cases open cases (batches of 500), then GetSuperheroBoard and
+//                   GetDeadlineBoard latency from 4 client threads
+//
+// Usage: closedloop_api_bench [--workloads=a,b,...] [--seconds=3] [--open_cases=100000]
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "closedloop/v1/complaint_service.grpc.pb.h"
+#include "closedloop/v1/query_service.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "services/config.h"
+#include "services/server.h"
+#include "tools/health_client.h"
+
+ABSL_FLAG(std::string, workloads, "echo_c1,file_c1,echo_c16,file_c16,echo_c64,file_c64,batch100,board_100k",
+          "Comma-separated workloads to run, in order.");
+ABSL_FLAG(int, seconds, 3, "How long each timed workload runs.");
+ABSL_FLAG(int, open_cases, 100000, "Open cases filed before board_100k queries.");
+ABSL_FLAG(std::string, dir, "/tmp", "Where the benchmark database is created.");
+
+namespace {
+
+using namespace closedloop;  // NOLINT: a benchmark's main file
+
+const v1::Channel kChannels[] = {v1::CHANNEL_HOTLINE, v1::CHANNEL_WEB, v1::CHANNEL_APP,
+                                 v1::CHANNEL_SOCIAL, v1::CHANNEL_STORE, v1::CHANNEL_EMAIL};
+
+v1::Filed Filing(uint64_t i) {
+  v1::Filed filing;
+  filing.set_channel(kChannels[i % 6]);
+  filing.set_kind(v1::ITEM_KIND_COMPLAINT);
+  filing.set_customer_ref(absl::StrCat("customer-", i % 50000));
+  filing.set_customer_contact("+49 30 1234567");
+  filing.set_text("The sofa arrived with a broken leg and nobody answers the phone.");
+  filing.set_market("DE");
+  return filing;
+}
+
+struct Server {
+  std::string path;
+  std::unique_ptr<storage::EventLog> log;
+  std::unique_ptr<services::ClosedLoopServer> server;
+  std::shared_ptr<grpc::Channel> channel;
+
+  Server() {
+    path = absl::StrCat(absl::GetFlag(FLAGS_dir), "/closedloop-api-bench-", getpid());
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+    storage::EventLogOptions options;
+    options.path = path + "/log";
+    log = *storage::EventLog::Open(options);
+    services::ServerOptions server_options;
+    server_options.views_path = path + "/views";
+    server_options.config = services::DefaultConfig();
+    server = *services::ClosedLoopServer::Start(*log, std::move(server_options));
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(64 << 20);
+    channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server->port()),
+                                        grpc::InsecureChannelCredentials(), args);
+  }
+  ~Server() {
+    server.reset();
+    log.reset();
+    std::filesystem::remove_all(path);
+  }
+};
+
+// Runs `op` from `threads` threads for --seconds (or `count` ops in all, when non-zero) and
+// prints ops/s and latency percentiles; `per_op` items are counted per op (filings per batch).
+template <typename Op>
+void Run(const std::string& name, int threads, Op op, int per_op = 1) {
+  const absl::Time start = absl::Now();
+  const absl::Time stop = start + absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  std::vector<std::vector<absl::Duration>> samples(threads);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      for (uint64_t i = 0; absl::Now() < stop; ++i) {
+        const absl::Time before = absl::Now();
+        if (!op(t, i)) ++failures;
+        samples[t].push_back(absl::Now() - before);
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::vector<absl::Duration> all;
+  for (auto& s : samples) all.insert(all.end(), s.begin(), s.end());
+  std::sort(all.begin(), all.end());
+  auto pct = [&](double p) {
+    return all.empty() ? 0.0 : absl::ToDoubleMicroseconds(all[std::min(all.size() - 1, static_cast<size_t>(p * all.size()))]);
+  };
+  std::printf("%-12s %10.0f %s/s   p50 %8.0f us   p99 %8.0f us%s\n", name.c_str(),
+              all.size() * per_op / seconds, per_op == 1 ? "calls  " : "filings", pct(0.5),
+              pct(0.99), failures ? absl::StrCat("   (", failures.load(), " FAILED)").c_str() : "");
+  std::fflush(stdout);
+}
+
+void Echo(Server& s, const std::string& name, int threads) {
+  Run(name, threads, [&](int, uint64_t) { return tools::CheckHealth(s.channel, absl::Seconds(10)).ok(); });
+}
+
+void File(Server& s, const std::string& name, int threads) {
+  auto stub = v1::ComplaintService::NewStub(s.channel);
+  Run(name, threads, [&](int t, uint64_t i) {
+    grpc::ClientContext context;
+    v1::FileComplaintRequest request;
+    *request.mutable_complaint() = Filing(t * 1000003 + i);
+    v1::CommandResponse response;
+    return stub->FileComplaint(&context, request, &response).ok();
+  });
+}
+
+bool FileBatch(v1::ComplaintService::Stub& stub, uint64_t first, int size) {
+  grpc::ClientContext context;
+  v1::FileComplaintsRequest request;
+  for (int k = 0; k < size; ++k) *request.add_filings()->mutable_complaint() = Filing(first + k);
+  v1::FileComplaintsResponse response;
+  if (!stub.FileComplaints(&context, request, &response).ok()) return false;
+  return std::all_of(response.results().begin(), response.results().end(),
+                     [](const auto& r) { return r.code() == 0; });
+}
+
+void Batch(Server& s, const std::string& name) {
+  auto stub = v1::ComplaintService::NewStub(s.channel);
+  Run(name, 4, [&](int t, uint64_t i) { return FileBatch(*stub, (t * 1000003 + i) * 100, 100); }, 100);
+}
+
+void Boards(Server& s, const std::string& name) {
+  auto stub = v1::ComplaintService::NewStub(s.channel);
+  const int open = absl::GetFlag(FLAGS_open_cases);
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < open; i += 500) FileBatch(*stub, 50000000 + i, std::min(500, open - i));
+  s.server->projections().WaitFor(s.log->HeadPosition(), absl::InfiniteFuture()).IgnoreError();
+  std::printf("%-12s filed and projected %d open cases in %.1f s\n", name.c_str(), open,
+              absl::ToDoubleSeconds(absl::Now() - start));
+  auto queries = v1::QueryService::NewStub(s.channel);
+  const char* owners[] = {"anna", "bob", "carla", "farid", "greta", "dave", "erin", "hana", "ivan"};
+  Run(name + "/owner", 4, [&](int t, uint64_t i) {
+    grpc::ClientContext context;
+    v1::GetSuperheroBoardRequest request;
+    request.set_owner(owners[(t + i) % 9]);
+    v1::SuperheroBoard board;
+    return queries->GetSuperheroBoard(&context, request, &board).ok() && board.open() > 0;
+  });
+  Run(name + "/due", 4, [&](int, uint64_t) {
+    grpc::ClientContext context;
+    v1::GetDeadlineBoardRequest request;
+    v1::DeadlineBoard board;
+    return queries->GetDeadlineBoard(&context, request, &board).ok();
+  });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("End-to-end API benchmarks; see the table in api_bench.cc.");
+  absl::ParseCommandLine(argc, argv);
+  Server server;
+  for (const std::string& w : std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_workloads), ','))) {
+    if (w == "echo_c1") Echo(server, w, 1);
+    else if (w == "echo_c16") Echo(server, w, 16);
+    else if (w == "echo_c64") Echo(server, w, 64);
+    else if (w == "file_c1") File(server, w, 1);
+    else if (w == "file_c16") File(server, w, 16);
+    else if (w == "file_c64") File(server, w, 64);
+    else if (w == "batch100") Batch(server, w);
+    else if (w == "board_100k") Boards(server, w);
+    else {
+      std::fprintf(stderr, "unknown workload %s\n", w.c_str());
+      return 2;
+    }
+  }
+  return 0;
+}
