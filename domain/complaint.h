@@ -92,6 +92,11 @@ ComplaintState Fold(const std::vector<v1::ComplaintEvent>& events);
 // "complaint.filed", "complaint.deadline_breached", ...: the log's event type of `event`.
 std::string EventType(const v1::ComplaintEvent& event);
 
+// The event type `command` records first whenever it changes anything
+// ("complaint.comment_added" for AddComment), or "" for FireDeadline, whose events vary. Lets a service tell a retry of a
+// command from another command that reuses its request id.
+std::string RecordedType(const ComplaintCommand& command);
+
 }  // namespace closedloop::domain
 
 #endif  // CLOSEDLOOP_DOMAIN_COMPLAINT_H_

@@ -30,6 +30,30 @@ std::string EventType(const v1::ComplaintEvent& event) {
   return field == nullptr ? "complaint.unknown" : absl::StrCat("complaint.", field->name());
 }
 
+std::string RecordedType(const ComplaintCommand& command) {
+  return std::visit(
+      [](const auto& c) -> std::string {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, FileComplaint>) return "complaint.filed";
+        if constexpr (std::is_same_v<C, TriageComplaint>) return "complaint.triaged";
+        if constexpr (std::is_same_v<C, AssignComplaint>) return "complaint.assigned";
+        if constexpr (std::is_same_v<C, RecordCustomerContact>) return "complaint.customer_contacted";
+        if constexpr (std::is_same_v<C, AddComment>) return "complaint.comment_added";
+        if constexpr (std::is_same_v<C, OpenTask>) return "complaint.task_opened";
+        if constexpr (std::is_same_v<C, RespondToTask>) return "complaint.task_responded";
+        if constexpr (std::is_same_v<C, CompleteTask>) return "complaint.task_completed";
+        if constexpr (std::is_same_v<C, Escalate>) return "complaint.escalated";
+        if constexpr (std::is_same_v<C, ResolveComplaint>) return "complaint.resolved";
+        if constexpr (std::is_same_v<C, CloseComplaint>) return "complaint.closed";
+        if constexpr (std::is_same_v<C, ReopenComplaint>) return "complaint.reopened";
+        if constexpr (std::is_same_v<C, RedirectToSupport>) return "complaint.redirected_to_support";
+        if constexpr (std::is_same_v<C, LinkToProblem>) return "complaint.linked_to_problem";
+        if constexpr (std::is_same_v<C, RecordSurvey>) return "complaint.survey_recorded";
+        return "";
+      },
+      command);
+}
+
 ComplaintState Evolve(ComplaintState s, const v1::ComplaintEvent& event) {
   using E = v1::ComplaintEvent;
   switch (event.event_case()) {

@@ -75,7 +75,7 @@ absl::Status DecideComplete(const CompleteTask& c, Decision& d) {
   if (absl::Status s = RequireStatus(d.state(), kActive, "complete a task of"); !s.ok()) return s;
   absl::StatusOr<const TaskState*> task = FindTask(d.state(), c.task_id);
   if (!task.ok()) return task.status();
-  if (absl::Status s = LimitText("outcome", c.outcome); !s.ok()) return s;
+  if (absl::Status s = RequireText("outcome", c.outcome); !s.ok()) return s;
   v1::ComplaintEvent event;
   event.mutable_task_completed()->set_task_id(c.task_id);
   event.mutable_task_completed()->set_outcome(c.outcome);

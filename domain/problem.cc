@@ -129,7 +129,7 @@ struct Decider {
     }
     const auto item = state.action_items.find(command.item_id);
     if (item == state.action_items.end()) {
-      return absl::NotFoundError(absl::StrCat("action item ", command.item_id,
+      return absl::NotFoundError(absl::StrCat("item_id: action item ", command.item_id,
                                               " not found in problem ", state.problem_id));
     }
     // Not a silent no-op: a second outcome would be lost, and the caller should know that.
@@ -258,6 +258,20 @@ ProblemState FoldProblem(const std::vector<v1::ProblemEvent>& events) {
   ProblemState state;
   for (const v1::ProblemEvent& event : events) state = EvolveProblem(std::move(state), event);
   return state;
+}
+
+std::string RecordedType(const ProblemCommand& command) {
+  return std::visit(
+      [](const auto& c) -> std::string {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, OpenProblem>) return "problem.opened";
+        if constexpr (std::is_same_v<C, AddActionItem>) return "problem.action_item_added";
+        if constexpr (std::is_same_v<C, CompleteActionItem>) return "problem.action_item_completed";
+        if constexpr (std::is_same_v<C, MarkFixed>) return "problem.marked_fixed";
+        if constexpr (std::is_same_v<C, VerifyFix>) return "problem.fix_verified";
+        return "problem.complaint_linked";
+      },
+      command);
 }
 
 std::string EventType(const v1::ProblemEvent& event) {

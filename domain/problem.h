@@ -102,6 +102,10 @@ ProblemState FoldProblem(const std::vector<v1::ProblemEvent>& events);
 // ("problem.unknown" when the oneof is unset).
 std::string EventType(const v1::ProblemEvent& event);
 
+// The event type `command` records first whenever it changes anything ("problem.opened" for
+// OpenProblem); see RecordedType in complaint.h.
+std::string RecordedType(const ProblemCommand& command);
+
 }  // namespace closedloop::domain
 
 #endif  // CLOSEDLOOP_DOMAIN_PROBLEM_H_

@@ -54,7 +54,7 @@ absl::StatusOr<CommandResult> ComplaintCommands::Run(const std::string& complain
                                                      const v1::Actor& actor,
                                                      const std::string& request_id) {
   absl::StatusOr<StreamCommandResult<v1::ComplaintEvent>> result = commands_.Run(
-      ComplaintStream(complaint_id), request_id, actor,
+      ComplaintStream(complaint_id), request_id, actor, domain::RecordedType(command),
       [&](const domain::ComplaintState& state, absl::Time now) {
         domain::DecisionContext context = Context(now);
         if (std::holds_alternative<domain::FileComplaint>(command) && load_) context.load = load_();
@@ -74,14 +74,19 @@ absl::StatusOr<std::optional<CommandResult>> ComplaintCommands::FindFiling(
 }
 
 absl::StatusOr<CommandResult> ComplaintCommands::DecideFiling(v1::Filed filing) {
-  absl::StatusOr<std::string> id = ids_.Next();
-  if (!id.ok()) return id.status();
-  filing.set_complaint_id(*id);
+  // Decide under a placeholder id first, so that a filing the decider refuses spends no number.
+  filing.set_complaint_id("CL-0");
   domain::DecisionContext context = Context(commands_.Now());
   if (load_) context.load = load_();
   absl::StatusOr<std::vector<v1::ComplaintEvent>> events =
       domain::Decide(domain::FileComplaint{std::move(filing)}, domain::ComplaintState{}, context);
   if (!events.ok()) return events.status();
+  absl::StatusOr<std::string> id = ids_.Next();
+  if (!id.ok()) return id.status();
+  // Only the filed event carries the complaint's id.
+  for (v1::ComplaintEvent& event : *events) {
+    if (event.has_filed()) event.mutable_filed()->set_complaint_id(*id);
+  }
   CommandResult result;
   result.complaint_id = *id;
   result.events = *std::move(events);

@@ -28,7 +28,7 @@ struct CommandResult {
   uint64_t position = 0;         // the log position of the command's last event (or the head
                                  // the decision was made on, when it changed nothing)
   bool deduplicated = false;     // a retry of a command already in the log
-  std::vector<v1::ComplaintEvent> events;  // what the command appended (empty on a retry)
+  std::vector<v1::ComplaintEvent> events;  // what the command appended (on a retry: the original's)
 };
 
 // The stream of complaint `id`: "complaint-<id>".

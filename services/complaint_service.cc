@@ -46,13 +46,24 @@ grpc::Status ComplaintServiceImpl::Run(grpc::ServerContext* context, const char*
                                        const std::string& complaint_id,
                                        const domain::ComplaintCommand& command,
                                        v1::CommandResponse* response) {
+  return Run(context, method, request_id, complaint_id,
+             [&]() -> absl::StatusOr<domain::ComplaintCommand> { return command; }, response);
+}
+
+grpc::Status ComplaintServiceImpl::Run(
+    grpc::ServerContext* context, const char* method, const std::string& request_id,
+    const std::string& complaint_id,
+    absl::FunctionRef<absl::StatusOr<domain::ComplaintCommand>()> build,
+    v1::CommandResponse* response) {
   absl::StatusOr<v1::Actor> actor = Authorize(*context, method);
   if (!actor.ok()) return ToGrpcStatus(actor.status());
   if (absl::Status s = CheckRequestId(request_id); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckAssignedId("complaint_id", complaint_id, "CL-"); !s.ok()) {
     return ToGrpcStatus(s);
   }
-  absl::StatusOr<CommandResult> result = commands_.Run(complaint_id, command, *actor, request_id);
+  absl::StatusOr<domain::ComplaintCommand> command = build();
+  if (!command.ok()) return ToGrpcStatus(command.status());
+  absl::StatusOr<CommandResult> result = commands_.Run(complaint_id, *command, *actor, request_id);
   if (!result.ok()) return ToGrpcStatus(result.status());
   FillResponse(*result, response);
   return grpc::Status::OK;
@@ -124,9 +135,9 @@ grpc::Status ComplaintServiceImpl::FileComplaints(grpc::ServerContext* context,
 grpc::Status ComplaintServiceImpl::TriageComplaint(grpc::ServerContext* context,
                                                    const v1::TriageComplaintRequest* request,
                                                    v1::CommandResponse* response) {
-  domain::TriageComplaint command{request->kind(), request->category(), request->severity(),
-                                  request->department(), request->root_cause_code()};
-  return Run(context, "TriageComplaint", request->request_id(), request->complaint_id(), command,
+  return Run(context, "TriageComplaint", request->request_id(), request->complaint_id(),
+             domain::TriageComplaint{request->kind(), request->category(), request->severity(),
+                                     request->department(), request->root_cause_code()},
              response);
 }
 
@@ -141,27 +152,27 @@ grpc::Status ComplaintServiceImpl::RecordCustomerContact(
     grpc::ServerContext* context, const v1::RecordCustomerContactRequest* request,
     v1::CommandResponse* response) {
   return Run(context, "RecordCustomerContact", request->request_id(), request->complaint_id(),
-             domain::RecordCustomerContact{request->method(), request->outcome(), request->summary()},
-             response);
+             domain::RecordCustomerContact{request->method(), request->outcome(), request->summary()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::AddComment(grpc::ServerContext* context,
                                               const v1::AddCommentRequest* request,
                                               v1::CommandResponse* response) {
   return Run(context, "AddComment", request->request_id(), request->complaint_id(),
-             domain::AddComment{request->visibility(), request->author(), request->text()},
-             response);
+             domain::AddComment{request->visibility(), request->author(), request->text()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::OpenTask(grpc::ServerContext* context,
                                             const v1::OpenTaskRequest* request,
                                             v1::CommandResponse* response) {
-  if (!request->has_due()) return ToGrpcStatus(absl::InvalidArgumentError("due: required"));
-  absl::StatusOr<absl::Time> due = CheckTime("due", request->due());
-  if (!due.ok()) return ToGrpcStatus(due.status());
   return Run(context, "OpenTask", request->request_id(), request->complaint_id(),
-             domain::OpenTask{request->department(), request->responsible(),
-                              request->description(), *due},
+             [&]() -> absl::StatusOr<domain::ComplaintCommand> {
+               if (!request->has_due()) return absl::InvalidArgumentError("due: required");
+               absl::StatusOr<absl::Time> due = CheckTime("due", request->due());
+               if (!due.ok()) return due.status();
+               return domain::OpenTask{request->department(), request->responsible(),
+                                       request->description(), *due};
+             },
              response);
 }
 
@@ -191,8 +202,7 @@ grpc::Status ComplaintServiceImpl::ResolveComplaint(grpc::ServerContext* context
                                                     v1::CommandResponse* response) {
   return Run(context, "ResolveComplaint", request->request_id(), request->complaint_id(),
              domain::ResolveComplaint{request->resolution(), request->remedy(),
-                                      request->root_cause()},
-             response);
+                                      request->root_cause()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::CloseComplaint(grpc::ServerContext* context,
@@ -221,6 +231,8 @@ grpc::Status ComplaintServiceImpl::LinkToProblem(grpc::ServerContext* context,
                                                  v1::CommandResponse* response) {
   // The problem must accept the link before the complaint records it; the problem's side is
   // recorded after, idempotently, so a retry of the call completes a link that was cut short.
+  absl::StatusOr<v1::Actor> actor = Authorize(*context, "LinkToProblem");
+  if (!actor.ok()) return ToGrpcStatus(actor.status());
   if (absl::Status s = CheckAssignedId("problem_id", request->problem_id(), "PR-"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -230,10 +242,8 @@ grpc::Status ComplaintServiceImpl::LinkToProblem(grpc::ServerContext* context,
   const domain::LinkComplaint link{request->complaint_id()};
   if (absl::Status s = problems_.Check(request->problem_id(), link); !s.ok()) return ToGrpcStatus(s);
   grpc::Status linked = Run(context, "LinkToProblem", request->request_id(), request->complaint_id(),
-                            domain::LinkToProblem{request->problem_id()}, response);
+             domain::LinkToProblem{request->problem_id()}, response);
   if (!linked.ok()) return linked;
-  absl::StatusOr<v1::Actor> actor = Authorize(*context, "LinkToProblem");
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
   // Linking is idempotent on the problem's side, so it needs no request id of its own.
   absl::StatusOr<ProblemResult> problem = problems_.Run(request->problem_id(), link, *actor, "");
   if (!problem.ok()) return ToGrpcStatus(problem.status());

@@ -4,6 +4,7 @@
 #ifndef CLOSEDLOOP_SERVICES_COMPLAINT_SERVICE_H_
 #define CLOSEDLOOP_SERVICES_COMPLAINT_SERVICE_H_
 
+#include "absl/functional/function_ref.h"
 #include "closedloop/v1/complaint_service.grpc.pb.h"
 #include "services/complaint_commands.h"
 #include "services/problem_commands.h"
@@ -58,7 +59,12 @@ class ComplaintServiceImpl final : public v1::ComplaintService::Service {
                             v1::CommandResponse* response) override;
 
  private:
-  // Authorizes, checks the ids, runs `command` on the complaint and fills `response`.
+  // Authorizes, checks the ids, builds the command (checking the request's other fields), runs
+  // it on the complaint and fills `response`: who is calling is settled before any field.
+  grpc::Status Run(grpc::ServerContext* context, const char* method, const std::string& request_id,
+                   const std::string& complaint_id,
+                   absl::FunctionRef<absl::StatusOr<domain::ComplaintCommand>()> build,
+                   v1::CommandResponse* response);
   grpc::Status Run(grpc::ServerContext* context, const char* method, const std::string& request_id,
                    const std::string& complaint_id, const domain::ComplaintCommand& command,
                    v1::CommandResponse* response);

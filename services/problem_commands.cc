@@ -1,6 +1,7 @@
 #include "services/problem_commands.h"
 
 #include "absl/strings/str_cat.h"
+#include "domain/routing.h"
 
 namespace closedloop::services {
 namespace {
@@ -11,16 +12,17 @@ std::string ProblemStream(const std::string& problem_id) {
   return absl::StrCat("problem-", problem_id);
 }
 
-ProblemCommands::ProblemCommands(storage::EventLog& log, std::function<absl::Time()> clock)
-    : log_(log),
-      commands_(log, std::move(clock), "problem.", &domain::EvolveProblem, &ProblemEventType),
-      ids_(log, "problem", "PR-") {}
+ProblemCommands::ProblemCommands(storage::EventLog& log, std::function<absl::Time()> clock,
+                                 const v1::Directory& directory)
+    : commands_(log, std::move(clock), "problem.", &domain::EvolveProblem, &ProblemEventType),
+      ids_(log, "problem", "PR-"),
+      directory_(directory) {}
 
 absl::StatusOr<ProblemResult> ProblemCommands::Run(const std::string& problem_id,
                                                    const domain::ProblemCommand& command,
                                                    const v1::Actor& actor,
                                                    const std::string& request_id) {
-  return commands_.Run(ProblemStream(problem_id), request_id, actor,
+  return commands_.Run(ProblemStream(problem_id), request_id, actor, domain::RecordedType(command),
                        [&](const domain::ProblemState& state, absl::Time now) {
                          return domain::DecideProblem(command, state, now);
                        });
@@ -39,6 +41,10 @@ absl::StatusOr<ProblemResult> ProblemCommands::Open(domain::OpenProblem command,
           domain::DecideProblem(command, domain::ProblemState{}, commands_.Now());
       !dry.ok()) {
     return dry.status();
+  }
+  if (domain::FindDepartment(directory_, command.department) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("department: unknown department '", command.department, "'"));
   }
   absl::StatusOr<std::string> id = ids_.Next();
   if (!id.ok()) return id.status();

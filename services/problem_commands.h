@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "closedloop/v1/policy.pb.h"
 #include "domain/problem.h"
 #include "services/id_sequence.h"
 #include "services/stream_commands.h"
@@ -23,14 +24,16 @@ std::string ProblemStream(const std::string& problem_id);
 
 class ProblemCommands {
  public:
-  ProblemCommands(storage::EventLog& log, std::function<absl::Time()> clock);
+  // `directory` (the configured departments) must outlive this object.
+  ProblemCommands(storage::EventLog& log, std::function<absl::Time()> clock,
+                  const v1::Directory& directory);
 
   // Errors as ComplaintCommands::Run.
   absl::StatusOr<ProblemResult> Run(const std::string& problem_id,
                                     const domain::ProblemCommand& command, const v1::Actor& actor,
                                     const std::string& request_id);
-  // Opens a problem under the next id (`command.problem_id` is ignored). A retry with a
-  // request id already used to open a problem returns that result.
+  // Opens a problem under the next id (`command.problem_id` is ignored); its department must
+  // be configured. A retry with a request id already used to open a problem returns that result.
   absl::StatusOr<ProblemResult> Open(domain::OpenProblem command, const v1::Actor& actor,
                                      const std::string& request_id);
   // What `command` would decide now, without appending: lets a caller check a problem-side
@@ -38,9 +41,9 @@ class ProblemCommands {
   absl::Status Check(const std::string& problem_id, const domain::ProblemCommand& command);
 
  private:
-  storage::EventLog& log_;
   StreamCommands<domain::ProblemState, v1::ProblemEvent> commands_;
   IdSequence ids_;
+  const v1::Directory& directory_;
 };
 
 }  // namespace closedloop::services

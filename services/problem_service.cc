@@ -52,6 +52,10 @@ grpc::Status ProblemServiceImpl::OpenProblem(grpc::ServerContext* context,
 grpc::Status ProblemServiceImpl::AddActionItem(grpc::ServerContext* context,
                                                const v1::AddActionItemRequest* request,
                                                v1::ProblemCommandResponse* response) {
+  // Who is calling is settled before any field is looked at.
+  if (absl::StatusOr<v1::Actor> actor = Authorize(*context, "AddActionItem"); !actor.ok()) {
+    return ToGrpcStatus(actor.status());
+  }
   if (!request->has_due()) return ToGrpcStatus(absl::InvalidArgumentError("due: required"));
   absl::StatusOr<absl::Time> due = CheckTime("due", request->due());
   if (!due.ok()) return ToGrpcStatus(due.status());

@@ -42,7 +42,9 @@ v1::DeadlineBoard DueBoard(const ProjectionState& state, absl::Duration window, 
 absl::StatusOr<absl::Duration> WindowOf(bool set, const google::protobuf::Duration& window,
                                         const char* field) {
   if (!set) return kDefaultWindow;
-  const absl::Duration d = domain::FromProto(window);
+  absl::StatusOr<absl::Duration> checked = CheckDuration(field, window);
+  if (!checked.ok()) return checked.status();
+  const absl::Duration d = *checked;
   if (d <= absl::ZeroDuration() || d > kMaxWindow) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": must be positive and at most 30 days"));
   }

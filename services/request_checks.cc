@@ -51,4 +51,16 @@ absl::StatusOr<absl::Time> CheckTime(absl::string_view field, const google::prot
   return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
 }
 
+absl::StatusOr<absl::Duration> CheckDuration(absl::string_view field,
+                                             const google::protobuf::Duration& duration) {
+  constexpr int64_t kMaxDurationSeconds = 315576000000;  // the Duration message's documented range
+  const int64_t s = duration.seconds();
+  const int32_t n = duration.nanos();
+  if (s < -kMaxDurationSeconds || s > kMaxDurationSeconds || n <= -1000000000 || n >= 1000000000 ||
+      (s > 0 && n < 0) || (s < 0 && n > 0)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": not a valid duration"));
+  }
+  return absl::Seconds(s) + absl::Nanoseconds(n);
+}
+
 }  // namespace closedloop::services

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
 namespace closedloop::services {
@@ -19,6 +20,9 @@ absl::Status CheckRequestId(const std::string& request_id);
 absl::Status CheckAssignedId(absl::string_view field, const std::string& id, absl::string_view prefix);
 // A timestamp within 0001-01-01..9999-12-31 with valid nanos.
 absl::StatusOr<absl::Time> CheckTime(absl::string_view field, const google::protobuf::Timestamp& time);
+// A duration with nanos in range and of the same sign as its seconds, within +-10,000 years.
+absl::StatusOr<absl::Duration> CheckDuration(absl::string_view field,
+                                             const google::protobuf::Duration& duration);
 
 }  // namespace closedloop::services
 

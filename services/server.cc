@@ -15,7 +15,7 @@ ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options
       complaint_commands_(log, options_.clock, options_.config.sla_policy(),
                           options_.config.directory(),
                           [this] { return projections_->Load(); }),
-      problem_commands_(log, options_.clock),
+      problem_commands_(log, options_.clock, options_.config.directory()),
       audit_(log),
       complaints_(complaint_commands_, problem_commands_),
       problems_(problem_commands_) {}

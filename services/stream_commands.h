@@ -35,7 +35,7 @@ struct StreamCommandResult {
   uint64_t position = 0;         // the log position of the command's last event (or the head
                                  // the decision was made on, when it changed nothing)
   bool deduplicated = false;     // a retry of a command already in the log
-  std::vector<Event> events;     // what the command appended (empty on a retry)
+  std::vector<Event> events;     // what the command appended (on a retry: the original's)
 };
 
 // `State` is the aggregate's state; `Event` its event message. `evolve` folds one event into
@@ -84,19 +84,26 @@ class StreamCommands {
   // Runs `decide` on the stream's current state. Errors: the decider's; ALREADY_EXISTS for a
   // request id used on another stream; ABORTED when concurrent changes outlasted every retry;
   // the log's UNAVAILABLE; DATA_LOSS for an unreadable stream. Nothing is appended on an error.
+  // `command_type` is the event type the command records first (domain::RecordedType; "" if it
+  // varies): a request id found on this stream whose append began otherwise was used for
+  // another command, which is ALREADY_EXISTS rather than a retry.
   absl::StatusOr<Result> Run(const std::string& stream, const std::string& request_id,
-                             const v1::Actor& actor, Decide decide) {
+                             const v1::Actor& actor, const std::string& command_type,
+                             Decide decide) {
     absl::MutexLock turn(&stripes_[absl::Hash<std::string>()(stream) % kStripes]);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
       if (!request_id.empty()) {
         absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = log_.FindReceipt(request_id);
         if (!receipt.ok()) return receipt.status();
         if (receipt->has_value()) {
-          if ((*receipt)->stream() != stream) {
-            return absl::AlreadyExistsError(absl::StrCat(
-                "request_id '", request_id, "' was already used for ", (*receipt)->stream()));
+          if ((*receipt)->stream() != stream) return Reused(request_id, (*receipt)->stream());
+          absl::StatusOr<Result> earlier = Recall(**receipt);
+          if (!earlier.ok()) return earlier.status();
+          if (!command_type.empty() &&
+              (earlier->events.empty() || type_of_(earlier->events.front()) != command_type)) {
+            return Reused(request_id, absl::StrCat("another command on ", stream));
           }
-          return FromReceipt(**receipt);
+          return earlier;
         }
       }
       const uint64_t head = log_.HeadPosition();
@@ -146,13 +153,29 @@ class StreamCommands {
     return append;
   }
 
-  static Result FromReceipt(const v1::AppendReceipt& receipt) {
+  // The result of the append `receipt` records, with its events read back from the stream, so
+  // that a retry gets the original answer.
+  absl::StatusOr<Result> Recall(const v1::AppendReceipt& receipt) {
     Result result;
     result.stream = receipt.stream();
     result.stream_revision = receipt.stream_revision();
     result.position = receipt.last_position();
     result.deduplicated = true;
+    const uint64_t count = receipt.last_position() - receipt.first_position() + 1;
+    absl::StatusOr<std::vector<storage::RecordedEvent>> records = log_.ReadStream(
+        receipt.stream(), receipt.stream_revision() - count + 1, storage::Direction::kForward, count);
+    if (!records.ok()) return records.status();
+    for (const storage::RecordedEvent& record : *records) {
+      if (!result.events.emplace_back().ParseFromString(record.payload())) {
+        return absl::DataLossError(absl::StrCat("event ", record.position(), " is unreadable"));
+      }
+    }
     return result;
+  }
+
+  static absl::Status Reused(const std::string& request_id, absl::string_view used_for) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id: '", request_id, "' was already used for ", used_for));
   }
 
   // The earlier result of a request that created a stream starting with `stream_prefix`
@@ -167,11 +190,10 @@ class StreamCommands {
     const v1::AppendReceipt& r = **receipt;
     // The append began the stream: it wrote revisions 1..stream_revision.
     const bool created = r.last_position() - r.first_position() + 1 == r.stream_revision();
-    if (!absl::StartsWith(r.stream(), stream_prefix) || !created) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "request_id '", request_id, "' was already used for ", (*receipt)->stream()));
-    }
-    return FromReceipt(**receipt);
+    if (!absl::StartsWith(r.stream(), stream_prefix) || !created) return Reused(request_id, r.stream());
+    absl::StatusOr<Result> earlier = Recall(r);
+    if (!earlier.ok()) return earlier.status();
+    return std::optional<Result>(*std::move(earlier));
   }
 
   absl::Time Now() const { return clock_(); }

@@ -79,7 +79,7 @@ struct Scenario {
   v1::SlaPolicy policy = domain::DefaultSlaPolicy();
   v1::Directory directory = RetailDirectory();
   ComplaintCommands complaints{log, [this] { return clock.Now(); }, policy, directory};
-  ProblemCommands problems{log, [this] { return clock.Now(); }};
+  ProblemCommands problems{log, [this] { return clock.Now(); }, directory};
   std::mt19937 random{20261123};
   std::vector<std::string> complaint_ids;
   std::vector<std::string> problem_ids;

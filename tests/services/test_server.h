@@ -64,6 +64,8 @@ struct TestServer {
   void Start() {
     storage::EventLogOptions log_options;
     log_options.path = dir.Sub("db");
+    // One clock for decisions and for the records' times, as in the daemon.
+    log_options.clock = [this] { return clock.Now(); };
     log = *storage::EventLog::Open(log_options);
     services::ServerOptions options = Options(dir);
     options.clock = [this] { return clock.Now(); };
