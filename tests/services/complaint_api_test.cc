@@ -16,53 +16,16 @@
 #include "absl/time/time.h"
 #include "domain/proto_time.h"
 #include "google/protobuf/text_format.h"
-#include "tests/services/test_server.h"
+#include "tests/services/api_test_util.h"
 
 namespace closedloop {
 namespace {
 
-using testing::TestServer;
+using namespace testing;  // NOLINT: the API test helpers
 using ComplaintStub = v1::ComplaintService::Stub;
 using QueryStub = v1::QueryService::Stub;
 using AuditStub = v1::AuditService::Stub;
 using Strings = std::vector<std::string>;
-
-// One unary call with a 30 s deadline.
-template <typename Stub, typename Request, typename Response>
-grpc::Status Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                  const Request& request, Response* response) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return (stub.*method)(&context, request, response);
-}
-
-// One unary call that must succeed; its response.
-template <typename Stub, typename Request, typename Response>
-Response Ok(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-            const Request& request) {
-  Response response;
-  const grpc::Status status = Call(stub, method, request, &response);
-  INFO(status.error_message());
-  REQUIRE(status.error_code() == grpc::StatusCode::OK);
-  return response;
-}
-
-// A message from text format.
-template <typename Message>
-Message Msg(const std::string& text) {
-  Message message;
-  INFO(text);
-  REQUIRE(google::protobuf::TextFormat::ParseFromString(text, &message));
-  return message;
-}
-
-// A command request from text format, for complaint `id`.
-template <typename Request>
-Request Cmd(const std::string& text, const std::string& id) {
-  Request request = Msg<Request>(text);
-  request.set_complaint_id(id);
-  return request;
-}
 
 v1::FileComplaintRequest Filing(v1::Channel channel, const std::string& customer = "cust-1",
                                 v1::ItemKind kind = v1::ITEM_KIND_COMPLAINT,
@@ -80,11 +43,6 @@ v1::FileComplaintRequest Filing(v1::Channel channel, const std::string& customer
 v1::CommandResponse File(TestServer& s, v1::Channel channel, const std::string& customer = "cust-1",
                          v1::ItemKind kind = v1::ITEM_KIND_COMPLAINT, const std::string& request_id = "") {
   return Ok(*s.complaints, &ComplaintStub::FileComplaint, Filing(channel, customer, kind, request_id));
-}
-
-v1::ComplaintView View(TestServer& s, const std::string& id, uint64_t min_position = 0) {
-  return Ok(*s.queries, &QueryStub::GetComplaint,
-            Cmd<v1::GetComplaintRequest>(absl::StrCat("min_position: ", min_position), id));
 }
 
 v1::Metrics Metrics(TestServer& s, uint64_t min_position) {
@@ -107,8 +65,6 @@ uint64_t Number(const std::string& id) {
 }
 
 Strings Types(const v1::CommandResponse& r) { return {r.event_types().begin(), r.event_types().end()}; }
-
-absl::Time T(const google::protobuf::Timestamp& t) { return domain::FromProto(t); }
 
 TEST_CASE("a hotline complaint runs the whole loop from filing to survey", "[api]") {
   TestServer s;

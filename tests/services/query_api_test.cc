@@ -13,35 +13,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/time.h"
 #include "domain/proto_time.h"
-#include "tests/services/test_server.h"
+#include "tests/services/api_test_util.h"
 
 namespace closedloop {
 namespace {
 
-using testing::TestServer;
+using namespace testing;  // NOLINT: the API test helpers
 using ComplaintStub = v1::ComplaintService::Stub;
 using ProblemStub = v1::ProblemService::Stub;
 using QueryStub = v1::QueryService::Stub;
-
-// One unary call with a 30 s deadline.
-template <typename Stub, typename Request, typename Response>
-grpc::Status Call(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-                  const Request& request, Response* response) {
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  return (stub.*method)(&context, request, response);
-}
-
-// One unary call that must succeed; its response.
-template <typename Stub, typename Request, typename Response>
-Response Ok(Stub& stub, grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-            const Request& request) {
-  Response response;
-  const grpc::Status status = Call(stub, method, request, &response);
-  INFO(status.error_message());
-  REQUIRE(status.error_code() == grpc::StatusCode::OK);
-  return response;
-}
 
 v1::CommandResponse File(TestServer& s, v1::Channel channel, const std::string& customer = "cust-1",
                          v1::ItemKind kind = v1::ITEM_KIND_COMPLAINT) {
@@ -72,20 +52,11 @@ v1::CommandResponse Comment(TestServer& s, const std::string& id, const std::str
   return Ok(*s.complaints, &ComplaintStub::AddComment, request);
 }
 
-v1::ComplaintView View(TestServer& s, const std::string& id, uint64_t min_position = 0) {
-  v1::GetComplaintRequest request;
-  request.set_complaint_id(id);
-  request.set_min_position(min_position);
-  return Ok(*s.queries, &QueryStub::GetComplaint, request);
-}
-
 std::vector<std::string> Ids(const v1::ListComplaintsResponse& page) {
   std::vector<std::string> ids;
   for (const v1::ComplaintView& view : page.complaints()) ids.push_back(view.complaint_id());
   return ids;
 }
-
-absl::Time T(const google::protobuf::Timestamp& t) { return domain::FromProto(t); }
 
 TEST_CASE("a problem links three complaints and is fixed and verified", "[api]") {
   TestServer s;
