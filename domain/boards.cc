@@ -96,7 +96,36 @@ bool IsOpen(const v1::ComplaintView& view) {
   return view.state() == v1::COMPLAINT_STATE_OPEN || view.state() == v1::COMPLAINT_STATE_IN_PROGRESS;
 }
 
-v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now) {
+namespace {
+
+// Where a case stands against its clock at `now`: what a board shows besides the case's fields.
+struct CaseClock {
+  const v1::DeadlineView* next = nullptr;  // the open deadline due first (ties: scheduled first)
+  absl::Time next_due = absl::InfiniteFuture();
+  bool at_risk = false;
+  bool breached = false;
+};
+
+CaseClock ClockOf(const v1::ComplaintView& view, absl::Time now) {
+  CaseClock clock;
+  for (const v1::DeadlineView& d : view.deadlines()) {
+    if (d.state() == v1::DEADLINE_STATE_BREACHED) clock.breached = true;
+    if (d.state() == v1::DEADLINE_STATE_WARNED) clock.at_risk = true;
+    if (!IsOpenDeadline(d)) continue;
+    const absl::Time due = FromProto(d.due());
+    if (due <= now) clock.breached = true;
+    if (d.state() == v1::DEADLINE_STATE_PENDING && d.has_warn_at() && FromProto(d.warn_at()) <= now) {
+      clock.at_risk = true;
+    }
+    if (clock.next == nullptr || due < clock.next_due) {
+      clock.next = &d;
+      clock.next_due = due;
+    }
+  }
+  return clock;
+}
+
+v1::BoardCase ToBoardCase(const v1::ComplaintView& view, const CaseClock& clock) {
   v1::BoardCase out;
   out.set_complaint_id(view.complaint_id());
   out.set_state(view.state());
@@ -109,24 +138,9 @@ v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now) {
   out.set_customer_ref(view.filing().customer_ref());
   if (view.filing().has_filed_at()) *out.mutable_filed_at() = view.filing().filed_at();
   out.set_hanging(view.hanging());
-
-  const v1::DeadlineView* next = nullptr;
-  bool at_risk = false;
-  bool breached = false;
-  for (const v1::DeadlineView& d : view.deadlines()) {
-    if (d.state() == v1::DEADLINE_STATE_BREACHED) breached = true;
-    if (d.state() == v1::DEADLINE_STATE_WARNED) at_risk = true;
-    if (!IsOpenDeadline(d)) continue;
-    const absl::Time due = FromProto(d.due());
-    if (due <= now) breached = true;
-    if (d.state() == v1::DEADLINE_STATE_PENDING && d.has_warn_at() && FromProto(d.warn_at()) <= now) {
-      at_risk = true;
-    }
-    if (next == nullptr || due < FromProto(next->due())) next = &d;  // ties: scheduled first
-  }
-  if (next != nullptr) *out.mutable_next_deadline() = *next;
-  out.set_at_risk(at_risk);
-  out.set_breached(breached);
+  if (clock.next != nullptr) *out.mutable_next_deadline() = *clock.next;
+  out.set_at_risk(clock.at_risk);
+  out.set_breached(clock.breached);
 
   int open_tasks = 0;
   for (const v1::TaskView& task : view.tasks()) {
@@ -136,6 +150,12 @@ v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now) {
   return out;
 }
 
+}  // namespace
+
+v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now) {
+  return ToBoardCase(view, ClockOf(view, now));
+}
+
 v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
                                     const std::vector<const v1::ComplaintView*>& views,
                                     absl::Time now, size_t limit) {
@@ -143,32 +163,27 @@ v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
   board.set_owner(owner);
   // Sort cheap keys, then copy out only the cases listed: an owner may hold thousands.
   struct Key {
-    bool has_next;
-    absl::Time next_due;
+    CaseClock clock;
     absl::Time filed;
-    const std::string* id;
-    v1::BoardCase board_case;
+    const v1::ComplaintView* view;
   };
   std::vector<Key> keys;
   for (const v1::ComplaintView* view : views) {
     if (view == nullptr || !IsOpen(*view) || view->owner() != owner) continue;
-    v1::BoardCase c = ToBoardCase(*view, now);
+    Key key{ClockOf(*view, now), FiledAt(*view), view};
     board.set_open(board.open() + 1);
-    if (c.at_risk()) board.set_at_risk(board.at_risk() + 1);
-    if (c.breached()) board.set_breached(board.breached() + 1);
-    if (c.hanging()) board.set_hanging(board.hanging() + 1);
-    const bool has_next = c.has_next_deadline();
-    const absl::Time next_due = has_next ? FromProto(c.next_deadline().due()) : absl::InfiniteFuture();
-    keys.push_back(Key{has_next, next_due, FiledAt(*view), &view->complaint_id(), std::move(c)});
+    if (key.clock.at_risk) board.set_at_risk(board.at_risk() + 1);
+    if (key.clock.breached) board.set_breached(board.breached() + 1);
+    if (view->hanging()) board.set_hanging(board.hanging() + 1);
+    keys.push_back(key);
   }
   const size_t listed = std::min(limit, keys.size());
   std::partial_sort(keys.begin(), keys.begin() + listed, keys.end(), [](const Key& a, const Key& b) {
-    if (a.has_next != b.has_next) return a.has_next;
-    if (a.next_due != b.next_due) return a.next_due < b.next_due;
+    if (a.clock.next_due != b.clock.next_due) return a.clock.next_due < b.clock.next_due;
     if (a.filed != b.filed) return a.filed < b.filed;
-    return IdLess(*a.id, *b.id);
+    return IdLess(a.view->complaint_id(), b.view->complaint_id());
   });
-  for (size_t i = 0; i < listed; ++i) *board.add_cases() = std::move(keys[i].board_case);
+  for (size_t i = 0; i < listed; ++i) *board.add_cases() = ToBoardCase(*keys[i].view, keys[i].clock);
   return board;
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "domain/boards.h"
 #include "domain/metrics.h"
 #include "domain/proto_time.h"
@@ -20,7 +21,11 @@ constexpr absl::Duration kDefaultWindow = absl::Hours(4);
 constexpr absl::Duration kMaxWindow = absl::Hours(24 * 30);
 // How often WatchBoard re-evaluates a board with no new events (at-risk and overdue move
 // with the clock).
-constexpr absl::Duration kWatchRefresh = absl::Seconds(1);
+constexpr absl::Duration kWatchRefresh = absl::Seconds(5);
+// The least time between two evaluations of a watched board: a board over many open cases
+// costs real CPU, and a dashboard needs no more than a few updates a second however busy the
+// log is.
+constexpr absl::Duration kWatchMinInterval = absl::Milliseconds(250);
 
 // Most entries in one list of a board.
 constexpr size_t kBoardLimit = 500;
@@ -235,6 +240,7 @@ grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
   std::string last_sent;
   uint64_t seen = 0;
   while (!context->IsCancelled()) {
+    const absl::Time evaluated = absl::Now();
     v1::BoardUpdate update;
     projections_.Read([&](const ProjectionState& state, uint64_t position) {
       seen = position;
@@ -251,7 +257,9 @@ grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
       if (!writer->Write(update)) break;
       last_sent = std::move(content);
     }
-    projections_.WaitPast(seen, absl::Now() + kWatchRefresh);
+    projections_.WaitPast(seen, evaluated + kWatchRefresh);
+    const absl::Duration since = absl::Now() - evaluated;
+    if (since < kWatchMinInterval) absl::SleepFor(kWatchMinInterval - since);
   }
   return grpc::Status::OK;
 }
