@@ -6,7 +6,7 @@
 
 namespace closedloop::services {
 
-absl::StatusOr<v1::Actor> Authorize(const grpc::ServerContext& context, absl::string_view) {
+absl::StatusOr<v1::Actor> Authorize(const grpc::ServerContextBase& context, absl::string_view) {
   v1::Actor actor;
   actor.set_principal("local:operator");
   actor.set_role("local");

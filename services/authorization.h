@@ -13,7 +13,7 @@
 namespace closedloop::services {
 
 // The actor recorded on the events the call causes, or UNAUTHENTICATED / PERMISSION_DENIED.
-absl::StatusOr<v1::Actor> Authorize(const grpc::ServerContext& context, absl::string_view method);
+absl::StatusOr<v1::Actor> Authorize(const grpc::ServerContextBase& context, absl::string_view method);
 
 }  // namespace closedloop::services
 

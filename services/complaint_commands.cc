@@ -100,40 +100,38 @@ absl::StatusOr<CommandResult> ComplaintCommands::File(v1::Filed filing, const v1
   return std::move(FileMany(std::move(one), actor).front());
 }
 
+void ComplaintCommands::FileAsync(v1::Filed filing, const v1::Actor& actor,
+                                  const std::string& request_id, FileDone done) {
+  absl::StatusOr<std::optional<CommandResult>> earlier = FindFiling(request_id);
+  if (!earlier.ok()) return std::move(done)(earlier.status());
+  if (earlier->has_value()) return std::move(done)(**std::move(earlier));
+  absl::StatusOr<CommandResult> decided = DecideFiling(std::move(filing));
+  if (!decided.ok()) return std::move(done)(decided.status());
+  storage::AppendRequest append =
+      commands_.ToAppend(ComplaintStream(decided->complaint_id), storage::ExpectedRevision::NoStream(),
+                         request_id, actor, decided->events);
+  log_.AppendAsync(std::move(append), [result = *std::move(decided), done = std::move(done)](
+                                          absl::StatusOr<storage::AppendResult> appended) mutable {
+    if (!appended.ok()) return std::move(done)(appended.status());
+    result.stream_revision = appended->stream_revision;
+    result.position = appended->last_position;
+    std::move(done)(std::move(result));
+  });
+}
+
 std::vector<absl::StatusOr<CommandResult>> ComplaintCommands::FileMany(std::vector<Filing> filings,
                                                                        const v1::Actor& actor) {
-  std::vector<absl::StatusOr<CommandResult>> results(filings.size(),
-                                                     absl::UnknownError("not filed"));
-  std::vector<size_t> to_append;
-  for (size_t i = 0; i < filings.size(); ++i) {
-    absl::StatusOr<std::optional<CommandResult>> earlier = FindFiling(filings[i].request_id);
-    if (!earlier.ok()) {
-      results[i] = earlier.status();
-    } else if (earlier->has_value()) {
-      results[i] = **std::move(earlier);
-    } else {
-      results[i] = DecideFiling(std::move(filings[i].filing));
-      if (results[i].ok()) to_append.push_back(i);
-    }
-  }
   // Every filing is a new stream, so the appends are independent: put them all in flight and
   // let the log's group commit sync them together.
-  absl::BlockingCounter pending(static_cast<int>(to_append.size()));
-  for (size_t i : to_append) {
-    CommandResult& result = *results[i];
-    storage::AppendRequest append =
-        commands_.ToAppend(ComplaintStream(result.complaint_id), storage::ExpectedRevision::NoStream(),
-                           filings[i].request_id, actor, result.events);
-    log_.AppendAsync(std::move(append),
-                     [&results, &pending, i](absl::StatusOr<storage::AppendResult> appended) {
-                       if (!appended.ok()) {
-                         results[i] = appended.status();
-                       } else {
-                         results[i]->stream_revision = appended->stream_revision;
-                         results[i]->position = appended->last_position;
-                       }
-                       pending.DecrementCount();
-                     });
+  std::vector<absl::StatusOr<CommandResult>> results(filings.size(),
+                                                     absl::UnknownError("not filed"));
+  absl::BlockingCounter pending(static_cast<int>(filings.size()));
+  for (size_t i = 0; i < filings.size(); ++i) {
+    FileAsync(std::move(filings[i].filing), actor, filings[i].request_id,
+              [&results, &pending, i](absl::StatusOr<CommandResult> result) {
+                results[i] = std::move(result);
+                pending.DecrementCount();
+              });
   }
   pending.Wait();
   return results;

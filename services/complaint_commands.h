@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/complaint.pb.h"
@@ -57,6 +58,11 @@ class ComplaintCommands {
   // filing returns that filing's result; with one used for anything else, ALREADY_EXISTS.
   absl::StatusOr<CommandResult> File(v1::Filed filing, const v1::Actor& actor,
                                      const std::string& request_id);
+  // File without waiting for the synced append: `done` runs once the filing is durable (on the
+  // log's completion thread) or has failed; the calling thread returns at once.
+  using FileDone = absl::AnyInvocable<void(absl::StatusOr<CommandResult>) &&>;
+  void FileAsync(v1::Filed filing, const v1::Actor& actor, const std::string& request_id,
+                 FileDone done);
 
   struct Filing {
     v1::Filed filing;

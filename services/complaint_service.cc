@@ -69,17 +69,25 @@ grpc::Status ComplaintServiceImpl::Run(
   return grpc::Status::OK;
 }
 
-grpc::Status ComplaintServiceImpl::FileComplaint(grpc::ServerContext* context,
-                                                 const v1::FileComplaintRequest* request,
-                                                 v1::CommandResponse* response) {
+grpc::ServerUnaryReactor* ComplaintServiceImpl::FileComplaint(
+    grpc::CallbackServerContext* context, const v1::FileComplaintRequest* request,
+    v1::CommandResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<v1::Actor> actor = Authorize(*context, "FileComplaint");
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
-  if (absl::Status s = CheckNewFiling(*request); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<CommandResult> result =
-      commands_.File(request->complaint(), *actor, request->request_id());
-  if (!result.ok()) return ToGrpcStatus(InFiling(result.status()));
-  FillResponse(*result, response);
-  return grpc::Status::OK;
+  if (!actor.ok()) {
+    reactor->Finish(ToGrpcStatus(actor.status()));
+    return reactor;
+  }
+  if (absl::Status s = CheckNewFiling(*request); !s.ok()) {
+    reactor->Finish(ToGrpcStatus(s));
+    return reactor;
+  }
+  commands_.FileAsync(request->complaint(), *actor, request->request_id(),
+                      [reactor, response](absl::StatusOr<CommandResult> result) {
+                        if (result.ok()) FillResponse(*result, response);
+                        reactor->Finish(ToGrpcStatus(InFiling(result.status())));
+                      });
+  return reactor;
 }
 
 grpc::Status ComplaintServiceImpl::FileComplaints(grpc::ServerContext* context,

@@ -11,9 +11,12 @@
 
 namespace closedloop::services {
 
-// Synchronous API: a command's cost is the synced append it waits for, and the sync server's
-// thread pool grows with the number of calls in flight, which lets group commit batch them.
-class ComplaintServiceImpl final : public v1::ComplaintService::Service {
+// FileComplaint, the hot path of every intake system, uses the callback API: it decides on the
+// calling thread and answers from the log's completion callback, so no thread waits for the
+// synced append. The other commands use the synchronous API (the sync server's thread pool
+// grows with the calls in flight, which lets group commit batch them).
+class ComplaintServiceImpl final
+    : public v1::ComplaintService::WithCallbackMethod_FileComplaint<v1::ComplaintService::Service> {
  public:
   ComplaintServiceImpl(ComplaintCommands& commands, ProblemCommands& problems)
       : commands_(commands), problems_(problems) {}
@@ -21,8 +24,9 @@ class ComplaintServiceImpl final : public v1::ComplaintService::Service {
   // Most at once in FileComplaints.
   static constexpr int kMaxBatch = 500;
 
-  grpc::Status FileComplaint(grpc::ServerContext* context, const v1::FileComplaintRequest* request,
-                             v1::CommandResponse* response) override;
+  grpc::ServerUnaryReactor* FileComplaint(grpc::CallbackServerContext* context,
+                                          const v1::FileComplaintRequest* request,
+                                          v1::CommandResponse* response) override;
   grpc::Status FileComplaints(grpc::ServerContext* context, const v1::FileComplaintsRequest* request,
                               v1::FileComplaintsResponse* response) override;
   grpc::Status TriageComplaint(grpc::ServerContext* context, const v1::TriageComplaintRequest* request,

@@ -125,6 +125,7 @@ void Echo(Server& s, const std::string& name, int threads) {
 
 void File(Server& s, const std::string& name, int threads) {
   auto stub = v1::ComplaintService::NewStub(s.channel);
+  const storage::EventLogStats before = s.log->GetStats();
   Run(name, threads, [&](int t, uint64_t i) {
     grpc::ClientContext context;
     v1::FileComplaintRequest request;
@@ -132,6 +133,10 @@ void File(Server& s, const std::string& name, int threads) {
     v1::CommandResponse response;
     return stub->FileComplaint(&context, request, &response).ok();
   });
+  const storage::EventLogStats after = s.log->GetStats();
+  std::printf("%-12s appends per synced write: %.1f\n", "",
+              static_cast<double>(after.appends - before.appends) /
+                  std::max<uint64_t>(after.commits - before.commits, 1));
 }
 
 bool FileBatch(v1::ComplaintService::Stub& stub, uint64_t first, int size) {
