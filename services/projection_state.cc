@@ -1,5 +1,7 @@
 #include "services/projection_state.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -119,8 +121,33 @@ domain::OpenCaseLoad ProjectionState::Load() const {
   return load;
 }
 
+std::vector<const v1::ComplaintView*> ProjectionState::DueBy(absl::Time horizon) const {
+  std::vector<const v1::ComplaintView*> views;
+  for (const auto& [due, id, timer_id, view] : due_) {
+    if (due > horizon) break;
+    views.push_back(view);
+  }
+  for (const auto& [id, view] : breached_open_) views.push_back(view);
+  // A case with several deadlines is listed once (the board orders entries itself).
+  std::sort(views.begin(), views.end());
+  views.erase(std::unique(views.begin(), views.end()), views.end());
+  return views;
+}
+
+// The deadlines a deadline board may list: not yet satisfied.
+template <typename Visit>
+void ForEachUnsatisfied(const v1::ComplaintView& view, Visit visit) {
+  for (const v1::DeadlineView& d : view.deadlines()) {
+    if (d.state() != v1::DEADLINE_STATE_SATISFIED) visit(d);
+  }
+}
+
 void ProjectionState::Unindex(const v1::ComplaintView& view) {
   if (!domain::IsOpen(view)) return;
+  ForEachUnsatisfied(view, [&](const v1::DeadlineView& d) {
+    due_.erase({domain::FromProto(d.due()), view.complaint_id(), d.timer_id(), &view});
+  });
+  breached_open_.erase(view.complaint_id());
   open_.erase(view.complaint_id());
   auto owned = open_by_owner_.find(view.owner());
   if (owned == open_by_owner_.end()) return;
@@ -134,6 +161,10 @@ void ProjectionState::Index(const v1::ComplaintView& view) {
     by_customer_[view.filing().customer_ref()][view.complaint_id()] = &view;
   }
   if (!domain::IsOpen(view)) return;
+  ForEachUnsatisfied(view, [&](const v1::DeadlineView& d) {
+    due_.insert({domain::FromProto(d.due()), view.complaint_id(), d.timer_id(), &view});
+  });
+  if (view.breach_count() > 0) breached_open_[view.complaint_id()] = &view;
   open_[view.complaint_id()] = &view;
   open_by_owner_[view.owner()][view.complaint_id()] = &view;
 }

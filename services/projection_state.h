@@ -9,10 +9,13 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 #include "closedloop/v1/event.pb.h"
 #include "closedloop/v1/views.pb.h"
 #include "domain/boards.h"
@@ -49,6 +52,9 @@ class ProjectionState {
   std::vector<const v1::ComplaintView*> OpenOf(const std::string& owner) const;
   std::vector<const v1::ComplaintView*> OpenCases() const;
   std::vector<const v1::ComplaintView*> OfCustomer(const std::string& customer_ref) const;
+  // The open cases with a deadline due by `horizon` or breached: all that a deadline board up
+  // to `horizon` can show, found through a due-ordered index instead of a pass over every case.
+  std::vector<const v1::ComplaintView*> DueBy(absl::Time horizon) const;
   // Open cases per owner, for routing.
   domain::OpenCaseLoad Load() const;
 
@@ -62,6 +68,9 @@ class ProjectionState {
   ViewIndex open_;
   absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
   absl::flat_hash_map<std::string, ViewIndex> by_customer_;
+  // Unsatisfied deadlines of open cases: (due, complaint id, timer id, the case's view).
+  absl::btree_set<std::tuple<absl::Time, std::string, std::string, const v1::ComplaintView*>> due_;
+  ViewIndex breached_open_;  // open cases with a breached deadline
 };
 
 }  // namespace closedloop::services

@@ -62,6 +62,9 @@ std::map<std::string, std::string> Contents(Projections& projections, absl::Time
       contents[ProjectionState::ProblemKey(id)] = Bytes(problem);
     }
     contents["deadlines"] = Bytes(domain::DeadlineBoardOf(state.OpenCases(), now, absl::Hours(8)));
+    // The due-ordered index finds every case the full pass does.
+    CHECK(Bytes(domain::DeadlineBoardOf(state.DueBy(now + absl::Hours(8)), now, absl::Hours(8))) ==
+          contents["deadlines"]);
     contents["metrics"] = Bytes(domain::MetricsOf(all));
     contents["catalog"] = Bytes(domain::CatalogOf(all, "", now));
   });
