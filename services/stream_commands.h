@@ -1,5 +1,6 @@
 // StreamCommands: the command pipeline for one kind of aggregate stored as a stream of events
-// (complaints, problems): load the stream, fold it, decide with `now` from the injected clock,
+// (complaints, problems): load the stream (from a cache of recently used states plus whatever
+// the log has after them), fold it, decide with `now` from the injected clock,
 // append with the revision the decision was made on, and on a concurrent change reload and
 // decide again (a bounded number of times). A retry with a request id already in the log
 // returns the original result without deciding anything.
@@ -11,6 +12,7 @@
 #define CLOSEDLOOP_SERVICES_STREAM_COMMANDS_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/event.pb.h"
+#include "services/stream_state_cache.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services {
@@ -59,10 +62,15 @@ class StreamCommands {
     uint64_t revision = 0;
   };
 
-  // The stream's state and revision as the log has them now. DATA_LOSS for an unreadable event.
+  // The stream's state and revision as the log has them now: the cached state, if any, with
+  // every event the log holds after it. DATA_LOSS for an unreadable event.
   absl::StatusOr<Loaded> Load(const std::string& stream) {
     Loaded loaded;
-    for (uint64_t from = 1;;) {
+    if (std::optional<typename Cache::Entry> cached = cache_.Get(stream)) {
+      loaded.state = std::move(cached->state);
+      loaded.revision = cached->revision;
+    }
+    for (uint64_t from = loaded.revision + 1;;) {
       absl::StatusOr<std::vector<storage::RecordedEvent>> page =
           log_.ReadStream(stream, from, storage::Direction::kForward, kLoadPage);
       if (!page.ok()) return page.status();
@@ -76,9 +84,11 @@ class StreamCommands {
         loaded.state = evolve_(std::move(loaded.state), event);
         loaded.revision = record.revision();
       }
-      if (page->size() < kLoadPage) return loaded;
+      if (page->size() < kLoadPage) break;
       from = loaded.revision + 1;
     }
+    if (loaded.revision > 0) cache_.Put(stream, {loaded.state, loaded.revision});
+    return loaded;
   }
 
   // Runs `decide` on the stream's current state. Errors: the decider's; ALREADY_EXISTS for a
@@ -123,6 +133,11 @@ class StreamCommands {
           ToAppend(stream, storage::ExpectedRevision::Exact(loaded->revision), request_id,
                    actor, *events));
       if (appended.ok()) {
+        if (!appended->deduplicated) {
+          State after = std::move(loaded->state);
+          for (const Event& event : *events) after = evolve_(std::move(after), event);
+          cache_.Put(stream, {std::move(after), appended->stream_revision});
+        }
         result.stream_revision = appended->stream_revision;
         result.position = appended->last_position;
         result.deduplicated = appended->deduplicated;
@@ -204,6 +219,9 @@ class StreamCommands {
   static constexpr int kMaxAttempts = 8;
   static constexpr size_t kLoadPage = 1000;
   static constexpr size_t kStripes = 64;
+  // Streams whose state is kept between commands (a complaint's state is a few KB).
+  static constexpr size_t kCachedStreams = 10000;
+  using Cache = StreamStateCache<State>;
 
   storage::EventLog& log_;
   const std::function<absl::Time()> clock_;
@@ -211,6 +229,7 @@ class StreamCommands {
   const Evolve evolve_;
   const TypeOf type_of_;
   absl::Mutex stripes_[kStripes];
+  Cache cache_{kCachedStreams};
 };
 
 }  // namespace closedloop::services

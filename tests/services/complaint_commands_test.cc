@@ -81,6 +81,29 @@ TEST_CASE("a retried command returns the original result and appends nothing, ev
   CHECK(s.log->HeadPosition() == first->position);
 }
 
+TEST_CASE("a cached complaint state never hides events another writer appended") {
+  Setup s;
+  REQUIRE(s.commands.Run("CL-1", Filing(), s.actor, "").ok());
+  const domain::AddComment comment{v1::VISIBILITY_INTERNAL, "anna", "checking"};
+  absl::StatusOr<CommandResult> first = s.commands.Run("CL-1", comment, s.actor, "");
+  REQUIRE(first.ok());
+  CHECK(first->events.front().comment_added().comment_id() == "C1");
+  // Another writer adds a comment behind the commands' back (the state is cached by now).
+  v1::ComplaintEvent other;
+  other.mutable_comment_added()->set_comment_id("C2");
+  other.mutable_comment_added()->set_text("from elsewhere");
+  storage::AppendRequest append;
+  append.stream = "complaint-CL-1";
+  storage::ProposedEvent& proposed = append.events.emplace_back();
+  proposed.set_type("complaint.comment_added");
+  proposed.set_payload(other.SerializeAsString());
+  REQUIRE(s.log->Append(std::move(append)).ok());
+  absl::StatusOr<CommandResult> next = s.commands.Run("CL-1", comment, s.actor, "");
+  REQUIRE(next.ok());
+  CHECK(next->events.front().comment_added().comment_id() == "C3");
+  CHECK(next->stream_revision == first->stream_revision + 2);
+}
+
 TEST_CASE("a request id already used on another complaint is refused") {
   Setup s;
   REQUIRE(s.commands.Run("CL-1", Filing(), s.actor, "req-1").ok());
