@@ -88,9 +88,12 @@ int RunDaemon() {
     std::fprintf(stderr, "closedloopd: %s\n", server.status().ToString().c_str());
     return 1;
   }
-  std::fprintf(stderr, "closedloopd: serving on %s (port %d), event log in %s at position %llu\n",
+  std::fprintf(stderr,
+               "closedloopd: serving on %s (port %d), event log in %s at position %llu, views "
+               "resume after position %llu\n",
                absl::GetFlag(FLAGS_listen).c_str(), (*server)->port(), data_dir.c_str(),
-               static_cast<unsigned long long>((*log)->HeadPosition()));
+               static_cast<unsigned long long>((*log)->HeadPosition()),
+               static_cast<unsigned long long>((*server)->views_resumed_after()));
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

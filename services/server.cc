@@ -36,6 +36,7 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
       storage::ViewStore::Open(views_path, Projections::kFormat);
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
+  server->views_resumed_after_ = server->store_->checkpoint();
   server->projections_ = std::make_unique<Projections>(log, *server->store_);
   if (absl::Status started = server->projections_->Start(); !started.ok()) return started;
   server->queries_ =

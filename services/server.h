@@ -53,6 +53,9 @@ class ClosedLoopServer {
   int port() const { return port_; }
   // The projections (tests wait on their position).
   Projections& projections() { return *projections_; }
+  // The log position the stored views reflected at start: the projections replayed only what
+  // came after it.
+  uint64_t views_resumed_after() const { return views_resumed_after_; }
 
  private:
   ClosedLoopServer(storage::EventLog& log, ServerOptions options);
@@ -68,6 +71,7 @@ class ClosedLoopServer {
   std::unique_ptr<QueryServiceImpl> queries_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  uint64_t views_resumed_after_ = 0;
   bool shut_down_ = false;
 };
 

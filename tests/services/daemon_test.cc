@@ -10,6 +10,8 @@
 #include <string>
 
 #include "closedloop/v1/audit_service.grpc.pb.h"
+#include "closedloop/v1/complaint_service.grpc.pb.h"
+#include "closedloop/v1/query_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "storage/event_log.h"
@@ -117,6 +119,61 @@ TEST_CASE("closedloopd serves health and the existing log, then stops cleanly on
   auto reopened = storage::EventLog::Open(options);
   REQUIRE(reopened.ok());
   CHECK((*reopened)->HeadPosition() == 4);
+}
+
+// Stops `d` with SIGTERM and requires a clean exit.
+void Stop(Daemon& d) {
+  REQUIRE(kill(d.pid, SIGTERM) == 0);
+  int status = 0;
+  REQUIRE(waitpid(d.pid, &status, 0) == d.pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  close(d.stderr_fd);
+}
+
+TEST_CASE("closedloopd files a complaint and, restarted, shows it from its stored views") {
+  testing::TempDir dir;
+  const std::string data_dir = dir.Sub("data");
+  Daemon first = StartDaemon(data_dir);
+  REQUIRE(first.ReadUntil("serving on"));
+  CHECK(first.output.find("views resume after position 0") != std::string::npos);
+  auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(PortOf(first.output)),
+                                     grpc::InsecureChannelCredentials());
+  v1::FileComplaintRequest filing;
+  filing.set_request_id("hotline-call-1");
+  filing.mutable_complaint()->set_channel(v1::CHANNEL_HOTLINE);
+  filing.mutable_complaint()->set_kind(v1::ITEM_KIND_COMPLAINT);
+  filing.mutable_complaint()->set_customer_ref("customer-7");
+  filing.mutable_complaint()->set_text("The sofa arrived with a broken leg.");
+  v1::CommandResponse filed;
+  grpc::ClientContext file_context;
+  REQUIRE(v1::ComplaintService::NewStub(channel)->FileComplaint(&file_context, filing, &filed).ok());
+  CHECK(filed.complaint_id() == "CL-1");
+  // Read our write, so the views have applied it before the daemon stops.
+  v1::GetComplaintRequest get;
+  get.set_complaint_id(filed.complaint_id());
+  get.set_min_position(filed.position());
+  v1::ComplaintView before;
+  grpc::ClientContext get_context;
+  REQUIRE(v1::QueryService::NewStub(channel)->GetComplaint(&get_context, get, &before).ok());
+  Stop(first);
+
+  Daemon second = StartDaemon(data_dir);
+  REQUIRE(second.ReadUntil("serving on"));
+  // The views were stored with their checkpoint: nothing before it is replayed.
+  const std::string resumed = "views resume after position ";
+  const size_t at = second.output.find(resumed);
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stoull(second.output.substr(at + resumed.size())) >= filed.position());
+  channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(PortOf(second.output)),
+                                grpc::InsecureChannelCredentials());
+  v1::ComplaintView after;
+  grpc::ClientContext again;
+  REQUIRE(v1::QueryService::NewStub(channel)->GetComplaint(&again, get, &after).ok());
+  CHECK(after.SerializeAsString() == before.SerializeAsString());
+  CHECK(after.state() == v1::COMPLAINT_STATE_OPEN);
+  CHECK(after.owner() != "");
+  Stop(second);
 }
 
 TEST_CASE("closedloopd records an unchanged configuration only once across restarts") {
