@@ -98,6 +98,21 @@ absl::Status ValidateAppendRequest(const AppendRequest& request) {
           absl::StrCat("events[", i, "]: larger than ", kMaxEventBytes, " bytes"));
     }
   }
+  if (request.index_changes.size() > static_cast<size_t>(kMaxIndexChanges)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("index_changes: more than ", kMaxIndexChanges, " in one append"));
+  }
+  for (size_t i = 0; i < request.index_changes.size(); ++i) {
+    const IndexChange& c = request.index_changes[i];
+    if (c.key.empty() || c.key.size() > kMaxIndexKeyBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("index_changes[", i, "].key: must be 1 to ", kMaxIndexKeyBytes, " bytes"));
+    }
+    if (c.value.size() > kMaxEventBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("index_changes[", i, "].value: larger than ", kMaxEventBytes, " bytes"));
+    }
+  }
   return absl::OkStatus();
 }
 
@@ -110,6 +125,13 @@ std::string RequestDigest(const AppendRequest& request) {
     AppendField(content, e.payload());
     AppendField(content, e.actor().principal());
     AppendField(content, e.actor().role());
+  }
+  // Index changes join the digest only when present, so digests of older receipts still match.
+  if (!request.index_changes.empty()) AppendField(content, "index_changes");
+  for (const IndexChange& c : request.index_changes) {
+    AppendField(content, c.remove ? "-" : "+");
+    AppendField(content, c.key);
+    AppendField(content, c.value);
   }
   return Sha256(content);
 }

@@ -58,6 +58,13 @@ class ExpectedRevision {
   uint64_t revision_;
 };
 
+// One change to the side index: put `key` -> `value`, or remove `key`.
+struct IndexChange {
+  std::string key;  // 1 to kMaxIndexKeyBytes bytes
+  std::string value;
+  bool remove = false;
+};
+
 struct AppendRequest {
   // 1 to 200 bytes of printable ASCII, no spaces; must not start with '$'.
   std::string stream;
@@ -67,6 +74,10 @@ struct AppendRequest {
   // Optional (empty = none), at most 128 bytes. An append with an id the log has seen before
   // is not written again: it returns the original result (same content) or is refused.
   std::string request_id;
+  // Entries of the log's side index, written in the same atomic batch as the events and only
+  // if the append is accepted: lets a caller keep a lookup (e.g. deadlines by due time) that
+  // can never disagree with the events it was derived from. At most kMaxIndexChanges.
+  std::vector<IndexChange> index_changes;
 };
 
 struct AppendResult {
@@ -79,6 +90,8 @@ struct AppendResult {
 };
 
 inline constexpr int kMaxEventsPerAppend = 1000;
+inline constexpr int kMaxIndexChanges = 1000;
+inline constexpr size_t kMaxIndexKeyBytes = 512;
 inline constexpr size_t kMaxEventBytes = 1 << 20;  // payload + type + actor of one event
 inline constexpr size_t kMaxStreamNameBytes = 200;
 inline constexpr size_t kMaxRequestIdBytes = 128;
@@ -189,6 +202,10 @@ class EventLog {
 
   // Position of the last acknowledged event (0 for an empty log).
   virtual uint64_t HeadPosition() = 0;
+
+  // Up to `limit` side-index entries with from_key <= key < to_key, in key order.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanIndex(
+      const std::string& from_key, const std::string& to_key, size_t limit) = 0;
 
   // Delivers every event matching `filter` from `from_position` on, then live events.
   virtual std::unique_ptr<Subscription> Subscribe(uint64_t from_position,

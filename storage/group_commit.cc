@@ -157,6 +157,13 @@ PreparedCommit PrepareCommit(LogDatabase& db, const StreamRevisionCache& cache,
       commit.batch.Put(db.index(), keys::ReceiptKey(request->request_id),
                        receipt.SerializeAsString());
     }
+    for (const IndexChange& change : request->index_changes) {
+      if (change.remove) {
+        commit.batch.Delete(db.index(), keys::SideKey(change.key));
+      } else {
+        commit.batch.Put(db.index(), keys::SideKey(change.key), change.value);
+      }
+    }
     view.Accept(request->stream, result.stream_revision, request->request_id, receipt);
     commit.outcomes.push_back(result);
   }

@@ -49,4 +49,10 @@ std::string ReceiptKey(std::string_view request_id) {
   return out;
 }
 
+std::string SideKey(std::string_view key) {
+  std::string out(1, kSidePrefix);
+  out.append(key);
+  return out;
+}
+
 }  // namespace closedloop::storage::keys

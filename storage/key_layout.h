@@ -6,6 +6,7 @@
 //   event_key   := 'e' position:u64be                       -> RecordedEvent (protobuf)
 //   stream_key  := 's' stream '\0' revision:u64be           -> position:u64be
 //   receipt_key := 'r' request_id                           -> AppendReceipt (protobuf)
+//   side_key    := 'x' key                                  -> value (AppendRequest::index_changes)
 //
 // Stream names never contain '\0' (validated), so "s<stream>\0" is a prefix of exactly one
 // stream's index entries. All three kinds are written in the same WriteBatch per commit (the
@@ -23,6 +24,7 @@ namespace closedloop::storage::keys {
 inline constexpr char kEventPrefix = 'e';
 inline constexpr char kStreamPrefix = 's';
 inline constexpr char kReceiptPrefix = 'r';
+inline constexpr char kSidePrefix = 'x';
 
 std::string EncodeU64(uint64_t value);
 // Decodes exactly 8 big-endian bytes; nullopt for any other length.
@@ -38,6 +40,8 @@ std::string StreamKeyPrefix(std::string_view stream);
 std::optional<uint64_t> RevisionOfStreamKey(std::string_view key, std::string_view prefix);
 
 std::string ReceiptKey(std::string_view request_id);
+
+std::string SideKey(std::string_view key);
 
 }  // namespace closedloop::storage::keys
 

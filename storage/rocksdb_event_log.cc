@@ -25,6 +25,7 @@
 #include "storage/log_subscription.h"
 #include "storage/log_database.h"
 #include "storage/recent_events.h"
+#include "storage/side_index.h"
 #include "storage/record_hash.h"
 
 namespace closedloop::storage {
@@ -123,6 +124,11 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
       }
     }
     return events;
+  }
+
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanIndex(
+      const std::string& from_key, const std::string& to_key, size_t limit) override {
+    return ScanSideIndex(*db_, from_key, to_key, limit);
   }
 
   absl::StatusOr<std::optional<v1::AppendReceipt>> FindReceipt(
