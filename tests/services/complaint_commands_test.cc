@@ -9,10 +9,10 @@
 #include <thread>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "domain/sla_policy.h"
 #include "tests/domain/complaint_test_util.h"
 #include "tests/storage/log_test_util.h"
+#include "tests/fake_clock.h"
 #include "tests/temp_dir.h"
 
 namespace closedloop::services {
@@ -22,27 +22,10 @@ using domain::testing::Filing;
 using domain::testing::RetailDirectory;
 using domain::testing::T0;
 
-// A clock the test moves by hand.
-class FakeClock {
- public:
-  absl::Time Now() {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  absl::Mutex mu_;
-  absl::Time now_ = T0();
-};
-
 struct Setup {
   testing::TempDir dir;
   std::unique_ptr<storage::EventLog> log = storage::testing::OpenLog(dir.Sub("db"));
-  FakeClock clock;
+  testing::FakeClock clock{T0()};
   v1::SlaPolicy policy = domain::DefaultSlaPolicy();
   v1::Directory directory = RetailDirectory();
   ComplaintCommands commands{*log, [this] { return clock.Now(); }, policy, directory};

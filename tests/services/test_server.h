@@ -6,7 +6,6 @@
 #include <memory>
 #include <string>
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/audit_service.grpc.pb.h"
 #include "closedloop/v1/complaint_service.grpc.pb.h"
@@ -17,27 +16,10 @@
 #include "services/config.h"
 #include "services/server.h"
 #include "storage/event_log.h"
+#include "tests/fake_clock.h"
 #include "tests/temp_dir.h"
 
 namespace closedloop::testing {
-
-// A clock the test moves by hand.
-class FakeClock {
- public:
-  explicit FakeClock(absl::Time start) : now_(start) {}
-  absl::Time Now() {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-
- private:
-  absl::Mutex mu_;
-  absl::Time now_;
-};
 
 // Server options for a test: views under `dir`, the default configuration.
 inline services::ServerOptions Options(const TempDir& dir) {
