@@ -52,6 +52,14 @@ bool TaskOrder(const v1::TaskRef& a, const v1::TaskRef& b) {
   return IdLess(a.task().task_id(), b.task().task_id());
 }
 
+// Escalated task refs by escalation level (highest first), then as TaskOrder.
+bool EscalatedOrder(const v1::TaskRef& a, const v1::TaskRef& b) {
+  if (a.task().escalation_level() != b.task().escalation_level()) {
+    return a.task().escalation_level() > b.task().escalation_level();
+  }
+  return TaskOrder(a, b);
+}
+
 template <typename T, typename Less>
 void SortRepeated(google::protobuf::RepeatedPtrField<T>* field, Less less) {
   std::sort(field->begin(), field->end(), less);
@@ -255,6 +263,7 @@ v1::DepartmentCatalog CatalogOf(const std::vector<const v1::ComplaintView*>& vie
         ref.set_complaint_id(view->complaint_id());
         *ref.mutable_task() = task;
         if (task.has_due() && FromProto(task.due()) <= now) *e->add_overdue_tasks() = ref;
+        if (task.escalation_level() > 0) *e->add_escalated_open_tasks() = ref;
         *e->add_open_tasks() = std::move(ref);
       }
       if (task.has_responded_at()) {
@@ -271,6 +280,7 @@ v1::DepartmentCatalog CatalogOf(const std::vector<const v1::ComplaintView*>& vie
   for (auto& [name, e] : entries) {
     SortRepeated(e.mutable_open_tasks(), TaskOrder);
     SortRepeated(e.mutable_overdue_tasks(), TaskOrder);
+    SortRepeated(e.mutable_escalated_open_tasks(), EscalatedOrder);
     const auto times = response_times.find(name);
     if (times != response_times.end()) {
       *e.mutable_response_time_p50() = ToProto(Percentile(times->second, 50));

@@ -58,7 +58,9 @@ v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& v
 // completed, sorted by due, tasks without a due last), overdue_tasks (not completed and
 // due <= now), tasks_answered (responded_at set), response_time p50/p90 (responded_at -
 // opened_at, nearest rank; unset when no task was answered), escalated_tasks
-// (escalation_level > 0) count tasks by task.department.
+// (escalation_level > 0) count tasks by task.department. escalated_open_tasks lists the
+// department's tasks that are not completed and have escalation_level > 0, highest level first,
+// then by due (none last), then complaint id, then task id.
 v1::DepartmentCatalog CatalogOf(const std::vector<const v1::ComplaintView*>& views,
                                 const std::string& department, absl::Time now);
 

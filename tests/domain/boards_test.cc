@@ -323,6 +323,44 @@ TEST_CASE("Given cases and tasks across departments, when the catalog is compute
   CHECK(CatalogOf(Ptrs(v), "legal", kNow).departments_size() == 0);
 }
 
+TEST_CASE("Given escalated tasks, when the catalog is computed, then each department lists its "
+          "open escalated tasks, highest level first, then by due", "[boards]") {
+  std::vector<v1::ComplaintView> v;
+  v.push_back(Case("CL-1", kNow));
+  v.back().set_department("warehouse");
+  AddTask(v.back(), "K1", "warehouse", kNow + absl::Hours(2)).set_escalation_level(1);
+  v1::TaskView& top = AddTask(v.back(), "K2", "warehouse", kNow + absl::Hours(5));
+  top.set_escalation_level(2);
+  top.set_escalated_to("director-w");
+  AddTask(v.back(), "K3", "warehouse", kNow - absl::Hours(1)).set_escalation_level(1);
+  v1::TaskView& done = AddTask(v.back(), "K4", "warehouse", kNow - absl::Hours(3));
+  done.set_escalation_level(3);  // completed: no longer on the director's list
+  *done.mutable_completed_at() = ToProto(kNow);
+  AddTask(v.back(), "K5", "warehouse", kNow - absl::Hours(9));  // never escalated
+  AddTask(v.back(), "K6", "delivery", kNow - absl::Hours(9)).set_escalation_level(4);
+  v.push_back(Case("CL-2", kNow));
+  AddTask(v.back(), "K1", "warehouse", kNow + absl::Hours(2)).set_escalation_level(1);
+  v1::TaskView& undated = AddTask(v.back(), "K7", "warehouse", kNow);
+  undated.clear_due();  // no due: last within its level
+  undated.set_escalation_level(1);
+
+  const v1::DepartmentCatalog mine = CatalogOf(Ptrs(v), "warehouse", kNow);
+  REQUIRE(mine.departments_size() == 1);
+  const v1::DepartmentEntry& warehouse = mine.departments(0);
+  CHECK(TaskIds(warehouse.escalated_open_tasks()) ==
+        Ids{"CL-1/K2", "CL-1/K3", "CL-1/K1", "CL-2/K1", "CL-2/K7"});
+  CHECK(warehouse.escalated_open_tasks(0).task().escalation_level() == 2);
+  CHECK(warehouse.escalated_open_tasks(0).task().escalated_to() == "director-w");
+  CHECK(warehouse.escalated_tasks() == 6);  // the count includes the completed one
+
+  const v1::DepartmentCatalog all = CatalogOf(Ptrs(v), "", kNow);
+  REQUIRE(all.departments_size() == 2);
+  CHECK(all.departments(0).department() == "delivery");
+  CHECK(TaskIds(all.departments(0).escalated_open_tasks()) == Ids{"CL-1/K6"});
+  CHECK(TaskIds(all.departments(1).escalated_open_tasks()) ==
+        TaskIds(warehouse.escalated_open_tasks()));
+}
+
 TEST_CASE("Given a customer's cases, when their history is read, then it is newest filing first",
           "[boards]") {
   std::vector<v1::ComplaintView> v;
