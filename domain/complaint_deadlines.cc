@@ -113,12 +113,14 @@ absl::Status DecideFireDeadline(const FireDeadline& command, Decision& decision)
     v1::DeadlineWarned* warned = event.mutable_deadline_warned();
     warned->set_timer_id(timer_id);
     *warned->mutable_fired_at() = ToProto(decision.context().now);
+    *warned->mutable_reached_at() = ToProto(command.reached_at);
     decision.Emit(std::move(event));
     return absl::OkStatus();
   }
   v1::DeadlineBreached* breached = event.mutable_deadline_breached();
   breached->set_timer_id(timer_id);
   *breached->mutable_fired_at() = ToProto(decision.context().now);
+  *breached->mutable_reached_at() = ToProto(command.reached_at);
   decision.Emit(std::move(event));
 
   const SlaTargets targets = decision.Targets();

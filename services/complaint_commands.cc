@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
+#include "services/timer_index.h"
 
 namespace closedloop::services {
 namespace {
@@ -18,7 +19,15 @@ CommandResult ToCommandResult(std::string complaint_id,
   out.position = result.position;
   out.deduplicated = result.deduplicated;
   out.events = std::move(result.events);
+  out.index_changes = std::move(result.index_changes);
   return out;
+}
+
+// Every complaint command keeps the due-time index of its deadlines in step with its events.
+std::vector<storage::IndexChange> DeadlineIndexChanges(const std::string& stream,
+                                                       const domain::ComplaintState& before,
+                                                       const domain::ComplaintState& after) {
+  return TimerIndexChanges(stream.substr(sizeof(kStreamPrefix) - 1), before, after);
 }
 
 }  // namespace
@@ -31,7 +40,8 @@ ComplaintCommands::ComplaintCommands(storage::EventLog& log, std::function<absl:
                                      const v1::SlaPolicy& policy, const v1::Directory& directory,
                                      LoadSource load)
     : log_(log),
-      commands_(log, std::move(clock), "complaint.", &domain::Evolve, &ComplaintEventType),
+      commands_(log, std::move(clock), "complaint.", &domain::Evolve, &ComplaintEventType,
+                &DeadlineIndexChanges),
       ids_(log, "complaint", "CL-"),
       policy_(policy),
       directory_(directory),
@@ -61,7 +71,16 @@ absl::StatusOr<CommandResult> ComplaintCommands::Run(const std::string& complain
         return domain::Decide(command, state, context);
       });
   if (!result.ok()) return result.status();
-  return ToCommandResult(complaint_id, *std::move(result));
+  CommandResult out = ToCommandResult(complaint_id, *std::move(result));
+  Scheduled(out);
+  return out;
+}
+
+void ComplaintCommands::Scheduled(const CommandResult& result) const {
+  if (!timer_listener_) return;
+  if (std::optional<absl::Time> earliest = EarliestAdded(result.index_changes)) {
+    timer_listener_(*earliest);
+  }
 }
 
 absl::StatusOr<std::optional<CommandResult>> ComplaintCommands::FindFiling(
@@ -89,6 +108,8 @@ absl::StatusOr<CommandResult> ComplaintCommands::DecideFiling(v1::Filed filing) 
   }
   CommandResult result;
   result.complaint_id = *id;
+  result.index_changes =
+      TimerIndexChanges(*id, domain::ComplaintState{}, domain::Fold(*events));
   result.events = *std::move(events);
   return result;
 }
@@ -110,11 +131,13 @@ void ComplaintCommands::FileAsync(v1::Filed filing, const v1::Actor& actor,
   storage::AppendRequest append =
       commands_.ToAppend(ComplaintStream(decided->complaint_id), storage::ExpectedRevision::NoStream(),
                          request_id, actor, decided->events);
-  log_.AppendAsync(std::move(append), [result = *std::move(decided), done = std::move(done)](
+  append.index_changes = decided->index_changes;
+  log_.AppendAsync(std::move(append), [this, result = *std::move(decided), done = std::move(done)](
                                           absl::StatusOr<storage::AppendResult> appended) mutable {
     if (!appended.ok()) return std::move(done)(appended.status());
     result.stream_revision = appended->stream_revision;
     result.position = appended->last_position;
+    Scheduled(result);
     std::move(done)(std::move(result));
   });
 }

@@ -30,6 +30,7 @@ struct CommandResult {
                                  // the decision was made on, when it changed nothing)
   bool deduplicated = false;     // a retry of a command already in the log
   std::vector<v1::ComplaintEvent> events;  // what the command appended (on a retry: the original's)
+  std::vector<storage::IndexChange> index_changes;  // its changes to the due-time index
 };
 
 // The stream of complaint `id`: "complaint-<id>".
@@ -74,6 +75,12 @@ class ComplaintCommands {
   std::vector<absl::StatusOr<CommandResult>> FileMany(std::vector<Filing> filings,
                                                       const v1::Actor& actor);
 
+  // Called with the earliest time a command (re)scheduled a timer, once its append is durable:
+  // lets the timer service wake before it would have. Set before the first command runs.
+  void OnTimerScheduled(std::function<void(absl::Time)> listener) {
+    timer_listener_ = std::move(listener);
+  }
+
   using Loaded = StreamCommands<domain::ComplaintState, v1::ComplaintEvent>::Loaded;
   // The complaint's state and revision as the log has them now.
   absl::StatusOr<Loaded> Load(const std::string& complaint_id);
@@ -84,6 +91,8 @@ class ComplaintCommands {
   absl::StatusOr<std::optional<CommandResult>> FindFiling(const std::string& request_id);
   // Assigns the id and decides the filing's events.
   absl::StatusOr<CommandResult> DecideFiling(v1::Filed filing);
+  // Tells the timer listener about any timer `result` scheduled.
+  void Scheduled(const CommandResult& result) const;
 
   storage::EventLog& log_;
   StreamCommands<domain::ComplaintState, v1::ComplaintEvent> commands_;
@@ -91,6 +100,7 @@ class ComplaintCommands {
   const v1::SlaPolicy& policy_;
   const v1::Directory& directory_;
   const LoadSource load_;
+  std::function<void(absl::Time)> timer_listener_;
 };
 
 }  // namespace closedloop::services

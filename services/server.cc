@@ -16,9 +16,12 @@ ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options
                           options_.config.directory(),
                           [this] { return projections_->Load(); }),
       problem_commands_(log, options_.clock, options_.config.directory()),
+      timers_(log, complaint_commands_, options_.clock),
       audit_(log),
       complaints_(complaint_commands_, problem_commands_),
-      problems_(problem_commands_) {}
+      problems_(problem_commands_) {
+  complaint_commands_.OnTimerScheduled([this](absl::Time at) { timers_.Wake(at); });
+}
 
 absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storage::EventLog& log,
                                                                           ServerOptions options) {
@@ -39,6 +42,8 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   server->views_resumed_after_ = server->store_->checkpoint();
   server->projections_ = std::make_unique<Projections>(log, *server->store_);
   if (absl::Status started = server->projections_->Start(); !started.ok()) return started;
+  // Its first pass fires whatever came due while the daemon was down.
+  server->timers_.Start();
   server->queries_ =
       std::make_unique<QueryServiceImpl>(log, *server->projections_, server->options_.clock);
 
@@ -60,6 +65,7 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
 void ClosedLoopServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  timers_.Stop();
   if (server_ != nullptr) {
     if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
       health->Shutdown();  // health checks now answer NOT_SERVING

@@ -19,6 +19,7 @@
 #include "services/problem_service.h"
 #include "services/projections.h"
 #include "services/query_service.h"
+#include "services/timer_service.h"
 #include "storage/event_log.h"
 #include "storage/view_store.h"
 
@@ -53,6 +54,8 @@ class ClosedLoopServer {
   int port() const { return port_; }
   // The projections (tests wait on their position).
   Projections& projections() { return *projections_; }
+  // The timer service (tests run passes after moving a fake clock).
+  TimerService& timers() { return timers_; }
   // The log position the stored views reflected at start: the projections replayed only what
   // came after it.
   uint64_t views_resumed_after() const { return views_resumed_after_; }
@@ -65,6 +68,7 @@ class ClosedLoopServer {
   std::unique_ptr<Projections> projections_;
   ComplaintCommands complaint_commands_;
   ProblemCommands problem_commands_;
+  TimerService timers_;
   AuditServiceImpl audit_;
   ComplaintServiceImpl complaints_;
   ProblemServiceImpl problems_;

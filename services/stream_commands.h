@@ -39,6 +39,7 @@ struct StreamCommandResult {
                                  // the decision was made on, when it changed nothing)
   bool deduplicated = false;     // a retry of a command already in the log
   std::vector<Event> events;     // what the command appended (on a retry: the original's)
+  std::vector<storage::IndexChange> index_changes;  // the side-index changes it wrote
 };
 
 // `State` is the aggregate's state; `Event` its event message. `evolve` folds one event into
@@ -51,11 +52,16 @@ class StreamCommands {
   using TypeOf = std::string (*)(const Event&);
   using Decide = absl::FunctionRef<absl::StatusOr<std::vector<Event>>(const State&, absl::Time)>;
   using Result = StreamCommandResult<Event>;
+  // The side-index entries a command changes, from the stream's state before and after it
+  // (e.g. the due-time index of deadlines); written in the command's own append.
+  using IndexOf = std::function<std::vector<storage::IndexChange>(
+      const std::string& stream, const State& before, const State& after)>;
 
   StreamCommands(storage::EventLog& log, std::function<absl::Time()> clock,
-                 std::string type_prefix, Evolve evolve, TypeOf type_of)
+                 std::string type_prefix, Evolve evolve, TypeOf type_of,
+                 IndexOf index_of = nullptr)
       : log_(log), clock_(std::move(clock)), type_prefix_(std::move(type_prefix)),
-        evolve_(evolve), type_of_(type_of) {}
+        evolve_(evolve), type_of_(type_of), index_of_(std::move(index_of)) {}
 
   struct Loaded {
     State state;
@@ -129,19 +135,21 @@ class StreamCommands {
         result.position = head;
         return result;
       }
-      absl::StatusOr<storage::AppendResult> appended = log_.Append(
-          ToAppend(stream, storage::ExpectedRevision::Exact(loaded->revision), request_id,
-                   actor, *events));
+      State after = loaded->state;
+      for (const Event& event : *events) after = evolve_(std::move(after), event);
+      storage::AppendRequest append = ToAppend(
+          stream, storage::ExpectedRevision::Exact(loaded->revision), request_id, actor, *events);
+      if (index_of_) append.index_changes = index_of_(stream, loaded->state, after);
+      absl::StatusOr<storage::AppendResult> appended = log_.Append(append);
       if (appended.ok()) {
         if (!appended->deduplicated) {
-          State after = std::move(loaded->state);
-          for (const Event& event : *events) after = evolve_(std::move(after), event);
           cache_.Put(stream, {std::move(after), appended->stream_revision});
+          result.events = *std::move(events);
+          result.index_changes = std::move(append.index_changes);
         }
         result.stream_revision = appended->stream_revision;
         result.position = appended->last_position;
         result.deduplicated = appended->deduplicated;
-        if (!appended->deduplicated) result.events = *std::move(events);
         return result;
       }
       if (appended.status().code() != absl::StatusCode::kAborted) return appended.status();
@@ -228,6 +236,7 @@ class StreamCommands {
   const std::string type_prefix_;
   const Evolve evolve_;
   const TypeOf type_of_;
+  const IndexOf index_of_;
   absl::Mutex stripes_[kStripes];
   Cache cache_{kCachedStreams};
 };

@@ -15,58 +15,17 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "storage/event_log.h"
+#include "tests/services/daemon_util.h"
 #include "tests/temp_dir.h"
 #include "tools/health_client.h"
 
 namespace closedloop {
 namespace {
 
-// A child process whose stderr we read.
-struct Daemon {
-  pid_t pid = -1;
-  int stderr_fd = -1;
-  std::string output;
-
-  // Reads stderr until `needle` appears or the stream ends; false if it never appears.
-  bool ReadUntil(const std::string& needle) {
-    while (output.find(needle) == std::string::npos) {
-      pollfd p{stderr_fd, POLLIN, 0};
-      if (poll(&p, 1, 60000) <= 0) return false;  // a bound, not a wait: a dead daemon ends it
-      char buffer[4096];
-      ssize_t n = read(stderr_fd, buffer, sizeof buffer);
-      if (n <= 0) return false;
-      output.append(buffer, n);
-    }
-    return true;
-  }
-};
-
-Daemon StartDaemon(const std::string& data_dir, const std::string& extra_flag = "--listen=127.0.0.1:0") {
-  int fds[2];
-  REQUIRE(pipe(fds) == 0);
-  Daemon d;
-  d.pid = fork();
-  REQUIRE(d.pid >= 0);
-  if (d.pid == 0) {
-    dup2(fds[1], STDERR_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    std::string data_flag = "--data_dir=" + data_dir;
-    execl(CLOSEDLOOPD_PATH, "closedloopd", data_flag.c_str(), "--listen=127.0.0.1:0",
-          extra_flag.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(fds[1]);
-  d.stderr_fd = fds[0];
-  return d;
-}
-
-int PortOf(const std::string& output) {
-  const std::string marker = "(port ";
-  size_t at = output.find(marker);
-  REQUIRE(at != std::string::npos);
-  return std::stoi(output.substr(at + marker.size()));
-}
+using testing::Daemon;
+using testing::PortOf;
+using testing::StartDaemon;
+using testing::Stop;
 
 void SeedLog(const std::string& path, int events) {
   storage::EventLogOptions options;
@@ -119,16 +78,6 @@ TEST_CASE("closedloopd serves health and the existing log, then stops cleanly on
   auto reopened = storage::EventLog::Open(options);
   REQUIRE(reopened.ok());
   CHECK((*reopened)->HeadPosition() == 4);
-}
-
-// Stops `d` with SIGTERM and requires a clean exit.
-void Stop(Daemon& d) {
-  REQUIRE(kill(d.pid, SIGTERM) == 0);
-  int status = 0;
-  REQUIRE(waitpid(d.pid, &status, 0) == d.pid);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
-  close(d.stderr_fd);
 }
 
 TEST_CASE("closedloopd files a complaint and, restarted, shows it from its stored views") {
