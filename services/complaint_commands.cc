@@ -76,6 +76,24 @@ absl::StatusOr<CommandResult> ComplaintCommands::Run(const std::string& complain
   return out;
 }
 
+absl::StatusOr<std::optional<ComplaintCommands::Prepared>> ComplaintCommands::Prepare(
+    const std::string& complaint_id, const domain::ComplaintCommand& command,
+    const v1::Actor& actor, const std::string& request_id) {
+  return commands_.Prepare(ComplaintStream(complaint_id), request_id, actor,
+                           [&](const domain::ComplaintState& state, absl::Time now) {
+                             return domain::Decide(command, state, Context(now));
+                           });
+}
+
+absl::StatusOr<CommandResult> ComplaintCommands::Appended(
+    const std::string& complaint_id, Prepared prepared,
+    const absl::StatusOr<storage::AppendResult>& appended) {
+  absl::StatusOr<StreamCommandResult<v1::ComplaintEvent>> result =
+      commands_.Appended(std::move(prepared), appended);
+  if (!result.ok()) return result.status();
+  return ToCommandResult(complaint_id, *std::move(result));
+}
+
 void ComplaintCommands::Scheduled(const CommandResult& result) const {
   if (!timer_listener_) return;
   if (std::optional<absl::Time> earliest = EarliestAdded(result.index_changes)) {

@@ -59,6 +59,17 @@ class ComplaintCommands {
   // filing returns that filing's result; with one used for anything else, ALREADY_EXISTS.
   absl::StatusOr<CommandResult> File(v1::Filed filing, const v1::Actor& actor,
                                      const std::string& request_id);
+  // A command decided but not appended (StreamCommands::Prepare): the timer service decides
+  // many firings, then puts their appends in flight together.
+  using Prepared = StreamCommands<domain::ComplaintState, v1::ComplaintEvent>::Prepared;
+  absl::StatusOr<std::optional<Prepared>> Prepare(const std::string& complaint_id,
+                                                  const domain::ComplaintCommand& command,
+                                                  const v1::Actor& actor,
+                                                  const std::string& request_id);
+  // Completes a prepared command with the outcome of its append (`log.AppendAsync(append)`).
+  absl::StatusOr<CommandResult> Appended(const std::string& complaint_id, Prepared prepared,
+                                         const absl::StatusOr<storage::AppendResult>& appended);
+
   // File without waiting for the synced append: `done` runs once the filing is durable (on the
   // log's completion thread) or has failed; the calling thread returns at once.
   using FileDone = absl::AnyInvocable<void(absl::StatusOr<CommandResult>) &&>;

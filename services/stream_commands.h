@@ -159,6 +159,51 @@ class StreamCommands {
                                            " attempts; retry the command"));
   }
 
+  // A command decided but not yet appended: for callers that put many appends in flight at
+  // once (the timer service) and so share synced writes. The append expects the revision the
+  // decision was made on; hand the outcome to Appended().
+  struct Prepared {
+    Result result;  // events and index changes; revision and position once appended
+    storage::AppendRequest append;
+    State after;
+  };
+
+  // Decides like Run, without the request-id check or the per-stream turn, and appends
+  // nothing. nullopt when the command would change nothing.
+  absl::StatusOr<std::optional<Prepared>> Prepare(const std::string& stream,
+                                                  const std::string& request_id,
+                                                  const v1::Actor& actor, Decide decide) {
+    absl::StatusOr<Loaded> loaded = Load(stream);
+    if (!loaded.ok()) return loaded.status();
+    absl::StatusOr<std::vector<Event>> events = decide(loaded->state, clock_());
+    if (!events.ok()) return events.status();
+    if (events->empty()) return std::nullopt;
+    Prepared prepared;
+    prepared.after = loaded->state;
+    for (const Event& event : *events) prepared.after = evolve_(std::move(prepared.after), event);
+    prepared.append = ToAppend(stream, storage::ExpectedRevision::Exact(loaded->revision),
+                               request_id, actor, *events);
+    if (index_of_) prepared.append.index_changes = index_of_(stream, loaded->state, prepared.after);
+    prepared.result.stream = stream;
+    prepared.result.events = *std::move(events);
+    prepared.result.index_changes = prepared.append.index_changes;
+    return std::optional<Prepared>(std::move(prepared));
+  }
+
+  // Completes `prepared` with the outcome of its append.
+  absl::StatusOr<Result> Appended(Prepared prepared,
+                                  const absl::StatusOr<storage::AppendResult>& appended) {
+    if (!appended.ok()) return appended.status();
+    Result result = std::move(prepared.result);
+    result.stream_revision = appended->stream_revision;
+    result.position = appended->last_position;
+    result.deduplicated = appended->deduplicated;
+    if (!appended->deduplicated) {
+      cache_.Put(result.stream, {std::move(prepared.after), appended->stream_revision});
+    }
+    return result;
+  }
+
   // The append of `events` to `stream`, each typed by `type_of` and attributed to `actor`.
   storage::AppendRequest ToAppend(const std::string& stream, storage::ExpectedRevision expected,
                                   const std::string& request_id, const v1::Actor& actor,

@@ -6,12 +6,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 
 namespace closedloop::services {
 namespace {
 
 // Index entries read per scan.
 constexpr size_t kPage = 1000;
+// Firings decided before their appends are put in flight together.
+constexpr size_t kBatch = 128;
 // The first key after every timer key.
 constexpr char kTimerKeysEnd[] = "due0";
 
@@ -114,11 +117,12 @@ absl::StatusOr<TimerService::Pass> TimerService::FireDue() {
   Pass pass;
   pass.now = clock_();
   const std::string end = TimerKeyAfter(pass.now);
-  // `queue` holds due keys read so far plus those the pass's own firings scheduled; a key is
+  // `queue` holds due keys read so far plus those the pass's own firings schedule; a key is
   // fired only once every index key before it has been read, so firings go in due order.
   std::set<std::string> queue;
   std::string cursor = kTimerKeyPrefix;
   bool read_all = false;
+  Batch batch;
   for (;;) {
     if (!read_all && (queue.empty() || *queue.begin() >= cursor)) {
       absl::StatusOr<std::vector<std::pair<std::string, std::string>>> page =
@@ -132,47 +136,98 @@ absl::StatusOr<TimerService::Pass> TimerService::FireDue() {
       continue;
     }
     if (queue.empty()) break;
-    const std::string key = *queue.begin();
-    queue.erase(queue.begin());
-    std::optional<TimerEntry> entry = ParseTimerKey(key);
+    std::optional<TimerEntry> entry = ParseTimerKey(*queue.begin());
     if (!entry) {
-      Log(absl::StrCat("ignoring malformed index key '", key, "'"));
-      stale_.insert(key);
+      Log(absl::StrCat("ignoring malformed index key '", *queue.begin(), "'"));
+      stale_.insert(*queue.begin());
+      queue.erase(queue.begin());
       ++pass.skipped;
       continue;
     }
-    if (absl::Status fired = Fire(*entry, end, queue, pass); !fired.ok()) return fired;
+    // A case's firings are decided on what its previous ones appended.
+    if (batch.cases.contains(entry->complaint_id) || batch.firings.size() == kBatch) {
+      absl::StatusOr<bool> flushed = Flush(batch, pass);
+      if (!flushed.ok()) return flushed.status();
+      if (!*flushed) return pass;  // the index is the truth: the next pass starts from it
+    }
+    queue.erase(queue.begin());
+    if (absl::Status prepared = Prepare(*entry, end, queue, batch, pass); !prepared.ok()) {
+      Flush(batch, pass).IgnoreError();
+      return prepared;
+    }
   }
+  absl::StatusOr<bool> flushed = Flush(batch, pass);
+  if (!flushed.ok()) return flushed.status();
   return pass;
 }
 
-absl::Status TimerService::Fire(const TimerEntry& entry, const std::string& end,
-                                std::set<std::string>& queue, Pass& pass) {
+absl::Status TimerService::Prepare(const TimerEntry& entry, const std::string& end,
+                                   std::set<std::string>& queue, Batch& batch, Pass& pass) {
   const std::string key = TimerKey(entry);
-  absl::StatusOr<CommandResult> result =
-      commands_.Run(entry.complaint_id, domain::FireDeadline{entry.timer_id, entry.at},
-                    TimerActor(), TimerRequestId(entry));
-  if (!result.ok()) {
-    if (StopsThePass(result.status())) return result.status();
+  absl::StatusOr<std::optional<ComplaintCommands::Prepared>> prepared =
+      commands_.Prepare(entry.complaint_id, domain::FireDeadline{entry.timer_id, entry.at},
+                        TimerActor(), TimerRequestId(entry));
+  if (!prepared.ok()) {
+    if (StopsThePass(prepared.status())) return prepared.status();
     ++pass.skipped;
-    // ABORTED: another writer kept changing the case; the next pass tries again.
-    if (result.status().code() == absl::StatusCode::kAborted) return absl::OkStatus();
-    Log(absl::StrCat(key, ": ", result.status().ToString(), "; skipped"));
+    Log(absl::StrCat(key, ": ", prepared.status().ToString(), "; skipped"));
     // A deadline the case does not have can never fire; anything else is tried again.
-    if (result.status().code() == absl::StatusCode::kNotFound) stale_.insert(key);
+    if (prepared.status().code() == absl::StatusCode::kNotFound) stale_.insert(key);
     return absl::OkStatus();
   }
-  if (result->events.empty() && !result->deduplicated) {
+  if (!prepared->has_value()) {
     Log(absl::StrCat(key, ": nothing to do, but the entry is still indexed; skipped"));
     stale_.insert(key);
     ++pass.skipped;
     return absl::OkStatus();
   }
-  if (!result->deduplicated) ++pass.fired;
-  for (const storage::IndexChange& change : result->index_changes) {
+  // What this firing schedules is due in this pass if it falls before `end` (a breach right
+  // after a warning long past, say); it joins the queue now so that order is kept.
+  for (const storage::IndexChange& change : (*prepared)->append.index_changes) {
     if (!change.remove && change.key < end) queue.insert(change.key);
   }
+  batch.cases.insert(entry.complaint_id);
+  batch.firings.push_back({entry, **std::move(prepared)});
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> TimerService::Flush(Batch& batch, Pass& pass) {
+  const size_t n = batch.firings.size();
+  if (n == 0) return true;
+  // All in flight at once, in due order: the log gives them positions in that order and makes
+  // them durable together.
+  std::vector<absl::StatusOr<storage::AppendResult>> outcomes(n, absl::UnknownError("pending"));
+  absl::BlockingCounter pending(static_cast<int>(n));
+  for (size_t i = 0; i < n; ++i) {
+    log_.AppendAsync(std::move(batch.firings[i].prepared.append),
+                     [&outcomes, &pending, i](absl::StatusOr<storage::AppendResult> appended) {
+                       outcomes[i] = std::move(appended);
+                       pending.DecrementCount();
+                     });
+  }
+  pending.Wait();
+  bool all_ok = true;
+  absl::Status stop = absl::OkStatus();
+  for (size_t i = 0; i < n; ++i) {
+    Firing& firing = batch.firings[i];
+    absl::StatusOr<CommandResult> result = commands_.Appended(
+        firing.entry.complaint_id, std::move(firing.prepared), outcomes[i]);
+    if (result.ok()) {
+      if (!result->deduplicated) ++pass.fired;
+      continue;
+    }
+    all_ok = false;
+    ++pass.skipped;
+    // ABORTED: a command changed the case meanwhile; the next pass decides again.
+    if (result.status().code() != absl::StatusCode::kAborted) {
+      Log(absl::StrCat(TimerKey(firing.entry), ": ", result.status().ToString()));
+    }
+    if (StopsThePass(result.status()) && stop.ok()) stop = result.status();
+  }
+  batch.firings.clear();
+  batch.cases.clear();
+  if (!stop.ok()) return stop;
+  return all_ok;
 }
 
 }  // namespace closedloop::services

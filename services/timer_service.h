@@ -1,10 +1,12 @@
 // The timer service: acts on complaint deadlines as they come due.
 //
 // It reads the due-time index (services/timer_index.h) up to the clock's `now`, in due order,
-// and for each entry runs the domain's FireDeadline through the ordinary command pipeline,
-// which decides whether that is a warning, a breach, an escalation up a department's chain or
-// a customer-update reminder (and the next one). The append that records the outcome also
-// moves or removes the entry, so a fired timer leaves the index in the same atomic write.
+// and for each entry decides the domain's FireDeadline on the case's current state: a warning,
+// a breach, an escalation up a department's chain or a customer-update reminder (and the next
+// one). The append that records the outcome also moves or removes the entry, so a fired timer
+// leaves the index in the same atomic write. Up to 128 firings of distinct cases are decided,
+// then appended together in due order, so they share synced writes; a case's next firing is
+// decided only once its previous one is in the log.
 //
 // Exactly once: each firing carries the request id timer/<complaint>/<timer>/<due micros>.
 // A crash between deciding and appending leaves the entry in place and the next pass decides
@@ -23,6 +25,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -71,9 +74,22 @@ class TimerService {
   absl::StatusOr<std::optional<TimerEntry>> Next();
 
  private:
-  // Fires `entry`; adds to `queue` the entries the firing scheduled before `end`.
-  absl::Status Fire(const TimerEntry& entry, const std::string& end,
-                    std::set<std::string>& queue, Pass& pass);
+  // Firings decided and waiting to be appended together; at most one per case.
+  struct Firing {
+    TimerEntry entry;
+    ComplaintCommands::Prepared prepared;
+  };
+  struct Batch {
+    std::vector<Firing> firings;
+    std::set<std::string> cases;
+  };
+  // Decides the firing of `entry` into `batch`; adds to `queue` the entries it schedules before
+  // `end`. Errors stop the pass (the log's UNAVAILABLE, DATA_LOSS).
+  absl::Status Prepare(const TimerEntry& entry, const std::string& end,
+                       std::set<std::string>& queue, Batch& batch, Pass& pass);
+  // Appends the batch's firings together. false when any was refused (a case changed
+  // meanwhile): the queue may then hold entries that were never written, so the pass ends.
+  absl::StatusOr<bool> Flush(Batch& batch, Pass& pass);
   void Loop();
 
   storage::EventLog& log_;

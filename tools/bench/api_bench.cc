@@ -32,6 +32,7 @@
 #include "grpcpp/create_channel.h"
 #include "services/config.h"
 #include "services/server.h"
+#include "tools/bench/bench_server.h"
 #include "tools/health_client.h"
 
 ABSL_FLAG(std::string, workloads, "echo_c1,file_c1,echo_c16,file_c16,echo_c64,file_c64,batch100,board_100k",
@@ -43,49 +44,9 @@ ABSL_FLAG(std::string, dir, "/tmp", "Where the benchmark database is created.");
 namespace {
 
 using namespace closedloop;  // NOLINT: a benchmark's main file
-
-const v1::Channel kChannels[] = {v1::CHANNEL_HOTLINE, v1::CHANNEL_WEB, v1::CHANNEL_APP,
-                                 v1::CHANNEL_SOCIAL, v1::CHANNEL_STORE, v1::CHANNEL_EMAIL};
-
-v1::Filed Filing(uint64_t i) {
-  v1::Filed filing;
-  filing.set_channel(kChannels[i % 6]);
-  filing.set_kind(v1::ITEM_KIND_COMPLAINT);
-  filing.set_customer_ref(absl::StrCat("customer-", i % 50000));
-  filing.set_customer_contact("+49 30 1234567");
-  filing.set_text("The sofa arrived with a broken leg and nobody answers the phone.");
-  filing.set_market("DE");
-  return filing;
-}
-
-struct Server {
-  std::string path;
-  std::unique_ptr<storage::EventLog> log;
-  std::unique_ptr<services::ClosedLoopServer> server;
-  std::shared_ptr<grpc::Channel> channel;
-
-  Server() {
-    path = absl::StrCat(absl::GetFlag(FLAGS_dir), "/closedloop-api-bench-", getpid());
-    std::filesystem::remove_all(path);
-    std::filesystem::create_directories(path);
-    storage::EventLogOptions options;
-    options.path = path + "/log";
-    log = *storage::EventLog::Open(options);
-    services::ServerOptions server_options;
-    server_options.views_path = path + "/views";
-    server_options.config = services::DefaultConfig();
-    server = *services::ClosedLoopServer::Start(*log, std::move(server_options));
-    grpc::ChannelArguments args;
-    args.SetMaxReceiveMessageSize(64 << 20);
-    channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server->port()),
-                                        grpc::InsecureChannelCredentials(), args);
-  }
-  ~Server() {
-    server.reset();
-    log.reset();
-    std::filesystem::remove_all(path);
-  }
-};
+using bench::BenchServer;
+using bench::FileBatch;
+using bench::Filing;
 
 // Runs `op` from `threads` threads for --seconds (or `count` ops in all, when non-zero) and
 // prints ops/s and latency percentiles; `per_op` items are counted per op (filings per batch).
@@ -119,11 +80,11 @@ void Run(const std::string& name, int threads, Op op, int per_op = 1) {
   std::fflush(stdout);
 }
 
-void Echo(Server& s, const std::string& name, int threads) {
+void Echo(BenchServer& s, const std::string& name, int threads) {
   Run(name, threads, [&](int, uint64_t) { return tools::CheckHealth(s.channel, absl::Seconds(10)).ok(); });
 }
 
-void File(Server& s, const std::string& name, int threads) {
+void File(BenchServer& s, const std::string& name, int threads) {
   auto stub = v1::ComplaintService::NewStub(s.channel);
   const storage::EventLogStats before = s.log->GetStats();
   Run(name, threads, [&](int t, uint64_t i) {
@@ -139,22 +100,12 @@ void File(Server& s, const std::string& name, int threads) {
                   std::max<uint64_t>(after.commits - before.commits, 1));
 }
 
-bool FileBatch(v1::ComplaintService::Stub& stub, uint64_t first, int size) {
-  grpc::ClientContext context;
-  v1::FileComplaintsRequest request;
-  for (int k = 0; k < size; ++k) *request.add_filings()->mutable_complaint() = Filing(first + k);
-  v1::FileComplaintsResponse response;
-  if (!stub.FileComplaints(&context, request, &response).ok()) return false;
-  return std::all_of(response.results().begin(), response.results().end(),
-                     [](const auto& r) { return r.code() == 0; });
-}
-
-void Batch(Server& s, const std::string& name) {
+void Batch(BenchServer& s, const std::string& name) {
   auto stub = v1::ComplaintService::NewStub(s.channel);
   Run(name, 4, [&](int t, uint64_t i) { return FileBatch(*stub, (t * 1000003 + i) * 100, 100); }, 100);
 }
 
-void Boards(Server& s, const std::string& name) {
+void Boards(BenchServer& s, const std::string& name) {
   auto stub = v1::ComplaintService::NewStub(s.channel);
   const int open = absl::GetFlag(FLAGS_open_cases);
   const absl::Time start = absl::Now();
@@ -184,7 +135,7 @@ void Boards(Server& s, const std::string& name) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("End-to-end API benchmarks; see the table in api_bench.cc.");
   absl::ParseCommandLine(argc, argv);
-  Server server;
+  BenchServer server(absl::GetFlag(FLAGS_dir));
   for (const std::string& w : std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_workloads), ','))) {
     if (w == "echo_c1") Echo(server, w, 1);
     else if (w == "echo_c16") Echo(server, w, 16);
