@@ -95,6 +95,10 @@ int RunDaemon() {
                static_cast<unsigned long long>((*log)->HeadPosition()),
                static_cast<unsigned long long>((*server)->views_resumed_after()));
 
+  if (const auto& rebuild = (*server)->timer_index_rebuild(); rebuild.rebuilt) {
+    std::fprintf(stderr, "closedloopd: due-time index rebuilt: %zu entries for %zu complaints\n",
+                 rebuild.entries, rebuild.complaints);
+  }
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "closedloopd: %s received, shutting down\n", strsignal(signal_number));

@@ -128,6 +128,7 @@ absl::StatusOr<CommandResult> ComplaintCommands::DecideFiling(v1::Filed filing) 
   result.complaint_id = *id;
   result.index_changes =
       TimerIndexChanges(*id, domain::ComplaintState{}, domain::Fold(*events));
+  result.index_changes.push_back({kTimerIndexMarker, "", false});
   result.events = *std::move(events);
   return result;
 }

@@ -42,6 +42,11 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   server->views_resumed_after_ = server->store_->checkpoint();
   server->projections_ = std::make_unique<Projections>(log, *server->store_);
   if (absl::Status started = server->projections_->Start(); !started.ok()) return started;
+  // A store from before the due-time index gets its index before any timer or call runs.
+  absl::StatusOr<TimerIndexRebuild> rebuild =
+      RebuildTimerIndexIfMissing(log, server->complaint_commands_, TimerActor());
+  if (!rebuild.ok()) return rebuild.status();
+  server->timer_index_rebuild_ = *rebuild;
   // Its first pass fires whatever came due while the daemon was down.
   server->timers_.Start();
   server->queries_ =

@@ -19,6 +19,7 @@
 #include "services/problem_service.h"
 #include "services/projections.h"
 #include "services/query_service.h"
+#include "services/timer_rebuild.h"
 #include "services/timer_service.h"
 #include "storage/event_log.h"
 #include "storage/view_store.h"
@@ -59,6 +60,8 @@ class ClosedLoopServer {
   // The log position the stored views reflected at start: the projections replayed only what
   // came after it.
   uint64_t views_resumed_after() const { return views_resumed_after_; }
+  // What start-up did to the due-time index (rebuilt only for a store from before it).
+  const TimerIndexRebuild& timer_index_rebuild() const { return timer_index_rebuild_; }
 
  private:
   ClosedLoopServer(storage::EventLog& log, ServerOptions options);
@@ -76,6 +79,7 @@ class ClosedLoopServer {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   uint64_t views_resumed_after_ = 0;
+  TimerIndexRebuild timer_index_rebuild_;
   bool shut_down_ = false;
 };
 

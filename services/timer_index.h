@@ -20,6 +20,9 @@
 namespace closedloop::services {
 
 inline constexpr char kTimerKeyPrefix[] = "due/";
+// Present once the index covers every complaint in the log: written with every filing, and by
+// the rebuild of a store from before the index (services/timer_rebuild.h). Sorts before "due/".
+inline constexpr char kTimerIndexMarker[] = "due-index/v1";
 
 struct TimerEntry {
   absl::Time at;  // when the timer service must act (a warning time or a due time)
