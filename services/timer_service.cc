@@ -22,11 +22,10 @@ void Log(const std::string& message) {
   std::fprintf(stderr, "closedloopd: timers: %s\n", message.c_str());
 }
 
-// Errors that say the log itself cannot be used right now: the pass stops and is retried.
+// The log itself cannot be used right now: the pass stops and the loop retries. Any other
+// error concerns one case (an unreadable stream, say), which must not hold up the others.
 bool StopsThePass(const absl::Status& status) {
-  return status.code() == absl::StatusCode::kUnavailable ||
-         status.code() == absl::StatusCode::kDataLoss ||
-         status.code() == absl::StatusCode::kInternal;
+  return status.code() == absl::StatusCode::kUnavailable;
 }
 
 }  // namespace
@@ -170,9 +169,8 @@ absl::Status TimerService::Prepare(const TimerEntry& entry, const std::string& e
   if (!prepared.ok()) {
     if (StopsThePass(prepared.status())) return prepared.status();
     ++pass.skipped;
-    Log(absl::StrCat(key, ": ", prepared.status().ToString(), "; skipped"));
-    // A deadline the case does not have can never fire; anything else is tried again.
-    if (prepared.status().code() == absl::StatusCode::kNotFound) stale_.insert(key);
+    Log(absl::StrCat(key, ": ", prepared.status().ToString(), "; skipped until restart"));
+    stale_.insert(key);
     return absl::OkStatus();
   }
   if (!prepared->has_value()) {

@@ -67,7 +67,7 @@ class TimerService {
 
   // One pass: fires every entry due at the clock's now, in due order, including entries that
   // firing itself makes due (a warning long past whose breach is also past). Errors: the log's
-  // UNAVAILABLE or DATA_LOSS, which stop the pass; what was fired stays fired.
+  // UNAVAILABLE, which stops the pass; what was fired stays fired.
   absl::StatusOr<Pass> FireDue();
 
   // The earliest entry in the index the service has not given up on, if any.
@@ -84,7 +84,7 @@ class TimerService {
     std::set<std::string> cases;
   };
   // Decides the firing of `entry` into `batch`; adds to `queue` the entries it schedules before
-  // `end`. Errors stop the pass (the log's UNAVAILABLE, DATA_LOSS).
+  // `end`. Errors stop the pass (the log's UNAVAILABLE).
   absl::Status Prepare(const TimerEntry& entry, const std::string& end,
                        std::set<std::string>& queue, Batch& batch, Pass& pass);
   // Appends the batch's firings together. false when any was refused (a case changed
@@ -98,8 +98,9 @@ class TimerService {
   const absl::Duration max_sleep_;
 
   absl::Mutex pass_mu_;  // one pass at a time
-  // Entries the domain had nothing to do for (so the firing appended nothing and the entry
-  // stayed): skipped from then on instead of being fired in a loop. Only a bug leads here.
+  // Entries that could not be fired for a reason of their own case (the domain refused, found
+  // nothing to do, or the stream is unreadable; each logged): skipped until the next start
+  // instead of being tried in a loop. Only a bug or a damaged stream leads here.
   std::set<std::string> stale_ ABSL_GUARDED_BY(pass_mu_);
 
   absl::Mutex mu_;

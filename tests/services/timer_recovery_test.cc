@@ -103,6 +103,26 @@ TEST_CASE("timers fire once however often passes run and however the clock moves
   }
 }
 
+TEST_CASE("a case whose stream cannot be read does not hold up the others' timers", "[timers]") {
+  TestServer s;
+  const std::string damaged = FileCase(s, v1::CHANNEL_HOTLINE, "c1").complaint_id();
+  const std::string healthy = FileCase(s, v1::CHANNEL_HOTLINE, "c2").complaint_id();
+  // An event no complaint decoder can read, appended behind the commands' back.
+  storage::AppendRequest garbage;
+  garbage.stream = "complaint-" + damaged;
+  storage::ProposedEvent& event = garbage.events.emplace_back();
+  event.set_type("complaint.comment_added");
+  event.set_payload("\xff\xff\xff");
+  event.mutable_actor()->set_principal("test");
+  REQUIRE(s.log->Append(std::move(garbage)).ok());
+
+  AdvanceAndFire(s, Hours(25));
+  std::map<std::string, int> fired;
+  for (const Firing& f : Firings(s)) ++fired[f.complaint_id];
+  CHECK(fired[healthy] == 4);  // first contact and resolution, each warned and breached
+  CHECK(fired[damaged] == 0);
+}
+
 TEST_CASE("1,000 deadlines that came due while the server was down fire once at start, in order",
           "[timers]") {
   TestServer s;
