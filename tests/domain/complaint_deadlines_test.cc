@@ -21,6 +21,7 @@ TEST_CASE("a complaint not resolved within 24 hours breaches at exactly 24 hours
   auto warned = h.When(Fire(timer, T0() + absl::Hours(18)));
   REQUIRE(warned.ok());
   CHECK(Types(*warned) == Strings{"complaint.deadline_warned"});
+  CHECK(FromProto((*warned)[0].deadline_warned().reached_at()) == T0() + absl::Hours(18));
   h.Run(Fire(timer, T0() + absl::Hours(18)));
   auto early = h.When(Fire(timer, T0() + absl::Hours(24) - absl::Seconds(1)));
   REQUIRE(early.ok());
@@ -32,6 +33,8 @@ TEST_CASE("a complaint not resolved within 24 hours breaches at exactly 24 hours
   REQUIRE_FALSE(breached->empty());
   CHECK(Types(*breached)[0] == "complaint.deadline_breached");
   CHECK(FromProto((*breached)[0].deadline_breached().fired_at()) == processed);
+  // Processed late (after downtime, say), it still says when it came due.
+  CHECK(FromProto((*breached)[0].deadline_breached().reached_at()) == T0() + absl::Hours(24));
   h.Run(Fire(timer, T0() + absl::Hours(24)), processed);
   auto again = h.When(Fire(timer, T0() + absl::Hours(24)), processed);
   REQUIRE(again.ok());
