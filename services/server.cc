@@ -53,7 +53,7 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
       std::make_unique<QueryServiceImpl>(log, *server->projections_, server->options_.clock);
 
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(server->options_.listen_address, grpc::InsecureServerCredentials(),
+  builder.AddListeningPort(server->options_.listen_address, server->options_.credentials,
                            &server->port_);
   builder.RegisterService(&server->audit_);
   builder.RegisterService(&server->complaints_);

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/config.pb.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "services/audit_service.h"
 #include "services/complaint_service.h"
@@ -29,6 +30,9 @@ namespace closedloop::services {
 struct ServerOptions {
   // "127.0.0.1:0" picks a free port.
   std::string listen_address = "127.0.0.1:0";
+  // Transport security of the listening port: plaintext unless TLS is configured
+  // (services/tls_credentials.h).
+  std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
   // Directory of the projections' view store; created if missing.
   std::string views_path;
   // SLA policy and directory (validated by the caller).
