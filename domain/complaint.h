@@ -75,11 +75,15 @@ struct ComplaintState {
 };
 
 // What Decide needs besides the command and the state.
+struct Caller;  // domain/access.h
+
 struct DecisionContext {
   absl::Time now;
   const v1::SlaPolicy* policy = nullptr;    // the policy in force; nullptr = the default
   const v1::Directory* directory = nullptr; // teams, departments, routing rules
   OpenCaseLoad load;                        // open cases per owner, for routing
+  // Who asks, for the checks a role's scope needs (domain/access.h); nullptr = the system.
+  const Caller* caller = nullptr;
 };
 
 absl::StatusOr<std::vector<v1::ComplaintEvent>> Decide(const ComplaintCommand& command,

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "domain/access.h"
 #include "domain/complaint_decision.h"
 #include "domain/proto_time.h"
 #include "domain/validation.h"
@@ -217,6 +218,11 @@ absl::Status RequireStatus(const ComplaintState& state,
 absl::StatusOr<std::vector<v1::ComplaintEvent>> Decide(const ComplaintCommand& command,
                                                        const ComplaintState& state,
                                                        const DecisionContext& context) {
+  if (context.caller != nullptr) {
+    if (absl::Status scope = CheckCommandScope(*context.caller, command, state); !scope.ok()) {
+      return scope;
+    }
+  }
   Decision decision(state, context);
   absl::Status status = std::visit(
       [&](const auto& c) -> absl::Status {

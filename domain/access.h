@@ -1,0 +1,84 @@
+// Who may do what, and see what: the roles of Closed Loop's callers as pure rules. The services
+// authenticate a caller and ask these functions; nothing here knows about tokens or gRPC.
+//
+//   role         may call                                         sees
+//   -----------  -----------------------------------------------  ------------------------------
+//   integrator   FileComplaint(s), RecordSurvey, GetComplaint     only cases it filed; no internal
+//                                                                 comments (customer-facing)
+//   agent        FileComplaint(s), AddComment, every query        everything
+//   superhero    every complaint and problem command, every       everything
+//                query, the audit API
+//   department   RespondToTask / CompleteTask (its own tasks),    cases of its department or with
+//                AddComment (internal only), GetComplaint,        a task for it; no contact data
+//                ListComplaints, GetDepartmentCatalog
+//   internal     AddComment (internal only), every query          no contact data
+//   dashboard    every query, WatchBoard                          no contact data
+//   auditor      every query, the audit API                       everything
+//   admin        the admin API                                    -
+//   local        everything (insecure local mode only)            everything
+#ifndef CLOSEDLOOP_DOMAIN_ACCESS_H_
+#define CLOSEDLOOP_DOMAIN_ACCESS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "closedloop/v1/boards.pb.h"
+#include "closedloop/v1/views.pb.h"
+#include "domain/commands.h"
+#include "domain/complaint.h"
+
+namespace closedloop::domain {
+
+inline constexpr absl::string_view kRoleIntegrator = "integrator";
+inline constexpr absl::string_view kRoleAgent = "agent";
+inline constexpr absl::string_view kRoleSuperhero = "superhero";
+inline constexpr absl::string_view kRoleDepartment = "department";
+inline constexpr absl::string_view kRoleInternal = "internal";
+inline constexpr absl::string_view kRoleDashboard = "dashboard";
+inline constexpr absl::string_view kRoleAuditor = "auditor";
+inline constexpr absl::string_view kRoleAdmin = "admin";
+inline constexpr absl::string_view kRoleLocal = "local";
+
+// The roles a token may carry, in the order of the table above.
+const std::vector<absl::string_view>& TokenRoles();
+bool IsTokenRole(absl::string_view role);
+
+// An authenticated caller. `department` scopes a "department" caller; `team` is recorded for
+// the other roles and scopes nothing yet.
+struct Caller {
+  std::string principal;
+  std::string role;
+  std::string team;
+  std::string department;
+};
+
+// Whether `role` may call the RPC named `method` ("FileComplaint", "ReadAll", ...).
+bool MayCall(absl::string_view role, absl::string_view method);
+
+// OK or PERMISSION_DENIED: may `caller` run `command` on the case in `state`? Checks what the
+// method alone cannot: a department answers only its own tasks, and departments and internal
+// staff write internal comments only.
+absl::Status CheckCommandScope(const Caller& caller, const ComplaintCommand& command,
+                               const ComplaintState& state);
+
+// OK or PERMISSION_DENIED: may `caller` read this case at all?
+absl::Status CheckMayRead(const Caller& caller, const v1::ComplaintView& view);
+
+// The parts of a case a caller's role does not see.
+struct ReadScope {
+  bool contact_details = true;    // filing.customer_contact
+  bool internal_comments = true;  // comments with VISIBILITY_INTERNAL
+};
+ReadScope ScopeOf(absl::string_view role);
+
+// Removes from `view` what `scope` does not see.
+void Redact(const ReadScope& scope, v1::ComplaintView& view);
+
+// A department caller sees only its own department's entry of the catalog.
+void ScopeCatalog(const Caller& caller, v1::DepartmentCatalog& catalog);
+
+}  // namespace closedloop::domain
+
+#endif  // CLOSEDLOOP_DOMAIN_ACCESS_H_
