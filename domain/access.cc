@@ -138,14 +138,12 @@ void Redact(const ReadScope& scope, v1::ComplaintView& view) {
   }
 }
 
-void ScopeCatalog(const Caller& caller, v1::DepartmentCatalog& catalog) {
-  if (caller.role != kRoleDepartment) return;
-  auto* entries = catalog.mutable_departments();
-  entries->erase(std::remove_if(entries->begin(), entries->end(),
-                                [&](const v1::DepartmentEntry& e) {
-                                  return e.department() != caller.department;
-                                }),
-                 entries->end());
+absl::StatusOr<std::string> DepartmentFilter(const Caller& caller, const std::string& requested) {
+  if (caller.role != kRoleDepartment) return requested;
+  if (!requested.empty() && requested != caller.department) {
+    return Denied(caller, absl::StrCat("read department ", requested, ", only ", caller.department));
+  }
+  return caller.department;
 }
 
 }  // namespace closedloop::domain

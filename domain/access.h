@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "closedloop/v1/boards.pb.h"
 #include "closedloop/v1/views.pb.h"
 #include "domain/commands.h"
 #include "domain/complaint.h"
@@ -76,8 +76,9 @@ ReadScope ScopeOf(absl::string_view role);
 // Removes from `view` what `scope` does not see.
 void Redact(const ReadScope& scope, v1::ComplaintView& view);
 
-// A department caller sees only its own department's entry of the catalog.
-void ScopeCatalog(const Caller& caller, v1::DepartmentCatalog& catalog);
+// The department a query is narrowed to: a department caller's own (PERMISSION_DENIED when
+// it asks for another), whatever was requested for every other role.
+absl::StatusOr<std::string> DepartmentFilter(const Caller& caller, const std::string& requested);
 
 }  // namespace closedloop::domain
 

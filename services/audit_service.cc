@@ -94,19 +94,30 @@ absl::Status ReadAllPage(storage::EventLog& log, const v1::ReadAllRequest& reque
 
 }  // namespace
 
-grpc::Status AuditServiceImpl::ReadStream(grpc::ServerContext*, const v1::ReadStreamRequest* request,
+grpc::Status AuditServiceImpl::ReadStream(grpc::ServerContext* context,
+                                          const v1::ReadStreamRequest* request,
                                           v1::ReadStreamResponse* response) {
+  if (auto caller = authorizer_.Authorize(*context, "ReadStream"); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   return ToGrpcStatus(ReadStreamPage(log_, *request, *response));
 }
 
-grpc::Status AuditServiceImpl::ReadAll(grpc::ServerContext*, const v1::ReadAllRequest* request,
+grpc::Status AuditServiceImpl::ReadAll(grpc::ServerContext* context, const v1::ReadAllRequest* request,
                                        v1::ReadAllResponse* response) {
+  if (auto caller = authorizer_.Authorize(*context, "ReadAll"); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   return ToGrpcStatus(ReadAllPage(log_, *request, *response));
 }
 
 grpc::Status AuditServiceImpl::Subscribe(grpc::ServerContext* context,
                                          const v1::SubscribeRequest* request,
                                          grpc::ServerWriter<v1::SubscribeResponse>* writer) {
+  absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, "Subscribe");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<StreamLimiter::Slot> slot = streams_.Acquire(caller->principal);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   absl::StatusOr<storage::EventFilter> filter = FilterFrom(request->filter());
   if (!filter.ok()) return ToGrpcStatus(filter.status());
   std::unique_ptr<storage::Subscription> subscription =
@@ -132,8 +143,12 @@ grpc::Status AuditServiceImpl::Subscribe(grpc::ServerContext* context,
   return grpc::Status(grpc::StatusCode::CANCELLED, "subscription ended by the client");
 }
 
-grpc::Status AuditServiceImpl::VerifyChain(grpc::ServerContext*, const v1::VerifyChainRequest* request,
+grpc::Status AuditServiceImpl::VerifyChain(grpc::ServerContext* context,
+                                           const v1::VerifyChainRequest* request,
                                            v1::VerifyChainResponse* response) {
+  if (auto caller = authorizer_.Authorize(*context, "VerifyChain"); !caller.ok()) {
+    return ToGrpcStatus(caller.status());
+  }
   absl::StatusOr<storage::ChainVerification> result =
       log_.VerifyChain(request->from_position(), request->to_position());
   if (!result.ok()) return ToGrpcStatus(result.status());

@@ -3,6 +3,8 @@
 #define CLOSEDLOOP_SERVICES_AUDIT_SERVICE_H_
 
 #include "closedloop/v1/audit_service.grpc.pb.h"
+#include "services/authorization.h"
+#include "services/stream_limiter.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services {
@@ -11,7 +13,8 @@ namespace closedloop::services {
 // while waiting for new events, which is what a sync server's thread pool is for.
 class AuditServiceImpl final : public v1::AuditService::Service {
  public:
-  explicit AuditServiceImpl(storage::EventLog& log) : log_(log) {}
+  AuditServiceImpl(storage::EventLog& log, const Authorizer& authorizer, StreamLimiter& streams)
+      : log_(log), authorizer_(authorizer), streams_(streams) {}
 
   grpc::Status ReadStream(grpc::ServerContext* context, const v1::ReadStreamRequest* request,
                           v1::ReadStreamResponse* response) override;
@@ -24,6 +27,8 @@ class AuditServiceImpl final : public v1::AuditService::Service {
 
  private:
   storage::EventLog& log_;
+  const Authorizer& authorizer_;
+  StreamLimiter& streams_;
 };
 
 }  // namespace closedloop::services

@@ -25,10 +25,49 @@ ABSL_FLAG(std::string, config, "",
           "Configuration file: SLA policy, teams, departments and routing, as a "
           "closedloop.v1.Config in protobuf text format (JSON if it ends in .json). Empty: the "
           "built-in retail-chain default. An invalid file stops the daemon before it serves.");
+ABSL_FLAG(std::string, tokens, "",
+          "Token file: the bearer tokens callers authenticate with, as SHA-256 hashes mapped to "
+          "a principal and a role (closedloop.v1.TokenFile in protobuf text format; see "
+          "README). Required unless --insecure_local.");
+ABSL_FLAG(bool, insecure_local, false,
+          "Development and quickstart only: no tokens, every caller is the local operator with "
+          "every permission. Refused unless --listen is a loopback address.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGINT/SIGTERM, how long in-flight calls may run before they are cancelled.");
 
 namespace {
+
+// Who may call, from --tokens or --insecure_local; nullptr after printing why not.
+std::shared_ptr<const closedloop::services::Authorizer> AuthorizerFromFlags() {
+  using closedloop::services::Authorizer;
+  const std::string path = absl::GetFlag(FLAGS_tokens);
+  const bool insecure = absl::GetFlag(FLAGS_insecure_local);
+  if (!path.empty() && insecure) {
+    std::fprintf(stderr, "closedloopd: give --tokens or --insecure_local, not both\n");
+    return nullptr;
+  }
+  if (insecure) {
+    std::fprintf(stderr,
+                 "closedloopd: INSECURE LOCAL MODE: no authentication, every caller has every "
+                 "permission; for development on this machine only\n");
+    return Authorizer::InsecureLocal();
+  }
+  if (path.empty()) {
+    std::fprintf(stderr,
+                 "closedloopd: no --tokens file: callers cannot authenticate. Give --tokens=FILE, "
+                 "or --insecure_local for development on this machine (see README)\n");
+    return nullptr;
+  }
+  absl::StatusOr<closedloop::services::TokenTable> tokens =
+      closedloop::services::TokenTable::Load(path);
+  if (!tokens.ok()) {
+    std::fprintf(stderr, "closedloopd: invalid --tokens %s: %s\n", path.c_str(),
+                 std::string(tokens.status().message()).c_str());
+    return nullptr;
+  }
+  std::fprintf(stderr, "closedloopd: %zu tokens from %s\n", tokens->size(), path.c_str());
+  return Authorizer::WithTokens(*std::move(tokens));
+}
 
 int RunDaemon() {
   // Block the stop signals in every thread (threads inherit the mask), then wait for them here.
@@ -37,6 +76,9 @@ int RunDaemon() {
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::shared_ptr<const closedloop::services::Authorizer> authorizer = AuthorizerFromFlags();
+  if (authorizer == nullptr) return 1;
 
   const std::string config_path = absl::GetFlag(FLAGS_config);
   absl::StatusOr<closedloop::v1::Config> config =
@@ -82,6 +124,7 @@ int RunDaemon() {
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
   server_options.views_path = (std::filesystem::path(data_dir) / "views").string();
   server_options.config = *config;
+  server_options.authorizer = std::move(authorizer);
   absl::StatusOr<std::unique_ptr<closedloop::services::ClosedLoopServer>> server =
       closedloop::services::ClosedLoopServer::Start(**log, std::move(server_options));
   if (!server.ok()) {
@@ -114,7 +157,8 @@ int RunDaemon() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "The Closed Loop daemon: complaint resolution on an event-sourced log.\n"
-      "Usage: closedloopd [--data_dir=./data] [--listen=127.0.0.1:50051]");
+      "Usage: closedloopd (--tokens=FILE | --insecure_local) [--data_dir=./data] "
+      "[--listen=127.0.0.1:50051]");
   absl::ParseCommandLine(argc, argv);
   return RunDaemon();
 }

@@ -62,11 +62,13 @@ absl::StatusOr<ComplaintCommands::Loaded> ComplaintCommands::Load(const std::str
 absl::StatusOr<CommandResult> ComplaintCommands::Run(const std::string& complaint_id,
                                                      const domain::ComplaintCommand& command,
                                                      const v1::Actor& actor,
-                                                     const std::string& request_id) {
+                                                     const std::string& request_id,
+                                                     const domain::Caller* caller) {
   absl::StatusOr<StreamCommandResult<v1::ComplaintEvent>> result = commands_.Run(
       ComplaintStream(complaint_id), request_id, actor, domain::RecordedType(command),
       [&](const domain::ComplaintState& state, absl::Time now) {
         domain::DecisionContext context = Context(now);
+        context.caller = caller;
         if (std::holds_alternative<domain::FileComplaint>(command) && load_) context.load = load_();
         return domain::Decide(command, state, context);
       });

@@ -16,6 +16,7 @@
 #include "closedloop/v1/complaint.pb.h"
 #include "closedloop/v1/event.pb.h"
 #include "closedloop/v1/policy.pb.h"
+#include "domain/access.h"
 #include "domain/complaint.h"
 #include "services/id_sequence.h"
 #include "services/stream_commands.h"
@@ -50,10 +51,12 @@ class ComplaintCommands {
   // Errors: the decider's (INVALID_ARGUMENT, FAILED_PRECONDITION, NOT_FOUND, ALREADY_EXISTS),
   // ALREADY_EXISTS for a request id used on another complaint, ABORTED when concurrent changes
   // outlasted every retry, the log's UNAVAILABLE, DATA_LOSS for an unreadable stream.
-  // Nothing is appended on any error.
+  // Nothing is appended on any error. `caller`, when given, is checked against the case
+  // (domain::CheckCommandScope: PERMISSION_DENIED); nullptr is the system, unrestricted.
   absl::StatusOr<CommandResult> Run(const std::string& complaint_id,
                                     const domain::ComplaintCommand& command,
-                                    const v1::Actor& actor, const std::string& request_id);
+                                    const v1::Actor& actor, const std::string& request_id,
+                                    const domain::Caller* caller = nullptr);
 
   // Files a new item under the next "CL-<n>" id. A retry with a request id already used for a
   // filing returns that filing's result; with one used for anything else, ALREADY_EXISTS.

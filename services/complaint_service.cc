@@ -55,15 +55,15 @@ grpc::Status ComplaintServiceImpl::Run(
     const std::string& complaint_id,
     absl::FunctionRef<absl::StatusOr<domain::ComplaintCommand>()> build,
     v1::CommandResponse* response) {
-  absl::StatusOr<v1::Actor> actor = Authorize(*context, method);
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, method);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = CheckRequestId(request_id); !s.ok()) return ToGrpcStatus(s);
   if (absl::Status s = CheckAssignedId("complaint_id", complaint_id, "CL-"); !s.ok()) {
     return ToGrpcStatus(s);
   }
   absl::StatusOr<domain::ComplaintCommand> command = build();
   if (!command.ok()) return ToGrpcStatus(command.status());
-  absl::StatusOr<CommandResult> result = commands_.Run(complaint_id, *command, *actor, request_id);
+  absl::StatusOr<CommandResult> result = commands_.Run(complaint_id, *command, ActorOf(*caller), request_id, &*caller);
   if (!result.ok()) return ToGrpcStatus(result.status());
   FillResponse(*result, response);
   return grpc::Status::OK;
@@ -73,16 +73,16 @@ grpc::ServerUnaryReactor* ComplaintServiceImpl::FileComplaint(
     grpc::CallbackServerContext* context, const v1::FileComplaintRequest* request,
     v1::CommandResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<v1::Actor> actor = Authorize(*context, "FileComplaint");
-  if (!actor.ok()) {
-    reactor->Finish(ToGrpcStatus(actor.status()));
+  absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, "FileComplaint");
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
     return reactor;
   }
   if (absl::Status s = CheckNewFiling(*request); !s.ok()) {
     reactor->Finish(ToGrpcStatus(s));
     return reactor;
   }
-  commands_.FileAsync(request->complaint(), *actor, request->request_id(),
+  commands_.FileAsync(request->complaint(), ActorOf(*caller), request->request_id(),
                       [reactor, response](absl::StatusOr<CommandResult> result) {
                         if (result.ok()) FillResponse(*result, response);
                         reactor->Finish(ToGrpcStatus(InFiling(result.status())));
@@ -93,8 +93,8 @@ grpc::ServerUnaryReactor* ComplaintServiceImpl::FileComplaint(
 grpc::Status ComplaintServiceImpl::FileComplaints(grpc::ServerContext* context,
                                                   const v1::FileComplaintsRequest* request,
                                                   v1::FileComplaintsResponse* response) {
-  absl::StatusOr<v1::Actor> actor = Authorize(*context, "FileComplaints");
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, "FileComplaints");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->filings_size() == 0) {
     return ToGrpcStatus(absl::InvalidArgumentError("filings: at least one filing is required"));
   }
@@ -119,7 +119,7 @@ grpc::Status ComplaintServiceImpl::FileComplaints(grpc::ServerContext* context,
     filings.push_back({filing.complaint(), filing.request_id()});
     index_of.push_back(i);
   }
-  std::vector<absl::StatusOr<CommandResult>> results = commands_.FileMany(std::move(filings), *actor);
+  std::vector<absl::StatusOr<CommandResult>> results = commands_.FileMany(std::move(filings), ActorOf(*caller));
   std::vector<const CommandResult*> filed(request->filings_size(), nullptr);
   for (size_t j = 0; j < results.size(); ++j) {
     if (results[j].ok()) {
@@ -239,8 +239,8 @@ grpc::Status ComplaintServiceImpl::LinkToProblem(grpc::ServerContext* context,
                                                  v1::CommandResponse* response) {
   // The problem must accept the link before the complaint records it; the problem's side is
   // recorded after, idempotently, so a retry of the call completes a link that was cut short.
-  absl::StatusOr<v1::Actor> actor = Authorize(*context, "LinkToProblem");
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, "LinkToProblem");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = CheckAssignedId("problem_id", request->problem_id(), "PR-"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -253,7 +253,7 @@ grpc::Status ComplaintServiceImpl::LinkToProblem(grpc::ServerContext* context,
              domain::LinkToProblem{request->problem_id()}, response);
   if (!linked.ok()) return linked;
   // Linking is idempotent on the problem's side, so it needs no request id of its own.
-  absl::StatusOr<ProblemResult> problem = problems_.Run(request->problem_id(), link, *actor, "");
+  absl::StatusOr<ProblemResult> problem = problems_.Run(request->problem_id(), link, ActorOf(*caller), "");
   if (!problem.ok()) return ToGrpcStatus(problem.status());
   response->set_position(std::max(response->position(), problem->position));
   return grpc::Status::OK;

@@ -6,6 +6,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "closedloop/v1/complaint_service.grpc.pb.h"
+#include "services/authorization.h"
 #include "services/complaint_commands.h"
 #include "services/problem_commands.h"
 
@@ -18,8 +19,9 @@ namespace closedloop::services {
 class ComplaintServiceImpl final
     : public v1::ComplaintService::WithCallbackMethod_FileComplaint<v1::ComplaintService::Service> {
  public:
-  ComplaintServiceImpl(ComplaintCommands& commands, ProblemCommands& problems)
-      : commands_(commands), problems_(problems) {}
+  ComplaintServiceImpl(ComplaintCommands& commands, ProblemCommands& problems,
+                       const Authorizer& authorizer)
+      : commands_(commands), problems_(problems), authorizer_(authorizer) {}
 
   // Most at once in FileComplaints.
   static constexpr int kMaxBatch = 500;
@@ -75,6 +77,7 @@ class ComplaintServiceImpl final
 
   ComplaintCommands& commands_;
   ProblemCommands& problems_;
+  const Authorizer& authorizer_;
 };
 
 }  // namespace closedloop::services

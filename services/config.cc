@@ -1,33 +1,17 @@
 #include "services/config.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/routing.h"
 #include "domain/sla_policy.h"
 #include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/text_proto.h"
 #include "storage/record_hash.h"
 
 namespace closedloop::services {
 namespace {
-
-// Collects the text-format parser's complaints ("line 3, column 7: ...") instead of logging.
-class ParseErrors final : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, int column, const std::string& message) override {
-    if (first_.empty()) first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
-  }
-  const std::string& first() const { return first_; }
-
- private:
-  std::string first_;
-};
 
 void AddTeam(v1::Directory& d, const std::string& name, std::initializer_list<const char*> members,
              bool red_button = false) {
@@ -100,12 +84,7 @@ absl::StatusOr<v1::Config> ParseConfig(const std::string& text, bool json) {
       return absl::InvalidArgumentError(absl::StrCat("config: ", status.ToString()));
     }
   } else {
-    google::protobuf::TextFormat::Parser parser;
-    ParseErrors errors;
-    parser.RecordErrorsTo(&errors);
-    if (!parser.ParseFromString(text, &config)) {
-      return absl::InvalidArgumentError(absl::StrCat("config: ", errors.first()));
-    }
+    if (absl::Status s = ParseTextProto(text, "config", config); !s.ok()) return s;
   }
   if (!config.has_sla_policy()) *config.mutable_sla_policy() = domain::DefaultSlaPolicy();
   if (absl::Status s = ValidateConfig(config); !s.ok()) return s;
@@ -113,11 +92,9 @@ absl::StatusOr<v1::Config> ParseConfig(const std::string& text, bool json) {
 }
 
 absl::StatusOr<v1::Config> LoadConfigFile(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) return absl::NotFoundError(absl::StrCat("config: cannot read ", path));
-  std::stringstream text;
-  text << file.rdbuf();
-  return ParseConfig(text.str(), absl::EndsWith(path, ".json"));
+  absl::StatusOr<std::string> text = ReadWholeFile(path, "config");
+  if (!text.ok()) return text.status();
+  return ParseConfig(*text, absl::EndsWith(path, ".json"));
 }
 
 std::string ConfigHash(const v1::Config& config) {

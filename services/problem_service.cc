@@ -24,16 +24,17 @@ grpc::Status ProblemServiceImpl::Run(grpc::ServerContext* context, const char* m
                                      const std::string& request_id, const std::string& problem_id,
                                      const domain::ProblemCommand& command,
                                      v1::ProblemCommandResponse* response) {
-  absl::StatusOr<v1::Actor> actor = Authorize(*context, method);
-  if (!actor.ok()) return ToGrpcStatus(actor.status());
+  absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, method);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  const v1::Actor actor = ActorOf(*caller);
   if (absl::Status s = CheckRequestId(request_id); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<ProblemResult> result;
   if (const auto* open = std::get_if<domain::OpenProblem>(&command)) {
-    result = commands_.Open(*open, *actor, request_id);
+    result = commands_.Open(*open, actor, request_id);
   } else if (absl::Status s = CheckAssignedId("problem_id", problem_id, "PR-"); !s.ok()) {
     return ToGrpcStatus(s);
   } else {
-    result = commands_.Run(problem_id, command, *actor, request_id);
+    result = commands_.Run(problem_id, command, actor, request_id);
   }
   if (!result.ok()) return ToGrpcStatus(result.status());
   FillResponse(*result, response);
@@ -53,8 +54,9 @@ grpc::Status ProblemServiceImpl::AddActionItem(grpc::ServerContext* context,
                                                const v1::AddActionItemRequest* request,
                                                v1::ProblemCommandResponse* response) {
   // Who is calling is settled before any field is looked at.
-  if (absl::StatusOr<v1::Actor> actor = Authorize(*context, "AddActionItem"); !actor.ok()) {
-    return ToGrpcStatus(actor.status());
+  if (absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, "AddActionItem");
+      !caller.ok()) {
+    return ToGrpcStatus(caller.status());
   }
   if (!request->has_due()) return ToGrpcStatus(absl::InvalidArgumentError("due: required"));
   absl::StatusOr<absl::Time> due = CheckTime("due", request->due());

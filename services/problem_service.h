@@ -3,13 +3,15 @@
 #define CLOSEDLOOP_SERVICES_PROBLEM_SERVICE_H_
 
 #include "closedloop/v1/problem_service.grpc.pb.h"
+#include "services/authorization.h"
 #include "services/problem_commands.h"
 
 namespace closedloop::services {
 
 class ProblemServiceImpl final : public v1::ProblemService::Service {
  public:
-  explicit ProblemServiceImpl(ProblemCommands& commands) : commands_(commands) {}
+  ProblemServiceImpl(ProblemCommands& commands, const Authorizer& authorizer)
+      : commands_(commands), authorizer_(authorizer) {}
 
   grpc::Status OpenProblem(grpc::ServerContext* context, const v1::OpenProblemRequest* request,
                            v1::ProblemCommandResponse* response) override;
@@ -29,6 +31,7 @@ class ProblemServiceImpl final : public v1::ProblemService::Service {
                    v1::ProblemCommandResponse* response);
 
   ProblemCommands& commands_;
+  const Authorizer& authorizer_;
 };
 
 }  // namespace closedloop::services

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "domain/access.h"
 #include "domain/boards.h"
 #include "domain/metrics.h"
 #include "domain/proto_time.h"
@@ -56,25 +57,31 @@ absl::StatusOr<absl::Duration> WindowOf(bool set, const google::protobuf::Durati
   return d;
 }
 
+// What `caller` may see of `view`: PERMISSION_DENIED, or OK with what its role does not see
+// removed from the view.
+absl::Status ScopeView(const domain::Caller& caller, v1::ComplaintView& view) {
+  if (absl::Status s = domain::CheckMayRead(caller, view); !s.ok()) return s;
+  domain::Redact(domain::ScopeOf(caller.role), view);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
-absl::Status QueryServiceImpl::Ready(grpc::ServerContext* context, const char* method,
-                                     uint64_t min_position) {
-  if (absl::StatusOr<v1::Actor> actor = Authorize(*context, method); !actor.ok()) {
-    return actor.status();
-  }
-  if (min_position == 0) return absl::OkStatus();
+absl::StatusOr<domain::Caller> QueryServiceImpl::Ready(grpc::ServerContext* context,
+                                                       const char* method, uint64_t min_position) {
+  absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, method);
+  if (!caller.ok() || min_position == 0) return caller;
   const absl::Time deadline =
       std::min(absl::FromChrono(context->deadline()), absl::Now() + kMaxWait);
-  return projections_.WaitFor(min_position, deadline);
+  if (absl::Status s = projections_.WaitFor(min_position, deadline); !s.ok()) return s;
+  return caller;
 }
 
 grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
                                             const v1::GetComplaintRequest* request,
                                             v1::ComplaintView* response) {
-  if (absl::Status s = Ready(context, "GetComplaint", request->min_position()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Caller> caller = Ready(context, "GetComplaint", request->min_position());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = CheckAssignedId("complaint_id", request->complaint_id(), "CL-"); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -82,7 +89,7 @@ grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
     absl::StatusOr<v1::ComplaintView> view = ComplaintAsOf(log_, *request);
     if (!view.ok()) return ToGrpcStatus(view.status());
     *response = *std::move(view);
-    return grpc::Status::OK;
+    return ToGrpcStatus(ScopeView(*caller, *response));
   }
   bool found = false;
   projections_.Read([&](const ProjectionState& state, uint64_t) {
@@ -94,28 +101,32 @@ grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
   if (!found) {
     return ToGrpcStatus(absl::NotFoundError(absl::StrCat("complaint ", request->complaint_id(), " not found")));
   }
-  return grpc::Status::OK;
+  return ToGrpcStatus(ScopeView(*caller, *response));
 }
 
 grpc::Status QueryServiceImpl::ListComplaints(grpc::ServerContext* context,
                                               const v1::ListComplaintsRequest* request,
                                               v1::ListComplaintsResponse* response) {
-  if (absl::Status s = Ready(context, "ListComplaints", request->min_position()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Caller> caller = Ready(context, "ListComplaints", request->min_position());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (absl::Status s = CheckListRequest(*request); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<std::string> department = domain::DepartmentFilter(*caller, request->department());
+  if (!department.ok()) return ToGrpcStatus(department.status());
+  v1::ListComplaintsRequest scoped = *request;
+  scoped.set_department(*department);
   projections_.Read([&](const ProjectionState& state, uint64_t) {
-    *response = ListPage(state, *request);
+    *response = ListPage(state, scoped);
   });
+  const domain::ReadScope scope = domain::ScopeOf(caller->role);
+  for (v1::ComplaintView& view : *response->mutable_complaints()) domain::Redact(scope, view);
   return grpc::Status::OK;
 }
 
 grpc::Status QueryServiceImpl::GetSuperheroBoard(grpc::ServerContext* context,
                                                  const v1::GetSuperheroBoardRequest* request,
                                                  v1::SuperheroBoard* response) {
-  if (absl::Status s = Ready(context, "GetSuperheroBoard", request->min_position()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Caller> caller = Ready(context, "GetSuperheroBoard", request->min_position());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->owner().empty()) return ToGrpcStatus(absl::InvalidArgumentError("owner: required"));
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
     *response = OwnerBoard(state, request->owner(), clock_(), position);
@@ -126,9 +137,8 @@ grpc::Status QueryServiceImpl::GetSuperheroBoard(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::GetDeadlineBoard(grpc::ServerContext* context,
                                                 const v1::GetDeadlineBoardRequest* request,
                                                 v1::DeadlineBoard* response) {
-  if (absl::Status s = Ready(context, "GetDeadlineBoard", request->min_position()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Caller> caller = Ready(context, "GetDeadlineBoard", request->min_position());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<absl::Duration> window = WindowOf(request->has_window(), request->window(), "window");
   if (!window.ok()) return ToGrpcStatus(window.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
@@ -140,14 +150,15 @@ grpc::Status QueryServiceImpl::GetDeadlineBoard(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::GetDepartmentCatalog(grpc::ServerContext* context,
                                                     const v1::GetDepartmentCatalogRequest* request,
                                                     v1::DepartmentCatalog* response) {
-  if (absl::Status s = Ready(context, "GetDepartmentCatalog", request->min_position()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Caller> caller = Ready(context, "GetDepartmentCatalog", request->min_position());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<std::string> department = domain::DepartmentFilter(*caller, request->department());
+  if (!department.ok()) return ToGrpcStatus(department.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
     std::vector<const v1::ComplaintView*> views;
     views.reserve(state.complaints().size());
     for (const auto& [id, view] : state.complaints()) views.push_back(&view);
-    *response = domain::CatalogOf(views, request->department(), clock_());
+    *response = domain::CatalogOf(views, *department, clock_());
     response->set_position(position);
   });
   return grpc::Status::OK;
@@ -156,9 +167,8 @@ grpc::Status QueryServiceImpl::GetDepartmentCatalog(grpc::ServerContext* context
 grpc::Status QueryServiceImpl::GetCustomerHistory(grpc::ServerContext* context,
                                                   const v1::GetCustomerHistoryRequest* request,
                                                   v1::CustomerHistory* response) {
-  if (absl::Status s = Ready(context, "GetCustomerHistory", request->min_position()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Caller> caller = Ready(context, "GetCustomerHistory", request->min_position());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->customer_ref().empty()) {
     return ToGrpcStatus(absl::InvalidArgumentError("customer_ref: required"));
   }
@@ -173,9 +183,8 @@ grpc::Status QueryServiceImpl::GetCustomerHistory(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::GetMetrics(grpc::ServerContext* context,
                                           const v1::GetMetricsRequest* request,
                                           v1::Metrics* response) {
-  if (absl::Status s = Ready(context, "GetMetrics", request->min_position()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Caller> caller = Ready(context, "GetMetrics", request->min_position());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::Time after = absl::InfinitePast();
   absl::Time before = absl::InfiniteFuture();
   if (request->has_filed_after()) {
@@ -203,9 +212,8 @@ grpc::Status QueryServiceImpl::GetMetrics(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::GetProblemBoard(grpc::ServerContext* context,
                                                const v1::GetProblemBoardRequest* request,
                                                v1::ProblemBoard* response) {
-  if (absl::Status s = Ready(context, "GetProblemBoard", request->min_position()); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
+  absl::StatusOr<domain::Caller> caller = Ready(context, "GetProblemBoard", request->min_position());
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
     std::vector<const v1::ProblemView*> problems;
     for (const auto& [id, problem] : state.problems()) problems.push_back(&problem);
@@ -218,7 +226,10 @@ grpc::Status QueryServiceImpl::GetProblemBoard(grpc::ServerContext* context,
 grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
                                           const v1::WatchBoardRequest* request,
                                           grpc::ServerWriter<v1::BoardUpdate>* writer) {
-  if (absl::Status s = Ready(context, "WatchBoard", 0); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<domain::Caller> caller = Ready(context, "WatchBoard", 0);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<StreamLimiter::Slot> slot = streams_.Acquire(caller->principal);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   absl::Duration window;
   switch (request->board_case()) {
     case v1::WatchBoardRequest::kOwner:

@@ -7,7 +7,9 @@
 
 #include "absl/time/time.h"
 #include "closedloop/v1/query_service.grpc.pb.h"
+#include "services/authorization.h"
 #include "services/projections.h"
+#include "services/stream_limiter.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services {
@@ -17,8 +19,13 @@ namespace closedloop::services {
 class QueryServiceImpl final : public v1::QueryService::Service {
  public:
   QueryServiceImpl(storage::EventLog& log, Projections& projections,
-                   std::function<absl::Time()> clock)
-      : log_(log), projections_(projections), clock_(std::move(clock)) {}
+                   std::function<absl::Time()> clock, const Authorizer& authorizer,
+                   StreamLimiter& streams)
+      : log_(log),
+        projections_(projections),
+        clock_(std::move(clock)),
+        authorizer_(authorizer),
+        streams_(streams) {}
 
   grpc::Status GetComplaint(grpc::ServerContext* context, const v1::GetComplaintRequest* request,
                             v1::ComplaintView* response) override;
@@ -46,12 +53,15 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                           grpc::ServerWriter<v1::BoardUpdate>* writer) override;
 
  private:
-  // Authorizes the call and waits for `min_position` within the call's deadline.
-  absl::Status Ready(grpc::ServerContext* context, const char* method, uint64_t min_position);
+  // Authorizes the call and waits for `min_position` within the call's deadline: the caller.
+  absl::StatusOr<domain::Caller> Ready(grpc::ServerContext* context, const char* method,
+                                       uint64_t min_position);
 
   storage::EventLog& log_;
   Projections& projections_;
   const std::function<absl::Time()> clock_;
+  const Authorizer& authorizer_;
+  StreamLimiter& streams_;
 };
 
 }  // namespace closedloop::services

@@ -2,7 +2,9 @@
 
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -10,16 +12,26 @@
 
 namespace closedloop::services {
 
+bool IsLoopback(absl::string_view address) {
+  // host:port, [v6]:port, or a unix socket (local by nature).
+  if (absl::StartsWith(address, "unix:")) return true;
+  const size_t colon = address.rfind(':');
+  absl::string_view host = colon == absl::string_view::npos ? address : address.substr(0, colon);
+  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
 ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options)
     : options_(std::move(options)),
+      streams_(options_.max_streams_per_principal),
       complaint_commands_(log, options_.clock, options_.config.sla_policy(),
                           options_.config.directory(),
                           [this] { return projections_->Load(); }),
       problem_commands_(log, options_.clock, options_.config.directory()),
       timers_(log, complaint_commands_, options_.clock),
-      audit_(log),
-      complaints_(complaint_commands_, problem_commands_),
-      problems_(problem_commands_) {
+      audit_(log, *options_.authorizer, streams_),
+      complaints_(complaint_commands_, problem_commands_, *options_.authorizer),
+      problems_(problem_commands_, *options_.authorizer) {
   complaint_commands_.OnTimerScheduled([this](absl::Time at) { timers_.Wake(at); });
 }
 
@@ -28,6 +40,11 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
+  if (options.authorizer->insecure_local() && !IsLoopback(options.listen_address)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "insecure local mode serves loopback only, not ", options.listen_address,
+        "; give a token file (--tokens) to listen there"));
+  }
   std::unique_ptr<ClosedLoopServer> server(new ClosedLoopServer(log, std::move(options)));
   const std::string& views_path = server->options_.views_path;
   std::error_code error;
@@ -50,9 +67,11 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   // Its first pass fires whatever came due while the daemon was down.
   server->timers_.Start();
   server->queries_ =
-      std::make_unique<QueryServiceImpl>(log, *server->projections_, server->options_.clock);
+      std::make_unique<QueryServiceImpl>(log, *server->projections_, server->options_.clock,
+                                         *server->options_.authorizer, server->streams_);
 
   grpc::ServerBuilder builder;
+  builder.SetMaxReceiveMessageSize(server->options_.max_message_bytes);
   builder.AddListeningPort(server->options_.listen_address, server->options_.credentials,
                            &server->port_);
   builder.RegisterService(&server->audit_);

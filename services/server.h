@@ -16,6 +16,8 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "services/audit_service.h"
+#include "services/authorization.h"
+#include "services/stream_limiter.h"
 #include "services/complaint_service.h"
 #include "services/problem_service.h"
 #include "services/projections.h"
@@ -33,6 +35,14 @@ struct ServerOptions {
   // Transport security of the listening port: plaintext unless TLS is configured
   // (services/tls_credentials.h).
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
+  // Who may call: bearer tokens, or the insecure local mode, which Start refuses on any
+  // address but loopback.
+  std::shared_ptr<const Authorizer> authorizer = Authorizer::InsecureLocal();
+  // The largest request accepted (RESOURCE_EXHAUSTED beyond): a full FileComplaints batch
+  // of 500 filings with long texts fits.
+  int max_message_bytes = 16 * 1024 * 1024;
+  // Long-lived streams (WatchBoard, Subscribe) one principal may hold open at once.
+  int max_streams_per_principal = StreamLimiter::kDefaultPerPrincipal;
   // Directory of the projections' view store; created if missing.
   std::string views_path;
   // SLA policy and directory (validated by the caller).
@@ -40,6 +50,9 @@ struct ServerOptions {
   // Every decision's `now` and every query's notion of the present.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
+
+// Whether `address` ("127.0.0.1:50051", "[::1]:0", "localhost:6000") is on this machine only.
+bool IsLoopback(absl::string_view address);
 
 class ClosedLoopServer {
  public:
@@ -71,6 +84,7 @@ class ClosedLoopServer {
   ClosedLoopServer(storage::EventLog& log, ServerOptions options);
 
   ServerOptions options_;
+  StreamLimiter streams_;
   std::unique_ptr<storage::ViewStore> store_;
   std::unique_ptr<Projections> projections_;
   ComplaintCommands complaint_commands_;

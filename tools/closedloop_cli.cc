@@ -8,6 +8,7 @@
 // Every subcommand takes --server and --json. Exit status: 0 OK, 1 error, 2 usage, 3 the
 // chain did not verify.
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,9 @@ ABSL_FLAG(uint64_t, from, 0, "First position (read-all, verify) or revision (rea
 ABSL_FLAG(uint64_t, to, 0, "Last position to verify; 0 = the head.");
 ABSL_FLAG(int32_t, limit, 100, "Most events to print.");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "Deadline of each call.");
+ABSL_FLAG(std::string, token, "",
+          "Bearer token to call with; empty: $CLOSEDLOOP_TOKEN, or none (a daemon in its "
+          "insecure local mode needs none).");
 
 namespace {
 
@@ -57,6 +61,9 @@ int Fail(const grpc::Status& status) {
 
 std::unique_ptr<grpc::ClientContext> Context() {
   auto context = std::make_unique<grpc::ClientContext>();
+  std::string token = absl::GetFlag(FLAGS_token);
+  if (const char* env = std::getenv("CLOSEDLOOP_TOKEN"); token.empty() && env != nullptr) token = env;
+  if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
   context->set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
   return context;
 }

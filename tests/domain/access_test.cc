@@ -150,17 +150,14 @@ TEST_CASE("Given a case, when redacted for each role, then contact data and inte
   }
 }
 
-TEST_CASE("Given the catalog, then a department sees only its own entry", "[access]") {
-  v1::DepartmentCatalog catalog;
-  catalog.add_departments()->set_department("delivery");
-  catalog.add_departments()->set_department("warehouse");
-  v1::DepartmentCatalog scoped = catalog;
-  ScopeCatalog(As("department", "warehouse"), scoped);
-  REQUIRE(scoped.departments_size() == 1);
-  CHECK(scoped.departments(0).department() == "warehouse");
-  scoped = catalog;
-  ScopeCatalog(As("dashboard"), scoped);
-  CHECK(scoped.departments_size() == 2);
+TEST_CASE("Given a department caller, then its queries are narrowed to its department", "[access]") {
+  const Caller warehouse = As("department", "warehouse");
+  CHECK(*DepartmentFilter(warehouse, "") == "warehouse");
+  CHECK(*DepartmentFilter(warehouse, "warehouse") == "warehouse");
+  CHECK(DepartmentFilter(warehouse, "delivery").status().code() ==
+        absl::StatusCode::kPermissionDenied);
+  CHECK(*DepartmentFilter(As("dashboard"), "delivery") == "delivery");
+  CHECK(DepartmentFilter(As("dashboard"), "")->empty());
 }
 
 }  // namespace

@@ -153,7 +153,7 @@ TEST_CASE("closedloopd refuses to start with an invalid configuration, naming th
     std::ofstream config(config_path);
     config << "directory { teams { name: \"cx\" } routing_rules { name: \"all\" team: \"cx\" } }\n";
   }
-  Daemon d = StartDaemon(dir.Sub("data"), "--config=" + config_path);
+  Daemon d = StartDaemon(dir.Sub("data"), {"--config=" + config_path});
   CHECK(d.ReadUntil("directory.teams[0].members"));
   int status = 0;
   REQUIRE(waitpid(d.pid, &status, 0) == d.pid);

@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace closedloop::testing {
 
@@ -33,7 +35,17 @@ struct Daemon {
   }
 };
 
-inline Daemon StartDaemon(const std::string& data_dir, const std::string& extra_flag = "--listen=127.0.0.1:0") {
+// Starts closedloopd on `data_dir` with `flags`; without a --tokens flag among them, in its
+// insecure local mode.
+inline Daemon StartDaemon(const std::string& data_dir, std::vector<std::string> flags = {}) {
+  flags.insert(flags.begin(), {"closedloopd", "--data_dir=" + data_dir, "--listen=127.0.0.1:0"});
+  if (std::none_of(flags.begin(), flags.end(),
+                   [](const std::string& f) { return f.rfind("--tokens", 0) == 0; })) {
+    flags.push_back("--insecure_local");
+  }
+  std::vector<char*> argv;
+  for (std::string& f : flags) argv.push_back(f.data());
+  argv.push_back(nullptr);
   int fds[2];
   REQUIRE(pipe(fds) == 0);
   Daemon d;
@@ -43,9 +55,7 @@ inline Daemon StartDaemon(const std::string& data_dir, const std::string& extra_
     dup2(fds[1], STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
-    std::string data_flag = "--data_dir=" + data_dir;
-    execl(CLOSEDLOOPD_PATH, "closedloopd", data_flag.c_str(), "--listen=127.0.0.1:0",
-          extra_flag.c_str(), static_cast<char*>(nullptr));
+    execv(CLOSEDLOOPD_PATH, argv.data());
     _exit(127);
   }
   close(fds[1]);

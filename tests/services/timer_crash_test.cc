@@ -83,7 +83,7 @@ TEST_CASE("timers killed mid-firing twice fire each warning and breach exactly o
   const std::string data_dir = dir.Sub("data");
   const std::string config = "--config=" + FastPolicyConfig(dir);
 
-  Daemon first = StartDaemon(data_dir, config);
+  Daemon first = StartDaemon(data_dir, {config});
   auto channel = ChannelTo(first);
   auto complaints = v1::ComplaintService::NewStub(channel);
   for (int batch = 0; batch < kCases / 500; ++batch) {
@@ -106,13 +106,13 @@ TEST_CASE("timers killed mid-firing twice fire each warning and breach exactly o
   const int first_seen = WaitForFirings(channel, 300);
   Kill(first);
   REQUIRE(first_seen == 300);
-  Daemon second = StartDaemon(data_dir, config);
+  Daemon second = StartDaemon(data_dir, {config});
   channel = ChannelTo(second);
   const int second_seen = WaitForFirings(channel, first_seen + 300);
   Kill(second);
   REQUIRE(second_seen == first_seen + 300);
 
-  Daemon third = StartDaemon(data_dir, config);
+  Daemon third = StartDaemon(data_dir, {config});
   channel = ChannelTo(third);
   CHECK(WaitForFirings(channel, kFirings) == kFirings);
   testing::Stop(third);
