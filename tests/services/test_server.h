@@ -3,6 +3,7 @@
 #ifndef CLOSEDLOOP_TESTS_SERVICES_TEST_SERVER_H_
 #define CLOSEDLOOP_TESTS_SERVICES_TEST_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -41,7 +42,14 @@ struct TestServer {
   std::unique_ptr<v1::QueryService::Stub> queries;
   std::unique_ptr<v1::AuditService::Stub> audit;
 
+  // Options beyond Options(dir) (tokens, limits), applied at every Start.
+  std::function<void(services::ServerOptions&)> customize;
+
   TestServer() { Start(); }
+  explicit TestServer(std::function<void(services::ServerOptions&)> options)
+      : customize(std::move(options)) {
+    Start();
+  }
 
   void Start() {
     storage::EventLogOptions log_options;
@@ -51,6 +59,7 @@ struct TestServer {
     log = *storage::EventLog::Open(log_options);
     services::ServerOptions options = Options(dir);
     options.clock = [this] { return clock.Now(); };
+    if (customize) customize(options);
     server = *services::ClosedLoopServer::Start(*log, std::move(options));
     channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(server->port()),
                                   grpc::InsecureChannelCredentials());
