@@ -18,7 +18,10 @@ bool IsLoopback(absl::string_view address) {
   const size_t colon = address.rfind(':');
   absl::string_view host = colon == absl::string_view::npos ? address : address.substr(0, colon);
   if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  if (host == "localhost" || host == "::1") return true;
+  // 127.0.0.0/8, written as an address: "127.example.com" is a name that could be anywhere.
+  return absl::StartsWith(host, "127.") &&
+         host.find_first_not_of("0123456789.") == absl::string_view::npos;
 }
 
 ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options)
