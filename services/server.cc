@@ -33,6 +33,7 @@ ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options
       problem_commands_(log, options_.clock, options_.config.directory()),
       timers_(log, complaint_commands_, options_.clock),
       audit_(log, *options_.authorizer, streams_),
+      admin_(options_.config, *options_.authorizer),
       complaints_(complaint_commands_, problem_commands_, *options_.authorizer),
       problems_(problem_commands_, *options_.authorizer) {
   complaint_commands_.OnTimerScheduled([this](absl::Time at) { timers_.Wake(at); });
@@ -77,6 +78,7 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   builder.SetMaxReceiveMessageSize(server->options_.max_message_bytes);
   builder.AddListeningPort(server->options_.listen_address, server->options_.credentials,
                            &server->port_);
+  builder.RegisterService(&server->admin_);
   builder.RegisterService(&server->audit_);
   builder.RegisterService(&server->complaints_);
   builder.RegisterService(&server->problems_);

@@ -15,6 +15,7 @@
 #include "closedloop/v1/config.pb.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
+#include "services/admin_service.h"
 #include "services/audit_service.h"
 #include "services/authorization.h"
 #include "services/stream_limiter.h"
@@ -91,6 +92,7 @@ class ClosedLoopServer {
   ProblemCommands problem_commands_;
   TimerService timers_;
   AuditServiceImpl audit_;
+  AdminServiceImpl admin_;
   ComplaintServiceImpl complaints_;
   ProblemServiceImpl problems_;
   std::unique_ptr<QueryServiceImpl> queries_;

@@ -143,6 +143,7 @@ std::vector<Rpc> AllRpcs(const std::string& due) {
       {"ReadAll", "superhero auditor", Unary(&TestServer::audit, &AS::ReadAll, "")},
       {"Subscribe", "superhero auditor", Streaming(&TestServer::audit, &AS::Subscribe, "")},
       {"VerifyChain", "superhero auditor", Unary(&TestServer::audit, &AS::VerifyChain, "")},
+      {"GetConfig", "admin", Unary(&TestServer::admin, &v1::AdminService::Stub::GetConfig, "")},
   };
 }
 
@@ -169,7 +170,7 @@ TEST_CASE("every RPC admits exactly the roles allowed to call it, and denies the
   GivenACaseAndAProblem(*s);
   const std::vector<Rpc> rpcs =
       AllRpcs(std::to_string(absl::ToUnixSeconds(s->clock.Now() + absl::Hours(8))));
-  REQUIRE(rpcs.size() == 34);  // 16 complaint, 5 problem, 9 query and 4 audit RPCs
+  REQUIRE(rpcs.size() == 35);  // 16 complaint, 5 problem, 9 query, 4 audit and 1 admin RPCs
   int admitted = 0;
   int denied = 0;
   for (const Rpc& rpc : rpcs) {
@@ -193,8 +194,8 @@ TEST_CASE("every RPC admits exactly the roles allowed to call it, and denies the
       }
     }
   }
-  CHECK(admitted + denied == 34 * 8);
-  CHECK(admitted == 88);
+  CHECK(admitted + denied == 35 * 8);
+  CHECK(admitted == 89);
 }
 
 TEST_CASE("without a valid bearer token every RPC is UNAUTHENTICATED and writes nothing", "[access]") {

@@ -224,3 +224,19 @@ TEST_CASE("a request over the message size limit is RESOURCE_EXHAUSTED and write
 
 }  // namespace
 }  // namespace closedloop
+
+namespace closedloop {
+namespace {
+
+TEST_CASE("an admin reads the configuration in force, with the hash the log records", "[access]") {
+  std::unique_ptr<testing::TestServer> s = testing::SecuredServer();
+  const v1::ConfigApplied applied = testing::OkAs(
+      testing::TokenOf("admin"), *s->admin, &v1::AdminService::Stub::GetConfig, v1::GetConfigRequest());
+  const v1::Config expected = services::DefaultConfig();
+  CHECK(applied.version() == expected.sla_policy().version());
+  CHECK(applied.sha256() == services::ConfigHash(expected));
+  CHECK(applied.config().directory().departments_size() == expected.directory().departments_size());
+}
+
+}  // namespace
+}  // namespace closedloop

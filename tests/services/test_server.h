@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "closedloop/v1/admin_service.grpc.pb.h"
 #include "closedloop/v1/audit_service.grpc.pb.h"
 #include "closedloop/v1/complaint_service.grpc.pb.h"
 #include "closedloop/v1/problem_service.grpc.pb.h"
@@ -41,6 +42,7 @@ struct TestServer {
   std::unique_ptr<v1::ProblemService::Stub> problems;
   std::unique_ptr<v1::QueryService::Stub> queries;
   std::unique_ptr<v1::AuditService::Stub> audit;
+  std::unique_ptr<v1::AdminService::Stub> admin;
 
   // Options beyond Options(dir) (tokens, limits), applied at every Start.
   std::function<void(services::ServerOptions&)> customize;
@@ -67,6 +69,7 @@ struct TestServer {
     problems = v1::ProblemService::NewStub(channel);
     queries = v1::QueryService::NewStub(channel);
     audit = v1::AuditService::NewStub(channel);
+    admin = v1::AdminService::NewStub(channel);
   }
   // Stops the server and closes the log, keeping the data; Start() again to reopen.
   void Stop() {

@@ -1,0 +1,26 @@
+// AdminService: what operators ask the daemon about itself.
+#ifndef CLOSEDLOOP_SERVICES_ADMIN_SERVICE_H_
+#define CLOSEDLOOP_SERVICES_ADMIN_SERVICE_H_
+
+#include "closedloop/v1/admin_service.grpc.pb.h"
+#include "services/authorization.h"
+
+namespace closedloop::services {
+
+class AdminServiceImpl final : public v1::AdminService::Service {
+ public:
+  // `config` is the configuration in force; both must outlive the service.
+  AdminServiceImpl(const v1::Config& config, const Authorizer& authorizer)
+      : config_(config), authorizer_(authorizer) {}
+
+  grpc::Status GetConfig(grpc::ServerContext* context, const v1::GetConfigRequest* request,
+                         v1::ConfigApplied* response) override;
+
+ private:
+  const v1::Config& config_;
+  const Authorizer& authorizer_;
+};
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_ADMIN_SERVICE_H_
