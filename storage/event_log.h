@@ -212,6 +212,11 @@ class EventLog {
                                                   EventFilter filter) = 0;
 
   virtual EventLogStats GetStats() = 0;
+
+  // Writes an online, consistent copy of the log to `dir` (which must not exist) while
+  // appends continue: every event acknowledged before the call is in it, and the copy holds
+  // a prefix of the log that ends with a whole append. Errors: ALREADY_EXISTS, UNAVAILABLE.
+  virtual absl::Status Checkpoint(const std::string& dir) = 0;
 };
 
 // The stream's actual revision carried by an ABORTED status from Append, if any.

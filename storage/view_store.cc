@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/write_batch.h"
+#include "storage/checkpoint.h"
 #include "storage/log_database.h"
 
 namespace closedloop::storage {
@@ -44,6 +45,8 @@ absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& pa
 }
 
 ViewStore::~ViewStore() = default;
+
+absl::Status ViewStore::Copy(const std::string& dir) { return CheckpointDatabase(*db_, dir); }
 
 absl::Status ViewStore::Clear(const std::string& format) {
   rocksdb::WriteBatch batch;

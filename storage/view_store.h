@@ -41,6 +41,10 @@ class ViewStore {
   // Calls `visit` with every stored view, in key order.
   absl::Status ForEach(absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit);
 
+  // Writes an online, consistent copy of the store to `dir` (which must not exist): views and
+  // checkpoint as of one commit. Errors: ALREADY_EXISTS, UNAVAILABLE.
+  absl::Status Copy(const std::string& dir);
+
   // Writes `views` (key, serialized view) and `checkpoint` atomically. `checkpoint` must not go
   // backwards (FAILED_PRECONDITION). Errors: UNAVAILABLE; on any error nothing was written.
   absl::Status Commit(const std::vector<std::pair<std::string, std::string>>& views,
