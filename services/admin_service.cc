@@ -1,5 +1,8 @@
 #include "services/admin_service.h"
 
+#include <cstdio>
+
+#include "services/backup.h"
 #include "services/config.h"
 #include "services/status_util.h"
 
@@ -13,6 +16,19 @@ grpc::Status AdminServiceImpl::GetConfig(grpc::ServerContext* context, const v1:
   response->set_version(config_.sla_policy().version());
   response->set_sha256(ConfigHash(config_));
   *response->mutable_config() = config_;
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
+                                      v1::BackupResponse* response) {
+  absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, "Backup");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<v1::BackupResponse> done = services::Backup(log_, views_, request->directory());
+  if (!done.ok()) return ToGrpcStatus(done.status());
+  std::fprintf(stderr, "closedloopd: backup to %s by %s: events up to position %llu\n",
+               request->directory().c_str(), caller->principal.c_str(),
+               static_cast<unsigned long long>(done->position()));
+  *response = *std::move(done);
   return grpc::Status::OK;
 }
 

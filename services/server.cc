@@ -33,7 +33,6 @@ ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options
       problem_commands_(log, options_.clock, options_.config.directory()),
       timers_(log, complaint_commands_, options_.clock),
       audit_(log, *options_.authorizer, streams_),
-      admin_(options_.config, *options_.authorizer),
       complaints_(complaint_commands_, problem_commands_, *options_.authorizer),
       problems_(problem_commands_, *options_.authorizer) {
   complaint_commands_.OnTimerScheduled([this](absl::Time at) { timers_.Wake(at); });
@@ -74,11 +73,14 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
       std::make_unique<QueryServiceImpl>(log, *server->projections_, server->options_.clock,
                                          *server->options_.authorizer, server->streams_);
 
+  server->admin_ = std::make_unique<AdminServiceImpl>(
+      server->options_.config, *server->options_.authorizer, log, *server->store_);
+
   grpc::ServerBuilder builder;
   builder.SetMaxReceiveMessageSize(server->options_.max_message_bytes);
   builder.AddListeningPort(server->options_.listen_address, server->options_.credentials,
                            &server->port_);
-  builder.RegisterService(&server->admin_);
+  builder.RegisterService(server->admin_.get());
   builder.RegisterService(&server->audit_);
   builder.RegisterService(&server->complaints_);
   builder.RegisterService(&server->problems_);

@@ -92,7 +92,7 @@ class ClosedLoopServer {
   ProblemCommands problem_commands_;
   TimerService timers_;
   AuditServiceImpl audit_;
-  AdminServiceImpl admin_;
+  std::unique_ptr<AdminServiceImpl> admin_;
   ComplaintServiceImpl complaints_;
   ProblemServiceImpl problems_;
   std::unique_ptr<QueryServiceImpl> queries_;

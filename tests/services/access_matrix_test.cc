@@ -144,6 +144,13 @@ std::vector<Rpc> AllRpcs(const std::string& due) {
       {"Subscribe", "superhero auditor", Streaming(&TestServer::audit, &AS::Subscribe, "")},
       {"VerifyChain", "superhero auditor", Unary(&TestServer::audit, &AS::VerifyChain, "")},
       {"GetConfig", "admin", Unary(&TestServer::admin, &v1::AdminService::Stub::GetConfig, "")},
+      {"Backup", "admin",
+       [](TestServer& s, const std::string& token) {
+         v1::BackupRequest request;
+         request.set_directory(s.dir.Sub(absl::StrCat("backup-", s.log->HeadPosition(), "-", token)));
+         v1::BackupResponse response;
+         return CallAs(token, *s.admin, &v1::AdminService::Stub::Backup, request, &response);
+       }},
   };
 }
 
@@ -170,7 +177,7 @@ TEST_CASE("every RPC admits exactly the roles allowed to call it, and denies the
   GivenACaseAndAProblem(*s);
   const std::vector<Rpc> rpcs =
       AllRpcs(std::to_string(absl::ToUnixSeconds(s->clock.Now() + absl::Hours(8))));
-  REQUIRE(rpcs.size() == 35);  // 16 complaint, 5 problem, 9 query, 4 audit and 1 admin RPCs
+  REQUIRE(rpcs.size() == 36);  // 16 complaint, 5 problem, 9 query, 4 audit and 2 admin RPCs
   int admitted = 0;
   int denied = 0;
   for (const Rpc& rpc : rpcs) {
@@ -194,8 +201,8 @@ TEST_CASE("every RPC admits exactly the roles allowed to call it, and denies the
       }
     }
   }
-  CHECK(admitted + denied == 35 * 8);
-  CHECK(admitted == 89);
+  CHECK(admitted + denied == 36 * 8);
+  CHECK(admitted == 90);
 }
 
 TEST_CASE("without a valid bearer token every RPC is UNAUTHENTICATED and writes nothing", "[access]") {
