@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "services/config.h"
 #include "services/server.h"
+#include "services/tls_credentials.h"
 #include "storage/event_log.h"
 
 ABSL_FLAG(std::string, data_dir, "./data",
@@ -32,6 +33,11 @@ ABSL_FLAG(std::string, tokens, "",
 ABSL_FLAG(bool, insecure_local, false,
           "Development and quickstart only: no tokens, every caller is the local operator with "
           "every permission. Refused unless --listen is a loopback address.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain of the server: serve TLS (with --tls_key). Empty: plaintext.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA certificates: require mutual TLS, clients presenting a certificate it signed.");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGINT/SIGTERM, how long in-flight calls may run before they are cancelled.");
 
@@ -79,6 +85,18 @@ int RunDaemon() {
 
   std::shared_ptr<const closedloop::services::Authorizer> authorizer = AuthorizerFromFlags();
   if (authorizer == nullptr) return 1;
+  const closedloop::services::TlsFiles tls{absl::GetFlag(FLAGS_tls_cert), absl::GetFlag(FLAGS_tls_key),
+                                           absl::GetFlag(FLAGS_tls_client_ca)};
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      closedloop::services::ServerCredentialsFrom(tls);
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "closedloopd: %s\n", std::string(credentials.status().message()).c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "closedloopd: transport %s\n",
+               !tls.client_ca.empty() ? "mutual TLS (client certificates required)"
+               : !tls.cert_chain.empty() ? "TLS"
+                                         : "plaintext");
 
   const std::string config_path = absl::GetFlag(FLAGS_config);
   absl::StatusOr<closedloop::v1::Config> config =
@@ -125,6 +143,7 @@ int RunDaemon() {
   server_options.views_path = (std::filesystem::path(data_dir) / "views").string();
   server_options.config = *config;
   server_options.authorizer = std::move(authorizer);
+  server_options.credentials = *std::move(credentials);
   absl::StatusOr<std::unique_ptr<closedloop::services::ClosedLoopServer>> server =
       closedloop::services::ClosedLoopServer::Start(**log, std::move(server_options));
   if (!server.ok()) {

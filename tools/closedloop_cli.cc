@@ -9,6 +9,7 @@
 // chain did not verify.
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ ABSL_FLAG(uint64_t, from, 0, "First position (read-all, verify) or revision (rea
 ABSL_FLAG(uint64_t, to, 0, "Last position to verify; 0 = the head.");
 ABSL_FLAG(int32_t, limit, 100, "Most events to print.");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "Deadline of each call.");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA certificates to trust: connect with TLS (the server's name is checked against "
+          "--server's host). Empty: plaintext.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate, for a server requiring mutual TLS.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
 ABSL_FLAG(std::string, token, "",
           "Bearer token to call with; empty: $CLOSEDLOOP_TOKEN, or none (a daemon in its "
           "insecure local mode needs none).");
@@ -57,6 +63,27 @@ void PrintEvent(const v1::RecordedEvent& e) {
 int Fail(const grpc::Status& status) {
   std::fprintf(stderr, "closedloop: %s\n", status.error_message().c_str());
   return 1;
+}
+
+// The file at `path`, or exit with a message naming `flag`.
+std::string ReadOrDie(const std::string& path, const char* flag) {
+  std::ifstream file(path);
+  if (!file) {
+    std::fprintf(stderr, "closedloop: --%s: cannot read %s\n", flag, path.c_str());
+    std::exit(2);
+  }
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+std::shared_ptr<grpc::ChannelCredentials> ChannelCredentials() {
+  if (absl::GetFlag(FLAGS_tls_ca).empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = ReadOrDie(absl::GetFlag(FLAGS_tls_ca), "tls_ca");
+  if (!absl::GetFlag(FLAGS_tls_cert).empty()) {
+    options.pem_cert_chain = ReadOrDie(absl::GetFlag(FLAGS_tls_cert), "tls_cert");
+    options.pem_private_key = ReadOrDie(absl::GetFlag(FLAGS_tls_key), "tls_key");
+  }
+  return grpc::SslCredentials(options);
 }
 
 std::unique_ptr<grpc::ClientContext> Context() {
@@ -129,7 +156,7 @@ int main(int argc, char** argv) {
       "  audit verify [--from=N] [--to=N]");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> words(args.begin() + 1, args.end());
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), ChannelCredentials());
   auto stub = v1::AuditService::NewStub(channel);
 
   if (words.size() == 1 && words[0] == "health") {
