@@ -1,6 +1,9 @@
 #include "domain/validation.h"
 
+#include <cstdint>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace closedloop::domain {
 
@@ -13,6 +16,48 @@ absl::Status LimitText(absl::string_view field, const std::string& value, size_t
   if (value.size() > max_bytes) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": longer than ", max_bytes, " bytes (", value.size(), ")"));
+  }
+  return CheckCharacters(field, value, /*multiline=*/max_bytes > kMaxNameBytes);
+}
+
+absl::Status CheckCharacters(absl::string_view field, absl::string_view value, bool multiline) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(value.data());
+  const size_t n = value.size();
+  for (size_t i = 0; i < n;) {
+    const unsigned char b = bytes[i];
+    // Decode one code point strictly: shortest form, no surrogates, at most U+10FFFF.
+    uint32_t cp = 0;
+    size_t length = 0;
+    if (b < 0x80) {
+      cp = b;
+      length = 1;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      cp = b & 0x1F;
+      length = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      cp = b & 0x0F;
+      length = 3;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      cp = b & 0x07;
+      length = 4;
+    }
+    bool valid = length > 0 && i + length <= n;
+    for (size_t k = 1; valid && k < length; ++k) {
+      valid = (bytes[i + k] & 0xC0) == 0x80;
+      cp = (cp << 6) | (bytes[i + k] & 0x3F);
+    }
+    if (valid && length == 3) valid = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+    if (valid && length == 4) valid = cp >= 0x10000 && cp <= 0x10FFFF;
+    if (!valid) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ": not valid UTF-8 at byte ", i));
+    }
+    const bool allowed_break = multiline && (cp == '\t' || cp == '\n' || cp == '\r');
+    if ((cp < 0x20 && !allowed_break) || (cp >= 0x7F && cp <= 0x9F)) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s: control character U+%04X at byte %d", field, cp, i));
+    }
+    i += length;
   }
   return absl::OkStatus();
 }

@@ -14,12 +14,19 @@ namespace closedloop::domain {
 inline constexpr size_t kMaxTextBytes = 16 * 1024;  // free text: complaint, comment, summary
 inline constexpr size_t kMaxNameBytes = 200;        // names, ids, references, codes
 
+// Every text check below also requires valid UTF-8 and no control characters (C0, DEL, C1),
+// except that free text (a limit above kMaxNameBytes) may hold tabs and line breaks; a field
+// limited to a name's length is one line.
+
 // Non-empty and at most `max_bytes`.
 absl::Status RequireText(absl::string_view field, const std::string& value,
                          size_t max_bytes = kMaxTextBytes);
 // May be empty; at most `max_bytes`.
 absl::Status LimitText(absl::string_view field, const std::string& value,
                        size_t max_bytes = kMaxTextBytes);
+// Valid UTF-8 without control characters (`multiline`: tab, CR and LF allowed); the error
+// names the field, the byte offset and the character.
+absl::Status CheckCharacters(absl::string_view field, absl::string_view value, bool multiline);
 // Non-empty name of at most kMaxNameBytes.
 absl::Status RequireName(absl::string_view field, const std::string& value);
 // A proto enum value that is set (not 0 = UNSPECIFIED) and known to `is_valid`.
