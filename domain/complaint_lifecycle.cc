@@ -91,9 +91,21 @@ absl::Status CheckRemedy(const v1::Remedy& remedy, bool required) {
   }
   const bool paid = remedy.type() == v1::REMEDY_TYPE_REFUND ||
                     remedy.type() == v1::REMEDY_TYPE_COMPENSATION;
-  if (!paid) return absl::OkStatus();
+  if (!paid) {
+    if (remedy.has_amount()) {
+      return absl::InvalidArgumentError("remedy.amount: only for a refund or compensation");
+    }
+    return absl::OkStatus();
+  }
   if (remedy.amount().amount_minor() <= 0) {
     return absl::InvalidArgumentError("remedy.amount.amount_minor: must be positive");
+  }
+  // No complaint is settled with more than this; a larger figure is a typo or an attack, and
+  // sums of amounts in the metrics must not overflow.
+  constexpr int64_t kMaxAmountMinor = 100'000'000'000;  // 1 billion in major units
+  if (remedy.amount().amount_minor() > kMaxAmountMinor) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "remedy.amount.amount_minor: at most ", kMaxAmountMinor, ", got ", remedy.amount().amount_minor()));
   }
   const std::string& currency = remedy.amount().currency();
   if (currency.size() != 3 || !absl::ascii_isupper(currency[0]) ||

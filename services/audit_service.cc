@@ -2,6 +2,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "services/request_checks.h"
 #include "services/status_util.h"
 
 namespace closedloop::services {
@@ -31,6 +32,13 @@ absl::StatusOr<storage::EventFilter> FilterFrom(const v1::EventFilter& filter) {
   if (filter.event_types_size() > kMaxFilterTypes) {
     return absl::InvalidArgumentError(
         absl::StrCat("filter.event_types: more than ", kMaxFilterTypes, " types"));
+  }
+  if (absl::Status s = CheckFilter("filter.stream_prefix", filter.stream_prefix()); !s.ok()) return s;
+  for (int i = 0; i < filter.event_types_size(); ++i) {
+    if (absl::Status s = CheckFilter(absl::StrCat("filter.event_types[", i, "]"), filter.event_types(i));
+        !s.ok()) {
+      return s;
+    }
   }
   storage::EventFilter result;
   result.stream_prefix = filter.stream_prefix();

@@ -44,6 +44,12 @@ absl::Status CheckListRequest(const v1::ListComplaintsRequest& request) {
       return absl::InvalidArgumentError(absl::StrCat("states[", i, "]: unknown state"));
     }
   }
+  for (const auto& [field, value] : {std::pair<const char*, const std::string&>{"owner", request.owner()},
+                                     {"team", request.team()},
+                                     {"department", request.department()},
+                                     {"customer_ref", request.customer_ref()}}) {
+    if (absl::Status s = CheckFilter(field, value); !s.ok()) return s;
+  }
   if (!v1::Channel_IsValid(request.channel())) return absl::InvalidArgumentError("channel: unknown value");
   if (!v1::ItemKind_IsValid(request.kind())) return absl::InvalidArgumentError("kind: unknown value");
   if (!v1::Severity_IsValid(request.severity())) return absl::InvalidArgumentError("severity: unknown value");

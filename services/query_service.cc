@@ -128,6 +128,7 @@ grpc::Status QueryServiceImpl::GetSuperheroBoard(grpc::ServerContext* context,
   absl::StatusOr<domain::Caller> caller = Ready(context, "GetSuperheroBoard", request->min_position());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->owner().empty()) return ToGrpcStatus(absl::InvalidArgumentError("owner: required"));
+  if (absl::Status s = CheckFilter("owner", request->owner()); !s.ok()) return ToGrpcStatus(s);
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
     *response = OwnerBoard(state, request->owner(), clock_(), position);
   });
@@ -152,6 +153,9 @@ grpc::Status QueryServiceImpl::GetDepartmentCatalog(grpc::ServerContext* context
                                                     v1::DepartmentCatalog* response) {
   absl::StatusOr<domain::Caller> caller = Ready(context, "GetDepartmentCatalog", request->min_position());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (absl::Status s = CheckFilter("department", request->department()); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   absl::StatusOr<std::string> department = domain::DepartmentFilter(*caller, request->department());
   if (!department.ok()) return ToGrpcStatus(department.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
@@ -171,6 +175,9 @@ grpc::Status QueryServiceImpl::GetCustomerHistory(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->customer_ref().empty()) {
     return ToGrpcStatus(absl::InvalidArgumentError("customer_ref: required"));
+  }
+  if (absl::Status s = CheckFilter("customer_ref", request->customer_ref()); !s.ok()) {
+    return ToGrpcStatus(s);
   }
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
     *response = domain::CustomerHistoryOf(request->customer_ref(),
@@ -236,6 +243,7 @@ grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
       if (request->owner().empty()) {
         return ToGrpcStatus(absl::InvalidArgumentError("owner: required"));
       }
+      if (absl::Status s = CheckFilter("owner", request->owner()); !s.ok()) return ToGrpcStatus(s);
       break;
     case v1::WatchBoardRequest::kDeadlineWindow: {
       absl::StatusOr<absl::Duration> w = WindowOf(true, request->deadline_window(), "deadline_window");

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "domain/validation.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services {
@@ -61,6 +62,10 @@ absl::StatusOr<absl::Duration> CheckDuration(absl::string_view field,
     return absl::InvalidArgumentError(absl::StrCat(field, ": not a valid duration"));
   }
   return absl::Seconds(s) + absl::Nanoseconds(n);
+}
+
+absl::Status CheckFilter(absl::string_view field, const std::string& value) {
+  return domain::LimitText(field, value, domain::kMaxNameBytes);
 }
 
 }  // namespace closedloop::services

@@ -134,6 +134,24 @@ TEST_CASE("a refund needs a positive amount and an ISO currency", "[complaint]")
   CHECK(h.When(refund).ok());
 }
 
+TEST_CASE("Given a reached case, when resolved with an absurd or misplaced amount, then it is refused", "[complaint]") {
+  History h;
+  h.Run(Filing()).Run(Reached());
+  ResolveComplaint refund = Resolution();
+  refund.remedy.set_type(v1::REMEDY_TYPE_COMPENSATION);
+  refund.remedy.mutable_amount()->set_currency("EUR");
+  refund.remedy.mutable_amount()->set_amount_minor(-500);
+  RequireError(h.When(refund), absl::StatusCode::kInvalidArgument, "remedy.amount.amount_minor: must be positive");
+  refund.remedy.mutable_amount()->set_amount_minor(INT64_MAX);
+  RequireError(h.When(refund), absl::StatusCode::kInvalidArgument, "remedy.amount.amount_minor: at most 100000000000");
+  refund.remedy.mutable_amount()->set_amount_minor(100'000'000'000);
+  CHECK(h.When(refund).ok());
+  ResolveComplaint apology = Resolution();
+  apology.remedy.set_type(v1::REMEDY_TYPE_APOLOGY);
+  apology.remedy.mutable_amount()->set_amount_minor(100);
+  RequireError(h.When(apology), absl::StatusCode::kInvalidArgument, "remedy.amount: only for a refund or compensation");
+}
+
 TEST_CASE("resolving a closed complaint is refused naming its state", "[complaint]") {
   History h;
   h.Run(Filing()).Run(Reached()).Run(Resolution()).Run(CloseComplaint{true});
