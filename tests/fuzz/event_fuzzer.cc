@@ -13,6 +13,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/logging.h"
 #include "closedloop/v1/event.pb.h"
 #include "domain/boards.h"
 #include "domain/complaint.h"
@@ -45,6 +46,12 @@ void Check(bool ok) {
 }
 
 }  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // Every undecodable string would be logged; the fuzzer makes millions of them.
+  google::protobuf::SetLogHandler(nullptr);
+  return 0;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   services::ProjectionState state;

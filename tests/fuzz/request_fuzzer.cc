@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
 #include "services/audit_service.h"
 #include "services/complaint_commands.h"
@@ -264,6 +265,8 @@ void WriteSeeds(const std::string& dir) {
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  // Every undecodable string would be logged; the fuzzer makes millions of them.
+  google::protobuf::SetLogHandler(nullptr);
   if (const char* dir = std::getenv("CLOSEDLOOP_FUZZ_WRITE_SEEDS")) {
     WriteSeeds(dir);
     std::exit(0);
