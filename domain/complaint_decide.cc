@@ -15,6 +15,9 @@ namespace {
 
 using S = ComplaintStatus;
 
+// Every decider checks the command's fields before the case's state: a malformed value is
+// INVALID_ARGUMENT naming the field whatever state the case is in (and whether it exists).
+
 // Every status a case can still be worked in.
 constexpr std::initializer_list<ComplaintStatus> kActive = {S::kOpen, S::kInProgress};
 
@@ -51,11 +54,11 @@ absl::Status CheckFiling(const v1::Filed& f) {
 }
 
 absl::Status DecideFile(const FileComplaint& c, Decision& d) {
+  if (absl::Status s = CheckFiling(c.filing); !s.ok()) return s;
   if (d.state().status != S::kNone) {
     return absl::AlreadyExistsError(
         absl::StrCat("complaint ", d.state().filed.complaint_id(), " was already filed"));
   }
-  if (absl::Status s = CheckFiling(c.filing); !s.ok()) return s;
   v1::Filed filed = c.filing;
   if (filed.severity() == v1::SEVERITY_UNSPECIFIED) filed.set_severity(v1::SEVERITY_NORMAL);
   *filed.mutable_filed_at() = ToProto(d.context().now);
@@ -90,7 +93,6 @@ absl::Status DecideFile(const FileComplaint& c, Decision& d) {
 }
 
 absl::Status DecideTriage(const TriageComplaint& c, Decision& d) {
-  if (absl::Status s = RequireStatus(d.state(), kActive, "triage"); !s.ok()) return s;
   if (absl::Status s = FirstError({LimitText("category", c.category, kMaxNameBytes),
                          LimitText("department", c.department, kMaxNameBytes),
                          LimitText("root_cause_code", c.root_cause_code, kMaxNameBytes)}); !s.ok()) {
@@ -106,6 +108,7 @@ absl::Status DecideTriage(const TriageComplaint& c, Decision& d) {
       FindDepartment(*d.context().directory, c.department) == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("department: unknown department '", c.department, "'"));
   }
+  if (absl::Status s = RequireStatus(d.state(), kActive, "triage"); !s.ok()) return s;
   const ComplaintState& s = d.state();
   const bool changes = (c.kind && c.kind != s.kind) || (c.severity && c.severity != s.severity) ||
                        (!c.category.empty() && c.category != s.category) ||
@@ -135,8 +138,8 @@ absl::Status DecideTriage(const TriageComplaint& c, Decision& d) {
 }
 
 absl::Status DecideAssign(const AssignComplaint& c, Decision& d) {
-  if (absl::Status s = RequireStatus(d.state(), kActive, "assign"); !s.ok()) return s;
   if (absl::Status s = RequireName("owner", c.owner); !s.ok()) return s;
+  if (absl::Status s = RequireStatus(d.state(), kActive, "assign"); !s.ok()) return s;
   if (c.owner == d.state().owner) return absl::OkStatus();
   v1::Assigned assigned;
   assigned.set_owner(c.owner);
@@ -146,12 +149,12 @@ absl::Status DecideAssign(const AssignComplaint& c, Decision& d) {
 }
 
 absl::Status DecideContact(const RecordCustomerContact& c, Decision& d) {
-  if (absl::Status s = RequireStatus(d.state(), kActive, "contact the customer of"); !s.ok()) {
-    return s;
-  }
   if (absl::Status s = FirstError({RequireEnum("method", c.method, v1::ContactMethod_IsValid),
                          RequireEnum("outcome", c.outcome, v1::ContactOutcome_IsValid),
                          LimitText("summary", c.summary)}); !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = RequireStatus(d.state(), kActive, "contact the customer of"); !s.ok()) {
     return s;
   }
   const bool reached = c.outcome == v1::CONTACT_OUTCOME_REACHED;
@@ -174,11 +177,11 @@ absl::Status DecideContact(const RecordCustomerContact& c, Decision& d) {
 }
 
 absl::Status DecideComment(const AddComment& c, Decision& d) {
-  if (d.state().status == S::kNone) return absl::NotFoundError("complaint: not filed");
   if (absl::Status s = FirstError({RequireEnum("visibility", c.visibility, v1::Visibility_IsValid),
                          RequireName("author", c.author), RequireText("text", c.text)}); !s.ok()) {
     return s;
   }
+  if (d.state().status == S::kNone) return absl::NotFoundError("complaint: not filed");
   v1::CommentAdded comment;
   comment.set_comment_id(absl::StrCat("C", d.state().comments + 1));
   comment.set_visibility(c.visibility);
@@ -189,10 +192,10 @@ absl::Status DecideComment(const AddComment& c, Decision& d) {
 }
 
 absl::Status DecideEscalate(const Escalate& c, Decision& d) {
-  if (absl::Status s = RequireStatus(d.state(), kActive, "escalate"); !s.ok()) return s;
   if (absl::Status s = FirstError({RequireName("to", c.to), RequireText("reason", c.reason)}); !s.ok()) {
     return s;
   }
+  if (absl::Status s = RequireStatus(d.state(), kActive, "escalate"); !s.ok()) return s;
   v1::Escalated escalated;
   escalated.set_level(1);
   escalated.set_to(c.to);

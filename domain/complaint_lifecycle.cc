@@ -11,9 +11,15 @@ namespace {
 
 using S = ComplaintStatus;
 constexpr std::initializer_list<ComplaintStatus> kActive = {S::kOpen, S::kInProgress};
+constexpr absl::string_view kTaskIdPrefix = "T";  // tasks are numbered T1, T2, ...
+
+// As in complaint_decide.cc, each decider checks the fields before the case's state.
+
+absl::Status RequireTaskId(const std::string& id) {
+  return RequireAssignedId("task_id", id, kTaskIdPrefix);
+}
 
 absl::StatusOr<const TaskState*> FindTask(const ComplaintState& state, const std::string& id) {
-  if (absl::Status s = RequireName("task_id", id); !s.ok()) return s;
   auto it = state.tasks.find(id);
   if (it == state.tasks.end()) {
     return absl::NotFoundError(absl::StrCat("task_id: no task '", id, "' on complaint ",
@@ -30,7 +36,6 @@ void SatisfyTask(const std::string& task_id, Decision& d) {
 }
 
 absl::Status DecideOpenTask(const OpenTask& c, Decision& d) {
-  if (absl::Status s = RequireStatus(d.state(), kActive, "open a task on"); !s.ok()) return s;
   if (absl::Status s = FirstError({RequireName("department", c.department),
                          LimitText("responsible", c.responsible, kMaxNameBytes),
                          RequireText("description", c.description),
@@ -42,6 +47,7 @@ absl::Status DecideOpenTask(const OpenTask& c, Decision& d) {
   if (department == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("department: unknown department '", c.department, "'"));
   }
+  if (absl::Status s = RequireStatus(d.state(), kActive, "open a task on"); !s.ok()) return s;
   v1::ComplaintEvent event;
   v1::TaskOpened* task = event.mutable_task_opened();
   const std::string task_id = absl::StrCat("T", d.state().tasks.size() + 1);
@@ -59,10 +65,13 @@ absl::Status DecideOpenTask(const OpenTask& c, Decision& d) {
 }
 
 absl::Status DecideRespond(const RespondToTask& c, Decision& d) {
+  if (absl::Status s = FirstError({RequireTaskId(c.task_id), RequireText("response", c.response)});
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = RequireStatus(d.state(), kActive, "respond to a task of"); !s.ok()) return s;
   absl::StatusOr<const TaskState*> task = FindTask(d.state(), c.task_id);
   if (!task.ok()) return task.status();
-  if (absl::Status s = RequireText("response", c.response); !s.ok()) return s;
   v1::ComplaintEvent event;
   event.mutable_task_responded()->set_task_id(c.task_id);
   event.mutable_task_responded()->set_response(c.response);
@@ -72,10 +81,13 @@ absl::Status DecideRespond(const RespondToTask& c, Decision& d) {
 }
 
 absl::Status DecideComplete(const CompleteTask& c, Decision& d) {
+  if (absl::Status s = FirstError({RequireTaskId(c.task_id), RequireText("outcome", c.outcome)});
+      !s.ok()) {
+    return s;
+  }
   if (absl::Status s = RequireStatus(d.state(), kActive, "complete a task of"); !s.ok()) return s;
   absl::StatusOr<const TaskState*> task = FindTask(d.state(), c.task_id);
   if (!task.ok()) return task.status();
-  if (absl::Status s = RequireText("outcome", c.outcome); !s.ok()) return s;
   v1::ComplaintEvent event;
   event.mutable_task_completed()->set_task_id(c.task_id);
   event.mutable_task_completed()->set_outcome(c.outcome);
@@ -85,7 +97,11 @@ absl::Status DecideComplete(const CompleteTask& c, Decision& d) {
 }
 
 absl::Status CheckRemedy(const v1::Remedy& remedy, bool required) {
-  if (!required && remedy.type() == v1::REMEDY_TYPE_UNSPECIFIED) return absl::OkStatus();
+  if (!required && remedy.type() == v1::REMEDY_TYPE_UNSPECIFIED) {
+    // An amount without a type would be recorded with nothing to say what it pays for.
+    if (remedy.has_amount()) return absl::InvalidArgumentError("remedy.type: required with an amount");
+    return absl::OkStatus();
+  }
   if (absl::Status s = RequireEnum("remedy.type", remedy.type(), v1::RemedyType_IsValid); !s.ok()) {
     return s;
   }
@@ -111,23 +127,25 @@ absl::Status CheckRemedy(const v1::Remedy& remedy, bool required) {
   if (currency.size() != 3 || !absl::ascii_isupper(currency[0]) ||
       !absl::ascii_isupper(currency[1]) || !absl::ascii_isupper(currency[2])) {
     return absl::InvalidArgumentError(
-        absl::StrCat("remedy.amount.currency: must be an ISO 4217 code like EUR, got '", currency, "'"));
+        absl::StrCat("remedy.amount.currency: must be an ISO 4217 code like EUR, got '", Quote(currency), "'"));
   }
   return absl::OkStatus();
 }
 
 absl::Status DecideResolve(const ResolveComplaint& c, Decision& d) {
   const ComplaintState& s = d.state();
+  // A remedy is required of a complaint; an unfiled case counts as one, so that its remedy is
+  // checked before NOT_FOUND too.
+  const bool complaint = s.kind != v1::ITEM_KIND_RECOMMENDATION;
+  if (absl::Status st = FirstError({RequireText("resolution", c.resolution), CheckRemedy(c.remedy, complaint),
+                          LimitText("root_cause", c.root_cause)}); !st.ok()) {
+    return st;
+  }
   if (absl::Status st = RequireStatus(s, kActive, "resolve"); !st.ok()) return st;
-  const bool complaint = s.kind == v1::ITEM_KIND_COMPLAINT;
   if (complaint && !s.customer_reached) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot resolve complaint ", s.filed.complaint_id(),
         ": the customer has not been reached yet (record the customer contact first)"));
-  }
-  if (absl::Status st = FirstError({RequireText("resolution", c.resolution), CheckRemedy(c.remedy, complaint),
-                          LimitText("root_cause", c.root_cause)}); !st.ok()) {
-    return st;
   }
   v1::ComplaintEvent event;
   v1::Resolved* resolved = event.mutable_resolved();
@@ -150,10 +168,10 @@ absl::Status DecideClose(const CloseComplaint& c, Decision& d) {
 }
 
 absl::Status DecideReopen(const ReopenComplaint& c, Decision& d) {
+  if (absl::Status s = RequireText("reason", c.reason); !s.ok()) return s;
   if (absl::Status s = RequireStatus(d.state(), {S::kResolved, S::kClosed}, "reopen"); !s.ok()) {
     return s;
   }
-  if (absl::Status s = RequireText("reason", c.reason); !s.ok()) return s;
   v1::ComplaintEvent event;
   event.mutable_reopened()->set_reason(c.reason);
   d.Emit(std::move(event));
@@ -165,13 +183,13 @@ absl::Status DecideReopen(const ReopenComplaint& c, Decision& d) {
 
 absl::Status DecideRedirect(const RedirectToSupport& c, Decision& d) {
   const ComplaintState& s = d.state();
+  if (absl::Status st = RequireText("reason", c.reason); !st.ok()) return st;
   if (s.status == S::kRedirected) return absl::OkStatus();
   if (absl::Status st = RequireStatus(s, kActive, "redirect"); !st.ok()) return st;
   if (s.filed.channel() != v1::CHANNEL_RED_BUTTON) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot redirect complaint ", s.filed.complaint_id(), ": only red-button cases can be redirected to support"));
   }
-  if (absl::Status st = RequireText("reason", c.reason); !st.ok()) return st;
   v1::ComplaintEvent event;
   event.mutable_redirected_to_support()->set_reason(c.reason);
   d.Emit(std::move(event));
@@ -181,8 +199,8 @@ absl::Status DecideRedirect(const RedirectToSupport& c, Decision& d) {
 
 absl::Status DecideLink(const LinkToProblem& c, Decision& d) {
   const ComplaintState& s = d.state();
-  if (s.status == S::kNone) return absl::NotFoundError("complaint: not filed");
   if (absl::Status st = RequireName("problem_id", c.problem_id); !st.ok()) return st;
+  if (s.status == S::kNone) return absl::NotFoundError("complaint: not filed");
   if (s.problem_id == c.problem_id) return absl::OkStatus();
   if (!s.problem_id.empty()) {
     return absl::FailedPreconditionError(absl::StrCat("complaint ", s.filed.complaint_id(),
@@ -196,6 +214,10 @@ absl::Status DecideLink(const LinkToProblem& c, Decision& d) {
 
 absl::Status DecideSurvey(const RecordSurvey& c, Decision& d) {
   const ComplaintState& s = d.state();
+  if (absl::Status st = FirstError({RequireRange("nps", c.nps, 0, 10), RequireRange("csat", c.csat, 1, 5),
+                          LimitText("comment", c.comment)}); !st.ok()) {
+    return st;
+  }
   if (absl::Status st = RequireStatus(s, {S::kResolved, S::kClosed}, "record a survey for");
       !st.ok()) {
     return st;
@@ -203,10 +225,6 @@ absl::Status DecideSurvey(const RecordSurvey& c, Decision& d) {
   if (s.surveyed) {
     return absl::FailedPreconditionError(
         absl::StrCat("a survey was already recorded for complaint ", s.filed.complaint_id()));
-  }
-  if (absl::Status st = FirstError({RequireRange("nps", c.nps, 0, 10), RequireRange("csat", c.csat, 1, 5),
-                          LimitText("comment", c.comment)}); !st.ok()) {
-    return st;
   }
   v1::ComplaintEvent event;
   v1::SurveyRecorded* survey = event.mutable_survey_recorded();

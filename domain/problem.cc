@@ -120,7 +120,7 @@ struct Decider {
 
   absl::StatusOr<Events> operator()(const CompleteActionItem& command) const {
     if (absl::Status status = FirstError({
-            RequireName("item_id", command.item_id),
+            RequireAssignedId("item_id", command.item_id, kItemIdPrefix),
             RequireText("outcome", command.outcome),
             RequireExists(state),
         });

@@ -1,9 +1,13 @@
 #include "domain/validation.h"
 
+#include <algorithm>
 #include <cstdint>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 
 namespace closedloop::domain {
 
@@ -64,6 +68,28 @@ absl::Status CheckCharacters(absl::string_view field, absl::string_view value, b
 
 absl::Status RequireName(absl::string_view field, const std::string& value) {
   return RequireText(field, value, kMaxNameBytes);
+}
+
+absl::Status RequireAssignedId(absl::string_view field, absl::string_view id,
+                               absl::string_view prefix) {
+  // 18 digits stay below 2^63, so no number that passes can overflow a counter.
+  constexpr size_t kMaxDigits = 18;
+  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
+  absl::string_view digits = id;
+  const bool ok = absl::ConsumePrefix(&digits, prefix) && !digits.empty() &&
+                  digits.size() <= kMaxDigits && digits[0] != '0' &&
+                  std::all_of(digits.begin(), digits.end(),
+                              [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": expected ", prefix, "<number>, got '", Quote(id), "'"));
+  }
+  return absl::OkStatus();
+}
+
+std::string Quote(absl::string_view value, size_t max_bytes) {
+  if (value.size() <= max_bytes) return absl::CHexEscape(value);
+  return absl::StrCat(absl::CHexEscape(value.substr(0, max_bytes)), "...");
 }
 
 absl::Status RequireEnum(absl::string_view field, int value, bool (*is_valid)(int)) {

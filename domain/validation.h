@@ -29,6 +29,14 @@ absl::Status LimitText(absl::string_view field, const std::string& value,
 absl::Status CheckCharacters(absl::string_view field, absl::string_view value, bool multiline);
 // Non-empty name of at most kMaxNameBytes.
 absl::Status RequireName(absl::string_view field, const std::string& value);
+// An id the system assigned: `prefix` then a positive decimal number of at most 18 ASCII
+// digits without a leading zero ("CL-42", "T3", "A1"). Any other shape never names anything,
+// so it is INVALID_ARGUMENT rather than NOT_FOUND.
+absl::Status RequireAssignedId(absl::string_view field, absl::string_view id,
+                               absl::string_view prefix);
+// `value` cut to `max_bytes` with every byte outside printable ASCII escaped, for quoting what
+// a caller sent in an error message without echoing control sequences or huge strings.
+std::string Quote(absl::string_view value, size_t max_bytes = 64);
 // A proto enum value that is set (not 0 = UNSPECIFIED) and known to `is_valid`.
 absl::Status RequireEnum(absl::string_view field, int value, bool (*is_valid)(int));
 // An integer in [low, high].

@@ -128,6 +128,12 @@ grpc::Status AuditServiceImpl::Subscribe(grpc::ServerContext* context,
   if (!slot.ok()) return ToGrpcStatus(slot.status());
   absl::StatusOr<storage::EventFilter> filter = FilterFrom(request->filter());
   if (!filter.ok()) return ToGrpcStatus(filter.status());
+  // One past the head is the next event; a later position was never assigned, and waiting for
+  // it would hold the stream open and report a head that does not exist.
+  if (const uint64_t head = log_.HeadPosition(); request->from_position() > head + 1) {
+    return ToGrpcStatus(absl::OutOfRangeError(absl::StrCat(
+        "from_position: ", request->from_position(), " is past the head at ", head)));
+  }
   std::unique_ptr<storage::Subscription> subscription =
       log_.Subscribe(request->from_position(), *std::move(filter));
   bool caught_up = false;

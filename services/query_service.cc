@@ -109,6 +109,11 @@ grpc::Status QueryServiceImpl::ListComplaints(grpc::ServerContext* context,
                                               v1::ListComplaintsResponse* response) {
   absl::StatusOr<domain::Caller> caller = Ready(context, "ListComplaints", request->min_position());
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // Each state once is all a filter can say; more entries would only lengthen every match.
+  if (absl::Status s = CheckCount("states", request->states_size(), v1::ComplaintState_ARRAYSIZE - 1);
+      !s.ok()) {
+    return ToGrpcStatus(s);
+  }
   if (absl::Status s = CheckListRequest(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::string> department = domain::DepartmentFilter(*caller, request->department());
   if (!department.ok()) return ToGrpcStatus(department.status());

@@ -1,10 +1,6 @@
 #include "services/request_checks.h"
 
-#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "domain/validation.h"
 #include "storage/event_log.h"
@@ -14,7 +10,6 @@ namespace {
 // Seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z (the Timestamp's documented range).
 constexpr int64_t kMinSeconds = -62135596800;
 constexpr int64_t kMaxSeconds = 253402300799;
-constexpr size_t kMaxIdDigits = 18;
 }  // namespace
 
 absl::Status CheckRequestId(const std::string& request_id) {
@@ -32,22 +27,18 @@ absl::Status CheckRequestId(const std::string& request_id) {
 
 absl::Status CheckAssignedId(absl::string_view field, const std::string& id,
                              absl::string_view prefix) {
-  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
-  absl::string_view digits(id);
-  uint64_t number = 0;
-  if (!absl::ConsumePrefix(&digits, prefix) || digits.empty() || digits.size() > kMaxIdDigits ||
-      !absl::c_all_of(digits, [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }) ||
-      !absl::SimpleAtoi(digits, &number) || number == 0 || digits[0] == '0') {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": expected ", prefix, "<number>, got '", id.substr(0, 64), "'"));
-  }
-  return absl::OkStatus();
+  return domain::RequireAssignedId(field, id, prefix);
 }
 
 absl::StatusOr<absl::Time> CheckTime(absl::string_view field, const google::protobuf::Timestamp& time) {
-  if (time.seconds() < kMinSeconds || time.seconds() > kMaxSeconds || time.nanos() < 0 ||
-      time.nanos() > 999999999) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": not a valid timestamp"));
+  if (time.seconds() < kMinSeconds || time.seconds() > kMaxSeconds) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": not a valid timestamp: seconds ", time.seconds(),
+        " outside 0001-01-01T00:00:00Z..9999-12-31T23:59:59Z"));
+  }
+  if (time.nanos() < 0 || time.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": not a valid timestamp: nanos ", time.nanos(), " outside 0..999999999"));
   }
   return absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
 }
@@ -62,6 +53,13 @@ absl::StatusOr<absl::Duration> CheckDuration(absl::string_view field,
     return absl::InvalidArgumentError(absl::StrCat(field, ": not a valid duration"));
   }
   return absl::Seconds(s) + absl::Nanoseconds(n);
+}
+
+absl::Status CheckCount(absl::string_view field, int count, int max) {
+  if (count > max) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": at most ", max, " entries, got ", count));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckFilter(absl::string_view field, const std::string& value) {

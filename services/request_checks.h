@@ -21,6 +21,8 @@ absl::Status CheckAssignedId(absl::string_view field, const std::string& id, abs
 // A query's name filter (owner, team, department, customer_ref): optional, one line of at most
 // 200 bytes of UTF-8 without control characters.
 absl::Status CheckFilter(absl::string_view field, const std::string& value);
+// A repeated field of at most `max` entries.
+absl::Status CheckCount(absl::string_view field, int count, int max);
 // A timestamp within 0001-01-01..9999-12-31 with valid nanos.
 absl::StatusOr<absl::Time> CheckTime(absl::string_view field, const google::protobuf::Timestamp& time);
 // A duration with nanos in range and of the same sign as its seconds, within +-10,000 years.

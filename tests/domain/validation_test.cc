@@ -3,7 +3,9 @@
 
 #include <string>
 
+#include "domain/problem.h"
 #include "domain/validation.h"
+#include "tests/domain/complaint_test_util.h"
 
 namespace closedloop::domain {
 namespace {
@@ -54,6 +56,78 @@ TEST_CASE("Given the field checks, then names are one line and free text may bre
   CHECK(RequireText("text", "bad \xC3").message() == "text: not valid UTF-8 at byte 4");
   CHECK(RequireText("text", std::string(kMaxTextBytes + 1, 'x')).message() ==
         "text: longer than 16384 bytes (16385)");
+}
+
+TEST_CASE("Given an assigned id, then only prefix and a plain positive number is accepted", "[validation]") {
+  for (const char* ok : {"CL-1", "CL-42", "CL-999999999999999999"}) {
+    INFO(ok);
+    CHECK(RequireAssignedId("complaint_id", ok, "CL-").ok());
+  }
+  CHECK(RequireAssignedId("task_id", "T12", "T").ok());
+  CHECK(RequireAssignedId("complaint_id", "", "CL-").message() == "complaint_id: required");
+  // Wrong prefix or case, no number, zero, leading zeros, signs, spaces, more than 18 digits
+  // (19 could overflow), non-ASCII digits (Arabic-Indic one, fullwidth one), bytes that are
+  // not text.
+  for (const std::string& bad :
+       {std::string("cl-1"), std::string("CL-"), std::string("CL-0"), std::string("CL-01"),
+        std::string("CL-+1"), std::string("CL--1"), std::string("CL-1 "), std::string(" CL-1"),
+        std::string("CL-1x"), std::string("CL-99999999999999999999999"), std::string("CL-1000000000000000000"),
+        std::string("CL-\xD9\xA1"), std::string("CL-\xEF\xBC\x91"), std::string("PR-1"),
+        std::string("CL-1\0", 5), std::string("CL-\x1B[2J")}) {
+    INFO(bad);
+    const absl::Status status = RequireAssignedId("complaint_id", bad, "CL-");
+    CHECK(status.code() == absl::StatusCode::kInvalidArgument);
+    CHECK(std::string(status.message()).rfind("complaint_id: expected CL-<number>, got '", 0) == 0);
+  }
+  // What the caller sent is quoted escaped and cut short, never echoed raw.
+  CHECK(RequireAssignedId("task_id", "T\x1B[2J", "T").message() == "task_id: expected T<number>, got 'T\\x1b[2J'");
+  CHECK(RequireAssignedId("task_id", std::string(1000, '7'), "T").message() ==
+        "task_id: expected T<number>, got '" + std::string(64, '7') + "...'");
+}
+
+TEST_CASE("Given a malformed field on a case in the wrong state, then the field is named, not the state", "[validation]") {
+  using testing::History;
+  History unfiled;
+  AddComment bell{v1::VISIBILITY_PUBLIC, "anna", "ring\a"};
+  testing::RequireError(unfiled.When(bell), absl::StatusCode::kInvalidArgument, "text: control character U+0007");
+  History open;
+  open.Run(testing::Filing());
+  // Reopening an open case is FAILED_PRECONDITION, but not before the reason is checked.
+  testing::RequireError(open.When(ReopenComplaint{"why\x7F"}), absl::StatusCode::kInvalidArgument, "reason: control character U+007F");
+  testing::RequireError(open.When(RecordSurvey{11, 5, ""}), absl::StatusCode::kInvalidArgument, "nps");
+  testing::RequireError(open.When(RespondToTask{"T01", "ok"}), absl::StatusCode::kInvalidArgument, "task_id: expected T<number>");
+  testing::RequireError(open.When(CompleteTask{"t1", "done"}), absl::StatusCode::kInvalidArgument, "task_id");
+  testing::RequireError(open.When(RespondToTask{"T9", "ok"}), absl::StatusCode::kNotFound, "task_id: no task 'T9'");
+  ResolveComplaint negative = testing::Resolution();
+  negative.remedy.set_type(v1::REMEDY_TYPE_REFUND);
+  negative.remedy.mutable_amount()->set_amount_minor(-500);
+  negative.remedy.mutable_amount()->set_currency("EUR");
+  testing::RequireError(open.When(negative), absl::StatusCode::kInvalidArgument, "remedy.amount.amount_minor");
+}
+
+TEST_CASE("Given a recommendation resolved with an amount but no remedy type, then it is refused", "[validation]") {
+  testing::History h;
+  h.Run(testing::Filing(v1::CHANNEL_WEB, v1::ITEM_KIND_RECOMMENDATION));
+  ResolveComplaint c;
+  c.resolution = "thanks, noted";
+  c.remedy.mutable_amount()->set_amount_minor(-1);
+  testing::RequireError(h.When(c), absl::StatusCode::kInvalidArgument, "remedy.type: required with an amount");
+  c.remedy.clear_amount();
+  CHECK(h.When(c).ok());
+}
+
+TEST_CASE("Given an action item id of the wrong shape, then it is INVALID_ARGUMENT, not NOT_FOUND", "[validation]") {
+  ProblemState state;
+  state.exists = true;
+  state.problem_id = "PR-1";
+  for (const char* bad : {"a1", "A01", "A", "A-1", "A1 "}) {
+    INFO(bad);
+    const auto result = DecideProblem(CompleteActionItem{bad, "done"}, state, testing::T0());
+    CHECK(result.status().code() == absl::StatusCode::kInvalidArgument);
+    CHECK(std::string(result.status().message()).rfind("item_id: expected A<number>", 0) == 0);
+  }
+  CHECK(DecideProblem(CompleteActionItem{"A7", "done"}, state, testing::T0()).status().code() ==
+        absl::StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -85,11 +85,15 @@ google::protobuf::Duration Days(int64_t days) {
   return d;
 }
 
-// Ids that are not "<prefix>-<positive number without leading zeros>" (prefix "CL" or "PR").
+// Ids that are not "<prefix>-<positive number without leading zeros>" (prefix "CL" or "PR"):
+// also a number that overflows 64 bits, a sign, and digits that are not ASCII (Arabic-Indic
+// and fullwidth one).
 std::vector<std::string> Malformed(const std::string& prefix) {
   const std::string lower = prefix == "CL" ? "cl" : "pr";
   return {"", lower + "-1", prefix + "-", prefix + "-01", prefix + "-abc", prefix + "-0",
-          prefix + "-1 ", prefix + "-" + std::string(297, '1')};
+          prefix + "-1 ", " " + prefix + "-1", prefix + "-" + std::string(297, '1'),
+          prefix + "-99999999999999999999999", prefix + "-x", prefix + "-+1",
+          prefix + "-\xD9\xA1", prefix + "-\xEF\xBC\x91"};
 }
 
 // A command as a function of its (complaint or problem) id and request id, other fields valid.
@@ -286,7 +290,7 @@ TEST_CASE("every complaint command rejects bad input and records nothing", "[bad
   add("Escalate: empty to", Rpc(cs, &CS::Escalate, [&](auto& r) { r.set_complaint_id(open_id); r.set_reason("slow"); }), kInvalid, "to");
   add("Escalate: empty reason", Rpc(cs, &CS::Escalate, [&](auto& r) { r.set_complaint_id(open_id); r.set_to("boss"); }), kInvalid, "reason");
   auto resolve = [&](std::string id, std::string resolution, int type, int64_t amount, std::string currency) {
-    return Rpc(cs, &CS::ResolveComplaint, [=](auto& r) { r.set_complaint_id(id); r.set_resolution(resolution); r.mutable_remedy()->set_type(static_cast<v1::RemedyType>(type)); r.mutable_remedy()->mutable_amount()->set_amount_minor(amount); r.mutable_remedy()->mutable_amount()->set_currency(currency); });
+    return Rpc(cs, &CS::ResolveComplaint, [=](auto& r) { r.set_complaint_id(id); r.set_resolution(resolution); r.mutable_remedy()->set_type(static_cast<v1::RemedyType>(type)); if (amount == 0 && currency.empty()) return; r.mutable_remedy()->mutable_amount()->set_amount_minor(amount); r.mutable_remedy()->mutable_amount()->set_currency(currency); });
   };
   add("Resolve: customer not reached", resolve(open_id, "fixed", 5, 0, ""), kPrecondition, "not been reached");
   add("Resolve: empty resolution", resolve(prog, "", 5, 0, ""), kInvalid, "resolution");
