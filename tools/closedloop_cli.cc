@@ -4,6 +4,7 @@
 //   closedloop audit read-all [--from=N]       the log, one event a line
 //   closedloop audit read-stream STREAM        one stream, one event a line
 //   closedloop audit verify [--from --to]      recompute the hash chain; prints the head hash
+//   closedloop admin backup DIR                an online copy of the data, on the daemon's machine
 //
 // Every subcommand takes --server and --json. Exit status: 0 OK, 1 error, 2 usage, 3 the
 // chain did not verify.
@@ -18,6 +19,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "closedloop/v1/admin_service.grpc.pb.h"
 #include "closedloop/v1/audit_service.grpc.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -122,6 +124,26 @@ int ReadStream(v1::AuditService::Stub& stub, const std::string& stream) {
   return 0;
 }
 
+// admin backup DIR: an online copy of the daemon's data directory, written on its machine.
+int Backup(v1::AdminService::Stub& stub, const std::string& directory) {
+  v1::BackupRequest request;
+  request.set_directory(directory);
+  v1::BackupResponse response;
+  grpc::Status status = stub.Backup(Context().get(), request, &response);
+  if (!status.ok()) return Fail(status);
+  if (absl::GetFlag(FLAGS_json)) {
+    std::printf("{\"directory\":\"%s\",\"position\":%llu,\"views_position\":%llu}\n",
+                absl::CEscape(response.directory()).c_str(),
+                static_cast<unsigned long long>(response.position()),
+                static_cast<unsigned long long>(response.views_position()));
+  } else {
+    std::printf("backup in %s: every event up to position %llu (views at %llu)\n",
+                response.directory().c_str(), static_cast<unsigned long long>(response.position()),
+                static_cast<unsigned long long>(response.views_position()));
+  }
+  return 0;
+}
+
 int Verify(v1::AuditService::Stub& stub) {
   v1::VerifyChainRequest request;
   request.set_from_position(absl::GetFlag(FLAGS_from));
@@ -153,7 +175,8 @@ int main(int argc, char** argv) {
       "  health                      the server's health status\n"
       "  audit read-all [--from=N] [--limit=N]\n"
       "  audit read-stream STREAM [--from=REVISION] [--limit=N]\n"
-      "  audit verify [--from=N] [--to=N]");
+      "  audit verify [--from=N] [--to=N]\n"
+      "  admin backup DIR            an online copy of the data, to DIR on the daemon's machine");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> words(args.begin() + 1, args.end());
   auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), ChannelCredentials());
@@ -173,6 +196,10 @@ int main(int argc, char** argv) {
     return ReadStream(*stub, words[2]);
   }
   if (words.size() == 2 && words[0] == "audit" && words[1] == "verify") return Verify(*stub);
+  if (words.size() == 3 && words[0] == "admin" && words[1] == "backup") {
+    auto admin = v1::AdminService::NewStub(channel);
+    return Backup(*admin, words[2]);
+  }
   std::fprintf(stderr, "%s\n", absl::ProgramUsageMessage().data());
   return 2;
 }
