@@ -22,6 +22,10 @@ ABSL_FLAG(std::string, data_dir, "./data",
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to serve gRPC on, host:port. Use 0.0.0.0:PORT to accept remote clients, "
           "port 0 to pick a free port.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Address to serve Prometheus metrics on over HTTP (GET /metrics), host:port; port 0 "
+          "picks a free port. No authentication: bind it where only monitoring can reach it. "
+          "Empty: no metrics endpoint.");
 ABSL_FLAG(std::string, config, "",
           "Configuration file: SLA policy, teams, departments and routing, as a "
           "closedloop.v1.Config in protobuf text format (JSON if it ends in .json). Empty: the "
@@ -140,6 +144,7 @@ int RunDaemon() {
 
   closedloop::services::ServerOptions server_options;
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
+  server_options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   server_options.views_path = (std::filesystem::path(data_dir) / "views").string();
   server_options.config = *config;
   server_options.authorizer = std::move(authorizer);
@@ -157,6 +162,10 @@ int RunDaemon() {
                static_cast<unsigned long long>((*log)->HeadPosition()),
                static_cast<unsigned long long>((*server)->views_resumed_after()));
 
+  if ((*server)->metrics_port() != 0) {
+    std::fprintf(stderr, "closedloopd: metrics on %s (metrics port %d), GET /metrics\n",
+                 absl::GetFlag(FLAGS_metrics_listen).c_str(), (*server)->metrics_port());
+  }
   if (const auto& rebuild = (*server)->timer_index_rebuild(); rebuild.rebuilt) {
     std::fprintf(stderr, "closedloopd: due-time index rebuilt: %zu entries for %zu complaints\n",
                  rebuild.entries, rebuild.complaints);
@@ -177,7 +186,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "The Closed Loop daemon: complaint resolution on an event-sourced log.\n"
       "Usage: closedloopd (--tokens=FILE | --insecure_local) [--data_dir=./data] "
-      "[--listen=127.0.0.1:50051]");
+      "[--listen=127.0.0.1:50051] [--metrics_listen=127.0.0.1:9464]");
   absl::ParseCommandLine(argc, argv);
   return RunDaemon();
 }

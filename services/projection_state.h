@@ -57,6 +57,9 @@ class ProjectionState {
   std::vector<const v1::ComplaintView*> DueBy(absl::Time horizon) const;
   // Open cases per owner, for routing.
   domain::OpenCaseLoad Load() const;
+  // Deadlines of open cases that are not satisfied (pending, warned or breached): the size of
+  // the due-ordered index, for the metrics endpoint's timers-pending gauge.
+  size_t UnsatisfiedDeadlines() const { return due_.size(); }
 
  private:
   // Keeps the indexes in step with a complaint view before and after a change.

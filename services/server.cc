@@ -9,6 +9,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "services/metrics/server_metrics.h"
 
 namespace closedloop::services {
 
@@ -77,6 +78,24 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
       server->options_.config, *server->options_.authorizer, log, *server->store_);
 
   grpc::ServerBuilder builder;
+  if (!server->options_.metrics_listen_address.empty()) {
+    // Bound before the gRPC port, so that a bad metrics address stops start-up before any
+    // call is served.
+    server->metrics_ = std::make_unique<metrics::ServerMetrics>();
+    std::vector<std::string> teams;
+    for (const v1::Team& team : server->options_.config.directory().teams()) {
+      teams.push_back(team.name());
+    }
+    if (absl::Status serving = server->metrics_->Serve(
+            server->options_.metrics_listen_address, log, *server->projections_, std::move(teams),
+            server->options_.clock);
+        !serving.ok()) {
+      return serving;
+    }
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(server->metrics_->NewInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   builder.SetMaxReceiveMessageSize(server->options_.max_message_bytes);
   builder.AddListeningPort(server->options_.listen_address, server->options_.credentials,
                            &server->port_);
@@ -93,9 +112,15 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   return server;
 }
 
+int ClosedLoopServer::metrics_port() const {
+  return metrics_ == nullptr ? 0 : metrics_->port();
+}
+
 void ClosedLoopServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  // Scrapes read the projections and the log: stop answering them before either stops.
+  if (metrics_ != nullptr) metrics_->Stop();
   timers_.Stop();
   if (server_ != nullptr) {
     if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {

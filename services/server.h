@@ -30,9 +30,16 @@
 
 namespace closedloop::services {
 
+namespace metrics {
+class ServerMetrics;  // services/metrics/server_metrics.h
+}  // namespace metrics
+
 struct ServerOptions {
   // "127.0.0.1:0" picks a free port.
   std::string listen_address = "127.0.0.1:0";
+  // Where to serve Prometheus metrics over HTTP (GET /metrics), host:port; port 0 picks a
+  // free port. Empty: no metrics endpoint, and no per-call measuring.
+  std::string metrics_listen_address;
   // Transport security of the listening port: plaintext unless TLS is configured
   // (services/tls_credentials.h).
   std::shared_ptr<grpc::ServerCredentials> credentials = grpc::InsecureServerCredentials();
@@ -71,6 +78,8 @@ class ClosedLoopServer {
 
   // The bound port (useful with port 0).
   int port() const { return port_; }
+  // The metrics endpoint's bound port; 0 without one.
+  int metrics_port() const;
   // The projections (tests wait on their position).
   Projections& projections() { return *projections_; }
   // The timer service (tests run passes after moving a fake clock).
@@ -96,6 +105,8 @@ class ClosedLoopServer {
   ComplaintServiceImpl complaints_;
   ProblemServiceImpl problems_;
   std::unique_ptr<QueryServiceImpl> queries_;
+  // Before server_: the server's interceptors record into it until its last call ends.
+  std::unique_ptr<metrics::ServerMetrics> metrics_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   uint64_t views_resumed_after_ = 0;

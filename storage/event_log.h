@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/event.pb.h"
+#include "storage/bucket_counts.h"
 #include "storage/subscription.h"
 
 namespace closedloop::storage {
@@ -138,6 +139,11 @@ struct EventLogOptions {
 struct EventLogStats {
   uint64_t appends = 0;
   uint64_t commits = 0;  // synced writes; appends / commits = the group-commit factor
+  // One sample per synced write: the appends it took (accepted, retried or refused), the
+  // events it wrote, and how long the synced RocksDB write took, in seconds.
+  BucketCounts appends_per_commit = BucketCounts::Exponential(1, 2, 13);   // 1 .. 4096
+  BucketCounts events_per_commit = BucketCounts::Exponential(1, 2, 17);    // 1 .. 65536
+  BucketCounts sync_seconds = BucketCounts::Exponential(0.0001, 2, 16);  // 100us .. 3.3s
 };
 
 class EventLog {

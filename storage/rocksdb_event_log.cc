@@ -7,6 +7,7 @@
 // (storage/append_completer.h). Readers never take the writer's
 // locks; they read RocksDB up to the published head, so they never see an unacknowledged or
 // half-written group.
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <thread>
@@ -311,10 +312,17 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     PreparedCommit commit = PrepareCommit(*db_, revisions_, tail_, options_.clock(), requests);
 
     const bool writes = !commit.records.empty();
+    const size_t events_written = commit.records.size();
+    double sync_seconds = 0;
     if (writes) {
       rocksdb::WriteOptions write_options;
       write_options.sync = true;
+      // A measured duration, not a recorded fact: the steady clock, never options_.clock
+      // (which tests fake and which may jump).
+      const auto sync_start = std::chrono::steady_clock::now();
       rocksdb::Status s = db_->db().Write(write_options, &commit.batch);
+      sync_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - sync_start).count();
       if (!s.ok()) {
         // RocksDB stops accepting writes after a failed WAL sync; so do we, and every append
         // of this group fails with nothing acknowledged. Reopening recovers the synced prefix.
@@ -332,7 +340,12 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
       absl::MutexLock lock(&head_mu_);
       head_ = tail_.head_position;
       stats_.appends += group.size();
-      if (writes) ++stats_.commits;
+      if (writes) {
+        ++stats_.commits;
+        stats_.appends_per_commit.Record(static_cast<double>(group.size()));
+        stats_.events_per_commit.Record(static_cast<double>(events_written));
+        stats_.sync_seconds.Record(sync_seconds);
+      }
     }
     std::vector<AppendCallback> callbacks;
     callbacks.reserve(group.size());

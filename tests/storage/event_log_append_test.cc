@@ -339,6 +339,11 @@ TEST_CASE("concurrent appends from 16 threads all succeed at distinct gap-free p
   CHECK(stats.appends == kTotal);
   CHECK(stats.commits >= 1);
   CHECK(stats.commits <= stats.appends);
+  // One sample per synced write; every append here was accepted, so each one is in a write.
+  CHECK(stats.appends_per_commit.count == stats.commits);
+  CHECK(stats.appends_per_commit.sum == static_cast<double>(stats.appends));
+  CHECK(stats.events_per_commit.sum >= static_cast<double>(stats.appends));
+  CHECK(stats.sync_seconds.count == stats.commits);
   absl::StatusOr<ChainVerification> chain = log->VerifyChain(0, 0);
   REQUIRE(chain.ok());
   CHECK(chain->ok);
