@@ -82,7 +82,9 @@ v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
       mix.set_recommendations(mix.recommendations() + 1);
     }
 
-    if (view->has_first_contact_at()) {
+    // The first-level loop is a complaint's: recommendations are answered on a slower clock
+    // and would drown the measure (they are most of the items).
+    if (complaint && view->has_first_contact_at()) {
       first_contact.push_back(FromProto(view->first_contact_at()) - filed_at);
     }
     if (complaint && view->has_first_resolved_at()) {

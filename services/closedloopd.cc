@@ -11,6 +11,7 @@
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "services/config.h"
+#include "services/demo/demo_fill.h"
 #include "services/server.h"
 #include "services/tls_credentials.h"
 #include "storage/event_log.h"
@@ -42,6 +43,13 @@ ABSL_FLAG(std::string, tls_cert, "",
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA certificates: require mutual TLS, clients presenting a certificate it signed.");
+ABSL_FLAG(bool, demo, false,
+          "Before serving, fill an empty --data_dir with a month of a retail chain's complaints "
+          "(about 80 items a day across the channels, escalations, breaches, problems, surveys), "
+          "ending now, so that the boards are full at once. A store that already holds events "
+          "is left as it is. For trying Closed Loop out, not for production data.");
+ABSL_FLAG(uint64_t, demo_seed, 1, "The demo month's seed: the same seed gives the same month.");
+ABSL_FLAG(int, demo_days, 30, "How many days the demo fills (1..366).");
 ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGINT/SIGTERM, how long in-flight calls may run before they are cancelled.");
 
@@ -77,6 +85,45 @@ std::shared_ptr<const closedloop::services::Authorizer> AuthorizerFromFlags() {
   }
   std::fprintf(stderr, "closedloopd: %zu tokens from %s\n", tokens->size(), path.c_str());
   return Authorizer::WithTokens(*std::move(tokens));
+}
+
+// --demo: fills an empty store with the demo month; false after printing why it could not.
+bool FillDemo(const std::string& data_dir, const closedloop::v1::Config& config) {
+  namespace demo = closedloop::services::demo;
+  demo::DemoFillOptions options;
+  options.seed = absl::GetFlag(FLAGS_demo_seed);
+  options.days = absl::GetFlag(FLAGS_demo_days);
+  options.end = absl::Now();
+  options.config = config;
+  std::fprintf(stderr, "closedloopd: demo: filling %s with %d days of a retail chain (seed %llu)...\n",
+               data_dir.c_str(), options.days, static_cast<unsigned long long>(options.seed));
+  const absl::Time started = absl::Now();
+  absl::StatusOr<demo::DemoFillSummary> filled = demo::FillDemo(data_dir, options);
+  if (absl::IsFailedPrecondition(filled.status())) {
+    std::fprintf(stderr, "closedloopd: demo: not filled: %s\n", std::string(filled.status().message()).c_str());
+    return true;
+  }
+  if (!filled.ok()) {
+    std::fprintf(stderr, "closedloopd: demo: %s\n", filled.status().ToString().c_str());
+    return false;
+  }
+  auto count = [&](const char* type) {
+    auto it = filled->events_by_type.find(type);
+    return it == filled->events_by_type.end() ? 0 : it->second;
+  };
+  std::fprintf(stderr,
+               "closedloopd: demo: %d items (%d complaints, %d of them red-button; %d "
+               "recommendations), %d problems, %llu events with %d deadline warnings, %d "
+               "breaches and %d escalations, in %.1f s\n",
+               filled->items, filled->complaints, filled->red_button, filled->recommendations,
+               filled->problems, static_cast<unsigned long long>(filled->events),
+               count("complaint.deadline_warned"), count("complaint.deadline_breached"),
+               count("complaint.escalated"), absl::ToDoubleSeconds(absl::Now() - started));
+  if (!filled->refused.empty()) {
+    std::fprintf(stderr, "closedloopd: demo: %zu kinds of command were refused, first: %s\n",
+                 filled->refused.size(), filled->first_refusal.c_str());
+  }
+  return true;
 }
 
 int RunDaemon() {
@@ -120,6 +167,7 @@ int RunDaemon() {
                  error.message().c_str());
     return 1;
   }
+  if (absl::GetFlag(FLAGS_demo) && !FillDemo(data_dir, *config)) return 1;
   closedloop::storage::EventLogOptions options;
   options.path = data_dir;
   absl::StatusOr<std::unique_ptr<closedloop::storage::EventLog>> log =
