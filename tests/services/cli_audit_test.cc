@@ -17,13 +17,10 @@ namespace closedloop {
 namespace {
 
 using testing::CliDaemon;
+using testing::Command;
 using testing::Contains;
 using testing::FromJson;
 using testing::Lines;
-
-v1::CommandResponse Command(CliDaemon& d, const std::string& args) {
-  return FromJson<v1::CommandResponse>(d.Run(absl::StrCat("--json ", args)).out);
-}
 
 TEST_CASE("closedloop audit shows a case's history as of a past position, verifies and exports the log",
           "[cli]") {

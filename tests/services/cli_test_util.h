@@ -16,6 +16,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "closedloop/v1/complaint_service.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "tests/services/daemon_util.h"
 #include "tests/temp_dir.h"
@@ -96,6 +97,13 @@ Message FromJson(const std::string& line) {
   INFO(line);
   REQUIRE(google::protobuf::util::JsonStringToMessage(line, &message).ok());
   return message;
+}
+
+// Runs a command subcommand with --json against `d`; its response, the only line it prints.
+inline v1::CommandResponse Command(CliDaemon& d, const std::string& args) {
+  CliRun run = d.Run(absl::StrCat("--json ", args));
+  REQUIRE(Lines(run.out).size() == 1);
+  return FromJson<v1::CommandResponse>(run.out);
 }
 
 inline bool Contains(const std::string& text, const std::string& part) {
