@@ -4,6 +4,7 @@
 #include <string>
 
 #include "closedloop/v1/admin_service.grpc.pb.h"
+#include "tools/cli/call.h"
 #include "tools/cli/command.h"
 #include "tools/cli/output.h"
 #include "tools/health_client.h"
@@ -33,21 +34,13 @@ int Backup(Args& args, const Connection& connection) {
   v1::BackupRequest request;
   request.set_directory(args.Operand(0, "DIR"));
   args.AtMost(1);
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::AdminService::NewStub(connection.channel());
-  v1::BackupResponse response;
-  if (grpc::Status s = connection.Call(*stub, &v1::AdminService::Stub::Backup, request, &response); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(response);
-  } else {
-    std::printf("backup in %s: every event up to position %llu (views at %llu)\n",
-                response.directory().c_str(), static_cast<unsigned long long>(response.position()),
-                static_cast<unsigned long long>(response.views_position()));
-  }
-  return kExitOk;
+  return CallAndPrint(args, connection, &v1::AdminService::Stub::Backup, request,
+                      [](const v1::BackupResponse& response) {
+                        std::printf("backup in %s: every event up to position %llu (views at %llu)\n",
+                                    response.directory().c_str(),
+                                    static_cast<unsigned long long>(response.position()),
+                                    static_cast<unsigned long long>(response.views_position()));
+                      });
 }
 
 }  // namespace

@@ -2,13 +2,12 @@
 // resolve, close, reopen. Each sends one command with a request id and prints the complaint id
 // and the log position it produced (pass that to a query's --min_position to read it back).
 #include <cstdlib>
-#include <random>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "closedloop/v1/complaint_service.grpc.pb.h"
 #include "domain/proto_time.h"
+#include "tools/cli/call.h"
 #include "tools/cli/command.h"
 #include "tools/cli/output.h"
 
@@ -17,32 +16,8 @@ namespace {
 
 using Stub = v1::ComplaintService::Stub;
 
-FlagSpec RequestIdFlag() {
-  return {"request_id", "ID",
-          "idempotency key (default: a random one); repeating a command "
-          "with the same id records it once"};
-}
-
-// --request_id, or 128 random bits in hex: unique enough that two invocations never collide.
-std::string RequestId(const Args& args) {
-  if (args.Has("request_id")) return args.String("request_id");
-  std::random_device device;
-  std::string bytes;
-  for (int i = 0; i < 4; ++i) {
-    const uint32_t word = device();
-    bytes.append(reinterpret_cast<const char*>(&word), sizeof word);
-  }
-  return absl::BytesToHexString(bytes);
-}
-
-template <typename E>
-E RequiredEnum(Args& args, const std::string& name) {
-  if (!args.Has(name)) args.Fail(absl::StrCat("--", name, " is required"));
-  return args.Enum<E>(name, static_cast<E>(0));
-}
-
-void PrintResponse(const v1::CommandResponse& response, bool json) {
-  if (json) return PrintJson(response);
+// A command's result for people: the complaint, what was recorded and where.
+void PrintCommandResponse(const v1::CommandResponse& response) {
   const std::string where =
       absl::StrCat("(position ", response.position(), ", revision ", response.revision(), ")");
   if (response.deduplicated()) {
@@ -56,37 +31,19 @@ void PrintResponse(const v1::CommandResponse& response, bool json) {
   }
 }
 
-// Stamps the request id, sends the command and prints its result. Every command subcommand
-// ends here, so retries are safe the same way everywhere.
+// Sends the command (with a request id) and prints its result. Every command subcommand ends
+// here, so retries are safe the same way everywhere.
 template <typename Request>
 int Send(Args& args, const Connection& connection,
          grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, v1::CommandResponse*),
-         Request& request) {
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  request.set_request_id(RequestId(args));
-  auto stub = v1::ComplaintService::NewStub(connection.channel());
-  v1::CommandResponse response;
-  grpc::Status status = connection.Call(*stub, method, request, &response);
-  if (!status.ok()) {
-    // Whether it was recorded is unknown after these; the same id makes a retry safe.
-    const grpc::StatusCode code = status.error_code();
-    if (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED ||
-        code == grpc::StatusCode::ABORTED) {
-      status =
-          grpc::Status(code, absl::StrCat(status.error_message(),
-                                          " (retry safely with --request_id=", request.request_id(), ")"));
-    }
-    return RpcFailed(status);
-  }
-  PrintResponse(response, json);
-  return kExitOk;
+         const Request& request) {
+  return CallAndPrint(args, connection, method, request, PrintCommandResponse);
 }
 
 int File(Args& args, const Connection& connection) {
   v1::FileComplaintRequest request;
   v1::Filed& filed = *request.mutable_complaint();
-  filed.set_channel(RequiredEnum<v1::Channel>(args, "channel"));
+  filed.set_channel(args.RequiredEnum<v1::Channel>("channel"));
   filed.set_kind(args.Enum("kind", v1::ITEM_KIND_COMPLAINT));
   filed.set_severity(args.Enum("severity", v1::SEVERITY_UNSPECIFIED));
   filed.set_text(args.Text(0, "TEXT"));
@@ -119,8 +76,8 @@ int Contact(Args& args, const Connection& connection) {
   v1::RecordCustomerContactRequest request;
   request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
   args.AtMost(1);
-  request.set_method(RequiredEnum<v1::ContactMethod>(args, "method"));
-  request.set_outcome(RequiredEnum<v1::ContactOutcome>(args, "outcome"));
+  request.set_method(args.RequiredEnum<v1::ContactMethod>("method"));
+  request.set_outcome(args.RequiredEnum<v1::ContactOutcome>("outcome"));
   request.set_summary(args.String("summary"));
   return Send(args, connection, &Stub::RecordCustomerContact, request);
 }

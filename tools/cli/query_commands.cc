@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "closedloop/v1/query_service.grpc.pb.h"
 #include "domain/proto_time.h"
+#include "tools/cli/call.h"
 #include "tools/cli/command.h"
 #include "tools/cli/complaint_page.h"
 #include "tools/cli/enum_labels.h"
@@ -36,21 +37,11 @@ int Show(Args& args, const Connection& connection) {
   request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
   args.AtMost(1);
   request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::ComplaintView view;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetComplaint, request, &view); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(view);
-  } else {
+  return CallAndPrint(args, connection, &Stub::GetComplaint, request, [](const v1::ComplaintView& view) {
     PrintComplaintPage(view);
     std::printf("\n%d event(s) in its history: closedloop audit history %s\n", view.history_size(),
                 view.complaint_id().c_str());
-  }
-  return kExitOk;
+  });
 }
 
 int List(Args& args, const Connection& connection) {
@@ -114,27 +105,19 @@ void PrintCases(const google::protobuf::RepeatedPtrField<v1::BoardCase>& cases) 
   table.Print();
 }
 
+void PrintSuperheroBoard(const v1::SuperheroBoard& board) {
+  std::printf("board of %s: %d open, %d at risk, %d breached, %d hanging (position %llu)\n",
+              board.owner().c_str(), board.open(), board.at_risk(), board.breached(), board.hanging(),
+              static_cast<unsigned long long>(board.position()));
+  if (board.cases_size() > 0) PrintCases(board.cases());
+}
+
 int Board(Args& args, const Connection& connection) {
   v1::GetSuperheroBoardRequest request;
   request.set_owner(args.Operand(0, "OWNER"));
   args.AtMost(1);
   request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::SuperheroBoard board;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetSuperheroBoard, request, &board); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(board);
-    return kExitOk;
-  }
-  std::printf("board of %s: %d open, %d at risk, %d breached, %d hanging (position %llu)\n",
-              board.owner().c_str(), board.open(), board.at_risk(), board.breached(), board.hanging(),
-              static_cast<unsigned long long>(board.position()));
-  if (board.cases_size() > 0) PrintCases(board.cases());
-  return kExitOk;
+  return CallAndPrint(args, connection, &Stub::GetSuperheroBoard, request, PrintSuperheroBoard);
 }
 
 void PrintDeadlines(const char* title, int total,
@@ -150,28 +133,21 @@ void PrintDeadlines(const char* title, int total,
   table.Print();
 }
 
+void PrintDeadlineBoard(const v1::DeadlineBoard& board, absl::Duration window) {
+  PrintDeadlines(absl::StrCat("due within ", absl::FormatDuration(window)).c_str(), board.due_soon_total(),
+                 board.due_soon());
+  PrintDeadlines("breached", board.breached_total(), board.breached());
+  std::printf("(position %llu)\n", static_cast<unsigned long long>(board.position()));
+}
+
 int Deadlines(Args& args, const Connection& connection) {
   v1::GetDeadlineBoardRequest request;
   args.AtMost(0);
   const absl::Duration window = args.Duration("window", absl::Hours(4));
   *request.mutable_window() = domain::ToProto(window);
   request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::DeadlineBoard board;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetDeadlineBoard, request, &board); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(board);
-    return kExitOk;
-  }
-  PrintDeadlines(absl::StrCat("due within ", absl::FormatDuration(window)).c_str(), board.due_soon_total(),
-                 board.due_soon());
-  PrintDeadlines("breached", board.breached_total(), board.breached());
-  std::printf("(position %llu)\n", static_cast<unsigned long long>(board.position()));
-  return kExitOk;
+  return CallAndPrint(args, connection, &Stub::GetDeadlineBoard, request,
+                      [&](const v1::DeadlineBoard& board) { PrintDeadlineBoard(board, window); });
 }
 
 void PrintTasks(const char* title, const google::protobuf::RepeatedPtrField<v1::TaskRef>& tasks) {
@@ -189,22 +165,9 @@ void PrintTasks(const char* title, const google::protobuf::RepeatedPtrField<v1::
   table.Print();
 }
 
-int Catalog(Args& args, const Connection& connection) {
-  v1::GetDepartmentCatalogRequest request;
-  if (args.operand_count() > 0) request.set_department(args.Operand(0, "DEPARTMENT"));
-  args.AtMost(1);
-  request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::DepartmentCatalog catalog;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetDepartmentCatalog, request, &catalog); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(catalog);
-    return kExitOk;
-  }
+// With a department, also its open and escalated tasks: what its people act on (every
+// department's would drown the table).
+void PrintCatalog(const v1::DepartmentCatalog& catalog, bool one_department) {
   Table table({"DEPARTMENT", "OPEN", "TOTAL", "OPEN TASKS", "OVERDUE", "ANSWERED", "RESPONSE P50", "P90",
                "ESCALATED"});
   for (const v1::DepartmentEntry& d : catalog.departments()) {
@@ -214,15 +177,23 @@ int Catalog(Args& args, const Connection& connection) {
                FormatDuration(d.response_time_p90()), absl::StrCat(d.escalated_tasks())});
   }
   table.Print();
-  // One department's tasks are what its people act on; all departments' would drown the table.
-  if (!request.department().empty()) {
+  if (one_department) {
     for (const v1::DepartmentEntry& d : catalog.departments()) {
       PrintTasks("open tasks", d.open_tasks());
       PrintTasks("escalated open tasks", d.escalated_open_tasks());
     }
   }
   std::printf("(position %llu)\n", static_cast<unsigned long long>(catalog.position()));
-  return kExitOk;
+}
+
+int Catalog(Args& args, const Connection& connection) {
+  v1::GetDepartmentCatalogRequest request;
+  if (args.operand_count() > 0) request.set_department(args.Operand(0, "DEPARTMENT"));
+  args.AtMost(1);
+  request.set_min_position(args.Uint("min_position"));
+  return CallAndPrint(args, connection, &Stub::GetDepartmentCatalog, request, [&](const v1::DepartmentCatalog& c) {
+    PrintCatalog(c, !request.department().empty());
+  });
 }
 
 int Metrics(Args& args, const Connection& connection) {
@@ -231,19 +202,7 @@ int Metrics(Args& args, const Connection& connection) {
   if (auto t = args.Time("filed_after")) *request.mutable_filed_after() = domain::ToProto(*t);
   if (auto t = args.Time("filed_before")) *request.mutable_filed_before() = domain::ToProto(*t);
   request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::Metrics metrics;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetMetrics, request, &metrics); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(metrics);
-    return kExitOk;
-  }
-  PrintMetricsPage(metrics);
-  return kExitOk;
+  return CallAndPrint(args, connection, &Stub::GetMetrics, request, PrintMetricsPage);
 }
 
 }  // namespace
