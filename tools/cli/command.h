@@ -35,6 +35,8 @@ struct Command {
 std::vector<Command> ComplaintCommands();
 // show, list, board, deadlines, catalog, metrics.
 std::vector<Command> QueryCommands();
+// problem open|action|complete-action|fixed|verify, problems.
+std::vector<Command> ProblemCommands();
 // audit history|verify|export|read-all|read-stream.
 std::vector<Command> AuditCommands();
 // health, admin backup.

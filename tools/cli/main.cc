@@ -3,6 +3,8 @@
 //   complaints  file, show, list, comment, contact, task open|respond|complete, resolve,
 //               close, reopen                                  (complaint_commands.cc)
 //   boards      board, deadlines, catalog, metrics             (query_commands.cc)
+//   problems    problem open|action|complete-action|fixed|verify, problems
+//                                                              (problem_commands.cc)
 //   auditors    audit history|verify|export|read-all|read-stream (audit_commands.cc)
 //   operators   health, admin backup                           (admin_commands.cc)
 //
@@ -28,7 +30,7 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto area : {ComplaintCommands, QueryCommands, AuditCommands, AdminCommands}) {
+  for (auto area : {ComplaintCommands, QueryCommands, ProblemCommands, AuditCommands, AdminCommands}) {
     for (Command& command : area()) all.push_back(std::move(command));
   }
   return all;
