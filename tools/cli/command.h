@@ -31,9 +31,10 @@ struct Command {
   int (*run)(Args& args, const Connection& connection);
 };
 
-// file, comment, contact, task open|respond|complete, resolve, close, reopen.
+// file, comment, contact, task open|respond|complete, resolve, close, reopen, triage, assign,
+// escalate, redirect, link, survey.
 std::vector<Command> ComplaintCommands();
-// show, list, board, deadlines, catalog, metrics.
+// show, list, board, deadlines, catalog, metrics, customer.
 std::vector<Command> QueryCommands();
 // problem open|action|complete-action|fixed|verify, problems.
 std::vector<Command> ProblemCommands();

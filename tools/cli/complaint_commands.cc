@@ -1,5 +1,5 @@
 // The ComplaintService subcommands: file, comment, contact, task open|respond|complete,
-// resolve, close, reopen. Each sends one command with a request id and prints the complaint id
+// resolve, close, reopen, triage, assign, escalate, redirect, link, survey. Each sends one command with a request id and prints the complaint id
 // and the log position it produced (pass that to a query's --min_position to read it back).
 #include <cstdlib>
 
@@ -142,6 +142,73 @@ int Reopen(Args& args, const Connection& connection) {
   return Send(args, connection, &Stub::ReopenComplaint, request);
 }
 
+int Triage(Args& args, const Connection& connection) {
+  v1::TriageComplaintRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  args.AtMost(1);
+  request.set_kind(args.Enum("kind", v1::ITEM_KIND_UNSPECIFIED));
+  request.set_category(args.String("category"));
+  request.set_severity(args.Enum("severity", v1::SEVERITY_UNSPECIFIED));
+  request.set_department(args.String("department"));
+  request.set_root_cause_code(args.String("root_cause"));
+  if (!args.Has("kind") && !args.Has("category") && !args.Has("severity") && !args.Has("department") &&
+      !args.Has("root_cause")) {
+    args.Fail("nothing to triage: give --kind, --category, --severity, --department or --root_cause");
+  }
+  return Send(args, connection, &Stub::TriageComplaint, request);
+}
+
+int Assign(Args& args, const Connection& connection) {
+  v1::AssignComplaintRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  request.set_owner(args.Operand(1, "OWNER"));
+  args.AtMost(2);
+  return Send(args, connection, &Stub::AssignComplaint, request);
+}
+
+int Escalate(Args& args, const Connection& connection) {
+  v1::EscalateRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  request.set_reason(args.Text(1, "REASON"));
+  request.set_to(args.Required("to"));
+  return Send(args, connection, &Stub::Escalate, request);
+}
+
+int Redirect(Args& args, const Connection& connection) {
+  v1::RedirectToSupportRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  request.set_reason(args.Text(1, "REASON"));
+  return Send(args, connection, &Stub::RedirectToSupport, request);
+}
+
+int Link(Args& args, const Connection& connection) {
+  v1::LinkToProblemRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  request.set_problem_id(args.Operand(1, "PROBLEM-ID"));
+  args.AtMost(2);
+  return Send(args, connection, &Stub::LinkToProblem, request);
+}
+
+int Survey(Args& args, const Connection& connection) {
+  v1::RecordSurveyRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  args.AtMost(1);
+  // Both are answers, and 0 is a valid NPS: absent must not read as a score.
+  for (const char* name : {"nps", "csat"}) {
+    if (!args.Has(name)) args.Fail(absl::StrCat("--", name, " is required"));
+  }
+  // Out of int32's range would wrap into a valid score; the server refuses anything out of range.
+  auto score = [&](const char* name) {
+    const int64_t value = args.Int(name);
+    if (value < -1 || value > 100) args.Fail(absl::StrCat("--", name, ": ", value, " is out of range"));
+    return static_cast<int32_t>(value);
+  };
+  request.set_nps(score("nps"));
+  request.set_csat(score("csat"));
+  request.set_comment(args.String("comment"));
+  return Send(args, connection, &Stub::RecordSurvey, request);
+}
+
 }  // namespace
 
 std::vector<Command> ComplaintCommands() {
@@ -218,6 +285,45 @@ std::vector<Command> ComplaintCommands() {
        {{"confirmed", "", "the customer confirmed they are satisfied"}, request_id},
        Close},
       {"reopen", "COMPLAINT-ID REASON...", "reopen a resolved or closed case", "", {request_id}, Reopen},
+      {"triage",
+       "COMPLAINT-ID",
+       "classify a case: kind, category, severity, department, root cause",
+       "Only the options given change; the others keep their value.",
+       {{"kind", "KIND", "complaint or recommendation"},
+        {"category", "NAME", ""},
+        {"severity", "SEVERITY", "low, normal, high or critical"},
+        {"department", "NAME", "a configured department"},
+        {"root_cause", "CODE", "the root cause code"},
+        request_id},
+       Triage},
+      {"assign", "COMPLAINT-ID OWNER", "hand a case to another owner", "", {request_id}, Assign},
+      {"escalate",
+       "COMPLAINT-ID REASON...",
+       "escalate a case by hand to someone up the chain",
+       "",
+       {{"to", "NAME", "required: who takes it up"}, request_id},
+       Escalate},
+      {"redirect",
+       "COMPLAINT-ID REASON...",
+       "send a red-button case that was no emergency back to ordinary support",
+       "Only red-button cases can be redirected.",
+       {request_id},
+       Redirect},
+      {"link",
+       "COMPLAINT-ID PROBLEM-ID",
+       "link a case to a problem (a recurring weak spot)",
+       "The problem records the link too; `closedloop problems` lists problems and their cases.",
+       {request_id},
+       Link},
+      {"survey",
+       "COMPLAINT-ID",
+       "record the customer's survey answer after resolution",
+       "One survey per case, once it is resolved or closed.",
+       {{"nps", "N", "required: 0-10, how likely they are to recommend us"},
+        {"csat", "N", "required: 1-5, how satisfied they are with the resolution"},
+        {"comment", "TEXT", "what they said"},
+        request_id},
+       Survey},
   };
 }
 

@@ -1,8 +1,9 @@
 // closedloop: the command-line client of closedloopd. One binary, one subcommand per task:
 //
-//   complaints  file, show, list, comment, contact, task open|respond|complete, resolve,
-//               close, reopen                                  (complaint_commands.cc)
-//   boards      board, deadlines, catalog, metrics             (query_commands.cc)
+//   complaints  file, comment, contact, task open|respond|complete, resolve, close, reopen,
+//               triage, assign, escalate, redirect, link, survey (complaint_commands.cc)
+//   queries     show, list, board, deadlines, catalog, metrics, customer
+//                                                              (query_commands.cc)
 //   problems    problem open|action|complete-action|fixed|verify, problems
 //                                                              (problem_commands.cc)
 //   auditors    audit history|verify|export|read-all|read-stream (audit_commands.cc)

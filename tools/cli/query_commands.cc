@@ -1,5 +1,5 @@
-// The QueryService subcommands: show, list, board, deadlines, catalog, metrics. Each takes
-// --min_position, so a script can read what its last command wrote.
+// The QueryService subcommands: show, list, board, deadlines, catalog, metrics, customer. Each
+// takes --min_position, so a script can read what its last command wrote.
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -196,6 +196,18 @@ int Catalog(Args& args, const Connection& connection) {
   });
 }
 
+int Customer(Args& args, const Connection& connection) {
+  v1::GetCustomerHistoryRequest request;
+  request.set_customer_ref(args.Operand(0, "CUSTOMER-ID"));
+  args.AtMost(1);
+  request.set_min_position(args.Uint("min_position"));
+  return CallAndPrint(args, connection, &Stub::GetCustomerHistory, request, [](const v1::CustomerHistory& h) {
+    std::printf("customer %s: %d case(s) (position %llu)\n", h.customer_ref().c_str(), h.cases_size(),
+                static_cast<unsigned long long>(h.position()));
+    if (h.cases_size() > 0) PrintCases(h.cases());
+  });
+}
+
 int Metrics(Args& args, const Connection& connection) {
   v1::GetMetricsRequest request;
   args.AtMost(0);
@@ -252,6 +264,7 @@ std::vector<Command> QueryCommands() {
        "",
        {filed_after, filed_before, min_position},
        Metrics},
+      {"customer", "CUSTOMER-ID", "every case of one customer, newest first", "", {min_position}, Customer},
   };
 }
 
