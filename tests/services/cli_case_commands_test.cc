@@ -75,7 +75,8 @@ TEST_CASE("closedloop triage and assign reclassify a case and hand it to another
   REQUIRE(board.cases_size() == 1);
   CHECK(board.cases(0).complaint_id() == id);
   CHECK(board.cases(0).severity() == v1::SEVERITY_HIGH);
-  CHECK(FromJson<v1::SuperheroBoard>(d.Run(absl::StrCat("board ", before, " --json", at)).out).cases_size() == 0);
+  CHECK(FromJson<v1::SuperheroBoard>(d.Run(absl::StrCat("board ", before, " --json", at)).out).cases_size() ==
+        0);
 
   // Assigning the current owner changes nothing and says so.
   testing::CliRun again = d.Run(absl::StrCat("assign ", id, " ", owner));

@@ -40,11 +40,12 @@ void CheckRefused(const testing::CliRun& run, const std::string& code) {
   CHECK(run.out.empty());
 }
 
-TEST_CASE("closedloop problem opens, plans, completes, fixes and verifies a problem; problems shows each step",
-          "[cli]") {
+TEST_CASE(
+    "closedloop problem opens, plans, completes, fixes and verifies a problem; problems shows each step",
+    "[cli]") {
   CliDaemon d;
-  const v1::ProblemCommandResponse opened =
-      Problem(d, "open --department=warehouse --source=manager_shift --request_id=shift-7 Parcels packed loosely");
+  const v1::ProblemCommandResponse opened = Problem(
+      d, "open --department=warehouse --source=manager_shift --request_id=shift-7 Parcels packed loosely");
   const std::string id = opened.problem_id();
   REQUIRE(id.rfind("PR-", 0) == 0);
   CHECK(opened.event_types(0) == "problem.opened");
@@ -56,8 +57,9 @@ TEST_CASE("closedloop problem opens, plans, completes, fixes and verifies a prob
   CHECK(problem.description() == "Parcels packed loosely");
 
   // The same request id again records nothing and names the same problem.
-  testing::CliRun retry =
-      d.Run("problem open --department=warehouse --source=manager_shift --request_id=shift-7 Parcels packed loosely");
+  testing::CliRun retry = d.Run(
+      "problem open --department=warehouse --source=manager_shift --request_id=shift-7 Parcels packed "
+      "loosely");
   CHECK(Contains(retry.out, absl::StrCat(id, ": already recorded by this request id")));
 
   // Nothing to mark fixed yet, nothing to verify.
@@ -77,7 +79,8 @@ TEST_CASE("closedloop problem opens, plans, completes, fixes and verifies a prob
   CHECK(problem.action_items(0).description() == "Retrain the packing shift");
   CHECK_FALSE(problem.action_items(0).completed());
 
-  const v1::ProblemCommandResponse done = Problem(d, absl::StrCat("complete-action ", id, " A1 Shift retrained"));
+  const v1::ProblemCommandResponse done =
+      Problem(d, absl::StrCat("complete-action ", id, " A1 Shift retrained"));
   CHECK(done.event_types(0) == "problem.action_item_completed");
   // A2 is still open.
   CheckRefused(d.Run(absl::StrCat("problem fixed ", id, " Done"), 1), "FAILED_PRECONDITION");
@@ -96,7 +99,8 @@ TEST_CASE("closedloop problem opens, plans, completes, fixes and verifies a prob
   CheckRefused(d.Run(absl::StrCat("problem action ", id, " --owner=wes --due=1h Late idea"), 1),
                "FAILED_PRECONDITION");
 
-  const v1::ProblemCommandResponse verified = Problem(d, absl::StrCat("verify ", id, " No crushed parcels in May"));
+  const v1::ProblemCommandResponse verified =
+      Problem(d, absl::StrCat("verify ", id, " No crushed parcels in May"));
   CHECK(verified.event_types(0) == "problem.fix_verified");
   problem = OnlyProblem(d, verified.position());
   CHECK(problem.state() == v1::PROBLEM_STATE_VERIFIED);
@@ -112,8 +116,9 @@ TEST_CASE("closedloop problem opens, plans, completes, fixes and verifies a prob
   d.Stop();
 }
 
-TEST_CASE("closedloop problem refuses unknown problems and bad input, and malformed command lines before calling",
-          "[cli]") {
+TEST_CASE(
+    "closedloop problem refuses unknown problems and bad input, and malformed command lines before calling",
+    "[cli]") {
   CliDaemon d;
   CheckRefused(d.Run("problem open --department=nowhere --source=other Vague", 1), "INVALID_ARGUMENT");
   CheckRefused(d.Run("problem action PR-999999 --owner=wes --due=1h Anything", 1), "NOT_FOUND");
@@ -121,8 +126,7 @@ TEST_CASE("closedloop problem refuses unknown problems and bad input, and malfor
   CheckRefused(d.Run("problem verify PR-999999 Done", 1), "NOT_FOUND");
   CheckRefused(d.Run("problem complete-action PR-999999 A1 Done", 1), "NOT_FOUND");
   CheckRefused(d.Run("problem fixed CL-1 Done", 1), "INVALID_ARGUMENT");
-  const std::string id =
-      Problem(d, "open --department=payments --source=other 'Refunds slow'").problem_id();
+  const std::string id = Problem(d, "open --department=payments --source=other 'Refunds slow'").problem_id();
   CheckRefused(d.Run(absl::StrCat("problem action ", id, " --owner=pete --due=-1h Too late"), 1),
                "INVALID_ARGUMENT");
   CheckRefused(d.Run("problems --min_position=999999", 1), "OUT_OF_RANGE");

@@ -30,8 +30,8 @@ grpc::Status WithRetryHint(const grpc::Status& status, const std::string& reques
       code != grpc::StatusCode::ABORTED) {
     return status;
   }
-  return grpc::Status(code,
-                      absl::StrCat(status.error_message(), " (retry safely with --request_id=", request_id, ")"));
+  return grpc::Status(
+      code, absl::StrCat(status.error_message(), " (retry safely with --request_id=", request_id, ")"));
 }
 
 }  // namespace closedloop::cli

@@ -1,6 +1,7 @@
 // The ComplaintService subcommands: file, comment, contact, task open|respond|complete,
-// resolve, close, reopen, triage, assign, escalate, redirect, link, survey. Each sends one command with a request id and prints the complaint id
-// and the log position it produced (pass that to a query's --min_position to read it back).
+// resolve, close, reopen, triage, assign, escalate, redirect, link, survey. Each sends one
+// command with a request id and prints the complaint id and the log position it produced (pass
+// that to a query's --min_position to read it back).
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"

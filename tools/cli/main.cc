@@ -2,12 +2,12 @@
 //
 //   complaints  file, comment, contact, task open|respond|complete, resolve, close, reopen,
 //               triage, assign, escalate, redirect, link, survey (complaint_commands.cc)
-//   queries     show, list, board, deadlines, catalog, metrics, customer
+//   queries     show, list, board, deadlines, catalog, metrics, customer, watch
 //                                                              (query_commands.cc)
 //   problems    problem open|action|complete-action|fixed|verify, problems
 //                                                              (problem_commands.cc)
 //   auditors    audit history|verify|export|read-all|read-stream (audit_commands.cc)
-//   operators   health, admin backup                           (admin_commands.cc)
+//   operators   health, admin config, admin backup             (admin_commands.cc)
 //
 // Tables for people by default; --json prints one JSON object a line (proto field names) for
 // scripts. This file finds the subcommand, checks its flags and prints --help; the

@@ -22,8 +22,9 @@ using Stub = v1::ProblemService::Stub;
 
 // "PR-1: problem.opened (position 9, revision 1)"; an action item's id follows the problem's.
 void PrintProblemResponse(const v1::ProblemCommandResponse& response) {
-  const std::string what =
-      response.item_id().empty() ? response.problem_id() : absl::StrCat(response.problem_id(), " ", response.item_id());
+  const std::string what = response.item_id().empty()
+                               ? response.problem_id()
+                               : absl::StrCat(response.problem_id(), " ", response.item_id());
   const std::string where =
       absl::StrCat("(position ", response.position(), ", revision ", response.revision(), ")");
   if (response.deduplicated()) {
@@ -31,7 +32,8 @@ void PrintProblemResponse(const v1::ProblemCommandResponse& response) {
   } else if (response.event_types().empty()) {
     std::printf("%s: nothing to change %s\n", what.c_str(), where.c_str());
   } else {
-    std::printf("%s: %s %s\n", what.c_str(), absl::StrJoin(response.event_types(), ", ").c_str(), where.c_str());
+    std::printf("%s: %s %s\n", what.c_str(), absl::StrJoin(response.event_types(), ", ").c_str(),
+                where.c_str());
   }
 }
 
@@ -83,7 +85,8 @@ int Verify(Args& args, const Connection& connection) {
 }
 
 void PrintProblemBoard(const v1::ProblemBoard& board) {
-  Table problems({"PROBLEM", "STATE", "DEPARTMENT", "SOURCE", "OPENED", "ITEMS DONE", "CASES", "DESCRIPTION"});
+  Table problems(
+      {"PROBLEM", "STATE", "DEPARTMENT", "SOURCE", "OPENED", "ITEMS DONE", "CASES", "DESCRIPTION"});
   Table items({"PROBLEM", "ITEM", "OWNER", "DUE", "DONE", "DESCRIPTION"});
   for (const v1::ProblemView& p : board.problems()) {
     int done = 0;
@@ -93,8 +96,9 @@ void PrintProblemBoard(const v1::ProblemBoard& board) {
                  item.completed() ? FormatTime(item.completed_at()) : "-", Shorten(item.description(), 80)});
     }
     const std::string cases = p.linked_complaints().empty() ? "-" : absl::StrJoin(p.linked_complaints(), ",");
-    problems.Add({p.problem_id(), Label(p.state()), p.department(), Label(p.source()), FormatTime(p.opened_at()),
-                  absl::StrCat(done, "/", p.action_items_size()), Shorten(cases, 40), Shorten(p.description(), 80)});
+    problems.Add({p.problem_id(), Label(p.state()), p.department(), Label(p.source()),
+                  FormatTime(p.opened_at()), absl::StrCat(done, "/", p.action_items_size()),
+                  Shorten(cases, 40), Shorten(p.description(), 80)});
   }
   problems.Print();
   if (!items.empty()) {

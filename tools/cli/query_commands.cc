@@ -1,5 +1,6 @@
-// The QueryService subcommands: show, list, board, deadlines, catalog, metrics, customer. Each
-// takes --min_position, so a script can read what its last command wrote.
+// The QueryService subcommands: show, list, board, deadlines, catalog, metrics, customer, and
+// watch (a board's live feed). Each but watch takes --min_position, so a script can read what
+// its last command wrote.
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
@@ -191,9 +192,9 @@ int Catalog(Args& args, const Connection& connection) {
   if (args.operand_count() > 0) request.set_department(args.Operand(0, "DEPARTMENT"));
   args.AtMost(1);
   request.set_min_position(args.Uint("min_position"));
-  return CallAndPrint(args, connection, &Stub::GetDepartmentCatalog, request, [&](const v1::DepartmentCatalog& c) {
-    PrintCatalog(c, !request.department().empty());
-  });
+  return CallAndPrint(
+      args, connection, &Stub::GetDepartmentCatalog, request,
+      [&](const v1::DepartmentCatalog& c) { PrintCatalog(c, !request.department().empty()); });
 }
 
 int Customer(Args& args, const Connection& connection) {
@@ -206,6 +207,48 @@ int Customer(Args& args, const Connection& connection) {
                 static_cast<unsigned long long>(h.position()));
     if (h.cases_size() > 0) PrintCases(h.cases());
   });
+}
+
+// Prints the board as it stands, then again each time it changes, flushing each so a pipe
+// sees it at once; stops after `--count` updates, or when the server ends the stream.
+int Watch(Args& args, const Connection& connection) {
+  v1::WatchBoardRequest request;
+  absl::Duration window = absl::Hours(4);
+  if (args.operand_count() > 0) {
+    request.set_owner(args.Operand(0, "OWNER"));
+    if (args.Has("window")) args.Fail("--window is for the deadline board: give it without OWNER");
+  } else {
+    window = args.Duration("window", window);
+    *request.mutable_deadline_window() = domain::ToProto(window);
+  }
+  args.AtMost(1);
+  const uint64_t count = args.Uint("count");
+  const bool json = args.Switch("json");
+  if (!args.ok()) return kExitUsage;
+
+  Stub stub(connection.channel());
+  std::unique_ptr<grpc::ClientContext> context = connection.NewStreamContext();
+  std::unique_ptr<grpc::ClientReader<v1::BoardUpdate>> reader = stub.WatchBoard(context.get(), request);
+  uint64_t received = 0;
+  v1::BoardUpdate update;
+  while ((count == 0 || received < count) && reader->Read(&update)) {
+    ++received;
+    if (json) {
+      PrintJson(update);
+    } else {
+      if (received > 1) std::printf("\n");
+      std::printf("-- %s\n", FormatTime(domain::ToProto(absl::Now())).c_str());
+      if (update.has_superhero_board()) PrintSuperheroBoard(update.superhero_board());
+      if (update.has_deadline_board()) PrintDeadlineBoard(update.deadline_board(), window);
+    }
+    std::fflush(stdout);
+  }
+  // Done with what was asked for: the stream would run on, so end it here.
+  const bool enough = count != 0 && received == count;
+  if (enough) context->TryCancel();
+  const grpc::Status status = reader->Finish();
+  if (enough) return kExitOk;
+  return status.ok() ? kExitOk : RpcFailed(status);
 }
 
 int Metrics(Args& args, const Connection& connection) {
@@ -265,6 +308,14 @@ std::vector<Command> QueryCommands() {
        {filed_after, filed_before, min_position},
        Metrics},
       {"customer", "CUSTOMER-ID", "every case of one customer, newest first", "", {min_position}, Customer},
+      {"watch",
+       "[OWNER]",
+       "a board's live feed: a superhero's board, or without OWNER the deadline board",
+       "Prints the board as it stands, then again each time it changes, until the stream ends or\n"
+       "the process is interrupted (--timeout does not bound it). --json prints one BoardUpdate a line.",
+       {{"window", "DURATION", "the deadline board's window (default 4h, at most 720h)"},
+        {"count", "N", "stop after N updates (the first is the board as it stands)"}},
+       Watch},
   };
 }
 
