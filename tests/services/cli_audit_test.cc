@@ -139,7 +139,10 @@ TEST_CASE("closedloop prints each subcommand's --help and refuses a malformed co
   CHECK(overview.code == 0);
   for (const char* subcommand : {"file", "show", "list", "board", "deadlines", "catalog", "metrics",
                                  "comment", "contact", "task respond", "resolve", "close", "reopen",
-                                 "audit history", "audit verify", "audit export", "admin backup", "health"}) {
+                                 "audit history", "audit verify", "audit export", "admin backup", "health",
+                                 "triage", "assign", "escalate", "redirect", "link", "survey", "customer",
+                                 "watch", "problem open", "problem action", "problem complete-action",
+                                 "problem fixed", "problem verify", "problems", "admin config"}) {
     CHECK(Contains(overview.out, absl::StrCat("  ", subcommand, " ")));
   }
 
