@@ -123,7 +123,8 @@ TEST_CASE("closedloop escalate and redirect: a hand escalation, and a red-button
   d.Stop();
 }
 
-TEST_CASE("closedloop link ties a case to a problem; survey records the answer after resolution", "[cli]") {
+TEST_CASE("closedloop link ties a case to a problem, and survey records the answer after resolution",
+          "[cli]") {
   CliDaemon d;
   const std::string id =
       Command(d, "file --channel=store --customer=cust-3 --store=s-12 'Shelf collapsed'").complaint_id();

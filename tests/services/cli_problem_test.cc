@@ -41,7 +41,7 @@ void CheckRefused(const testing::CliRun& run, const std::string& code) {
 }
 
 TEST_CASE(
-    "closedloop problem opens, plans, completes, fixes and verifies a problem; problems shows each step",
+    "closedloop problem opens, plans, completes, fixes and verifies a problem, and problems shows each step",
     "[cli]") {
   CliDaemon d;
   const v1::ProblemCommandResponse opened = Problem(
