@@ -96,7 +96,8 @@ TEST_CASE("closedloop audit shows a case's history as of a past position, verifi
   d.Stop();
 }
 
-TEST_CASE("closedloop health and admin backup reach a running daemon; refusals name the gRPC code", "[cli]") {
+TEST_CASE("closedloop health and admin backup reach a running daemon, and refusals name the gRPC code",
+          "[cli]") {
   CliDaemon d;
   CHECK(d.Run("health").out == "SERVING\n");
   CHECK(d.Run("health --json").out == "{\"status\":\"SERVING\"}\n");
