@@ -59,6 +59,11 @@ TEST_CASE("closedloop reaches a daemon requiring tokens and mutual TLS with --to
   CHECK(not_admin.err.rfind("closedloop: PERMISSION_DENIED: ", 0) == 0);
   testing::CliRun backup = d.Run(absl::StrCat(tls, " --token=", kAdmin, " admin backup ", d.dir.Sub("copy")));
   CHECK(Contains(backup.out, "backup in "));
+  testing::CliRun config_denied = d.Run(absl::StrCat(tls, " --token=", kSuperhero, " admin config"), 1);
+  CHECK(config_denied.err.rfind("closedloop: PERMISSION_DENIED: ", 0) == 0);
+  CHECK(config_denied.out.empty());
+  CHECK(d.Run(absl::StrCat(tls, " --token=", kAdmin, " admin config"))
+            .out.rfind("# the configuration in force: ", 0) == 0);
 
   // Without a client certificate, or without TLS, the daemon does not serve at all.
   const std::string no_client_cert = absl::StrCat("--tls_ca=", Cert("ca.pem"), " --token=", kSuperhero);

@@ -17,13 +17,10 @@ namespace closedloop {
 namespace {
 
 using testing::CliDaemon;
+using testing::Command;
 using testing::Contains;
 using testing::FromJson;
 using testing::Lines;
-
-v1::CommandResponse Command(CliDaemon& d, const std::string& args) {
-  return FromJson<v1::CommandResponse>(d.Run(absl::StrCat("--json ", args)).out);
-}
 
 TEST_CASE("closedloop audit shows a case's history as of a past position, verifies and exports the log",
           "[cli]") {
@@ -99,7 +96,8 @@ TEST_CASE("closedloop audit shows a case's history as of a past position, verifi
   d.Stop();
 }
 
-TEST_CASE("closedloop health and admin backup reach a running daemon; refusals name the gRPC code", "[cli]") {
+TEST_CASE("closedloop health and admin backup reach a running daemon, and refusals name the gRPC code",
+          "[cli]") {
   CliDaemon d;
   CHECK(d.Run("health").out == "SERVING\n");
   CHECK(d.Run("health --json").out == "{\"status\":\"SERVING\"}\n");
@@ -142,7 +140,10 @@ TEST_CASE("closedloop prints each subcommand's --help and refuses a malformed co
   CHECK(overview.code == 0);
   for (const char* subcommand : {"file", "show", "list", "board", "deadlines", "catalog", "metrics",
                                  "comment", "contact", "task respond", "resolve", "close", "reopen",
-                                 "audit history", "audit verify", "audit export", "admin backup", "health"}) {
+                                 "audit history", "audit verify", "audit export", "admin backup", "health",
+                                 "triage", "assign", "escalate", "redirect", "link", "survey", "customer",
+                                 "watch", "problem open", "problem action", "problem complete-action",
+                                 "problem fixed", "problem verify", "problems", "admin config"}) {
     CHECK(Contains(overview.out, absl::StrCat("  ", subcommand, " ")));
   }
 

@@ -14,16 +14,10 @@ namespace closedloop {
 namespace {
 
 using testing::CliDaemon;
+using testing::Command;
 using testing::Contains;
 using testing::FromJson;
 using testing::Lines;
-
-// Runs a command subcommand with --json; its response.
-v1::CommandResponse Command(CliDaemon& d, const std::string& args) {
-  testing::CliRun run = d.Run(absl::StrCat("--json ", args));
-  REQUIRE(Lines(run.out).size() == 1);
-  return FromJson<v1::CommandResponse>(run.out);
-}
 
 TEST_CASE("closedloop runs a complaint from filing through tasks to resolution, closure and reopening",
           "[cli]") {

@@ -1,9 +1,12 @@
-// The operator's subcommands: health (the standard gRPC health check) and admin backup
-// (AdminService.Backup).
+// The operator's subcommands: health (the standard gRPC health check), admin config
+// (AdminService.GetConfig) and admin backup (AdminService.Backup).
 #include <cstdio>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "closedloop/v1/admin_service.grpc.pb.h"
+#include "google/protobuf/text_format.h"
+#include "tools/cli/call.h"
 #include "tools/cli/command.h"
 #include "tools/cli/output.h"
 #include "tools/health_client.h"
@@ -29,25 +32,30 @@ int Health(Args& args, const Connection& connection) {
   return *health == "SERVING" ? kExitOk : kExitFailed;
 }
 
+// The configuration as a --config file: text format, its version and hash as comments.
+void PrintConfig(const v1::ConfigApplied& applied) {
+  std::string text;
+  if (!google::protobuf::TextFormat::PrintToString(applied.config(), &text)) text.clear();
+  std::printf("# the configuration in force: version %s, sha256 %s\n%s", OrDash(applied.version()).c_str(),
+              absl::BytesToHexString(applied.sha256()).c_str(), text.c_str());
+}
+
+int Config(Args& args, const Connection& connection) {
+  args.AtMost(0);
+  return CallAndPrint(args, connection, &v1::AdminService::Stub::GetConfig, v1::GetConfigRequest(),
+                      PrintConfig);
+}
+
 int Backup(Args& args, const Connection& connection) {
   v1::BackupRequest request;
   request.set_directory(args.Operand(0, "DIR"));
   args.AtMost(1);
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::AdminService::NewStub(connection.channel());
-  v1::BackupResponse response;
-  if (grpc::Status s = connection.Call(*stub, &v1::AdminService::Stub::Backup, request, &response); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(response);
-  } else {
-    std::printf("backup in %s: every event up to position %llu (views at %llu)\n",
-                response.directory().c_str(), static_cast<unsigned long long>(response.position()),
-                static_cast<unsigned long long>(response.views_position()));
-  }
-  return kExitOk;
+  return CallAndPrint(
+      args, connection, &v1::AdminService::Stub::Backup, request, [](const v1::BackupResponse& response) {
+        std::printf("backup in %s: every event up to position %llu (views at %llu)\n",
+                    response.directory().c_str(), static_cast<unsigned long long>(response.position()),
+                    static_cast<unsigned long long>(response.views_position()));
+      });
 }
 
 }  // namespace
@@ -60,6 +68,13 @@ std::vector<Command> AdminCommands() {
        "Exit status 0 only when SERVING.",
        {},
        Health},
+      {"admin config",
+       "",
+       "the configuration in force: SLA policy, teams, departments, routing",
+       "Printed in protobuf text format, usable as a --config file; --json prints the\n"
+       "config.applied record (version, sha256, config).",
+       {},
+       Config},
       {"admin backup",
        "DIR",
        "an online, consistent copy of the data, to DIR on the daemon's machine",

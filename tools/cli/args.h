@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/generated_enum_reflection.h"
@@ -74,6 +75,12 @@ class Args {
   E Enum(const std::string& name, E fallback) {
     if (!Has(name)) return fallback;
     return static_cast<E>(EnumNumber(name, String(name), google::protobuf::GetEnumDescriptor<E>()));
+  }
+  // Enum, with a usage error when the flag is absent.
+  template <typename E>
+  E RequiredEnum(const std::string& name) {
+    if (!Has(name)) Fail(absl::StrCat("--", name, " is required"));
+    return Enum<E>(name, static_cast<E>(0));
   }
   // Each comma-separated value of the flag, as enum `E`.
   template <typename E>

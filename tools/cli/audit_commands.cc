@@ -12,6 +12,7 @@
 #include "closedloop/v1/complaint.pb.h"
 #include "closedloop/v1/query_service.grpc.pb.h"
 #include "domain/proto_time.h"
+#include "tools/cli/call.h"
 #include "tools/cli/command.h"
 #include "tools/cli/complaint_page.h"
 #include "tools/cli/output.h"
@@ -112,13 +113,10 @@ int History(Args& args, const Connection& connection) {
   }
   request.set_min_position(args.Uint("min_position"));
   const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-
-  auto queries = v1::QueryService::NewStub(connection.channel());
   v1::ComplaintView view;
-  if (grpc::Status s = connection.Call(*queries, &v1::QueryService::Stub::GetComplaint, request, &view);
-      !s.ok()) {
-    return RpcFailed(s);
+  if (int status = Call(args, connection, &v1::QueryService::Stub::GetComplaint, request, &view);
+      status != kExitOk) {
+    return status;
   }
   if (json) {
     std::printf("{\"complaint\":%s}\n", ToJson(view).c_str());
@@ -152,11 +150,9 @@ int Verify(Args& args, const Connection& connection) {
   request.set_from_position(args.Uint("from"));
   request.set_to_position(args.Uint("to"));
   const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::AuditService::NewStub(connection.channel());
   v1::VerifyChainResponse response;
-  if (grpc::Status s = connection.Call(*stub, &AuditStub::VerifyChain, request, &response); !s.ok()) {
-    return RpcFailed(s);
+  if (int status = Call(args, connection, &AuditStub::VerifyChain, request, &response); status != kExitOk) {
+    return status;
   }
   if (json) {
     PrintJson(response);
@@ -206,11 +202,9 @@ int ReadAll(Args& args, const Connection& connection) {
   request.set_from_position(args.Uint("from"));
   request.set_page_size(static_cast<int32_t>(args.Int("limit", 100)));
   const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::AuditService::NewStub(connection.channel());
   v1::ReadAllResponse response;
-  if (grpc::Status s = connection.Call(*stub, &AuditStub::ReadAll, request, &response); !s.ok()) {
-    return RpcFailed(s);
+  if (int status = Call(args, connection, &AuditStub::ReadAll, request, &response); status != kExitOk) {
+    return status;
   }
   for (const v1::RecordedEvent& e : response.events()) json ? PrintJson(e) : PrintEventLine(e);
   if (!json) {
@@ -227,11 +221,9 @@ int ReadStream(Args& args, const Connection& connection) {
   request.set_from_revision(args.Uint("from"));
   request.set_page_size(static_cast<int32_t>(args.Int("limit", 100)));
   const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::AuditService::NewStub(connection.channel());
   v1::ReadStreamResponse response;
-  if (grpc::Status s = connection.Call(*stub, &AuditStub::ReadStream, request, &response); !s.ok()) {
-    return RpcFailed(s);
+  if (int status = Call(args, connection, &AuditStub::ReadStream, request, &response); status != kExitOk) {
+    return status;
   }
   for (const v1::RecordedEvent& e : response.events()) json ? PrintJson(e) : PrintEventLine(e);
   return kExitOk;

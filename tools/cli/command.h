@@ -31,13 +31,16 @@ struct Command {
   int (*run)(Args& args, const Connection& connection);
 };
 
-// file, comment, contact, task open|respond|complete, resolve, close, reopen.
+// file, comment, contact, task open|respond|complete, resolve, close, reopen, triage, assign,
+// escalate, redirect, link, survey.
 std::vector<Command> ComplaintCommands();
-// show, list, board, deadlines, catalog, metrics.
+// show, list, board, deadlines, catalog, metrics, customer, watch.
 std::vector<Command> QueryCommands();
+// problem open|action|complete-action|fixed|verify, problems.
+std::vector<Command> ProblemCommands();
 // audit history|verify|export|read-all|read-stream.
 std::vector<Command> AuditCommands();
-// health, admin backup.
+// health, admin config, admin backup.
 std::vector<Command> AdminCommands();
 
 // The flag commands share for reading their own writes.

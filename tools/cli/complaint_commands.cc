@@ -1,14 +1,14 @@
 // The ComplaintService subcommands: file, comment, contact, task open|respond|complete,
-// resolve, close, reopen. Each sends one command with a request id and prints the complaint id
-// and the log position it produced (pass that to a query's --min_position to read it back).
+// resolve, close, reopen, triage, assign, escalate, redirect, link, survey. Each sends one
+// command with a request id and prints the complaint id and the log position it produced (pass
+// that to a query's --min_position to read it back).
 #include <cstdlib>
-#include <random>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "closedloop/v1/complaint_service.grpc.pb.h"
 #include "domain/proto_time.h"
+#include "tools/cli/call.h"
 #include "tools/cli/command.h"
 #include "tools/cli/output.h"
 
@@ -17,32 +17,8 @@ namespace {
 
 using Stub = v1::ComplaintService::Stub;
 
-FlagSpec RequestIdFlag() {
-  return {"request_id", "ID",
-          "idempotency key (default: a random one); repeating a command "
-          "with the same id records it once"};
-}
-
-// --request_id, or 128 random bits in hex: unique enough that two invocations never collide.
-std::string RequestId(const Args& args) {
-  if (args.Has("request_id")) return args.String("request_id");
-  std::random_device device;
-  std::string bytes;
-  for (int i = 0; i < 4; ++i) {
-    const uint32_t word = device();
-    bytes.append(reinterpret_cast<const char*>(&word), sizeof word);
-  }
-  return absl::BytesToHexString(bytes);
-}
-
-template <typename E>
-E RequiredEnum(Args& args, const std::string& name) {
-  if (!args.Has(name)) args.Fail(absl::StrCat("--", name, " is required"));
-  return args.Enum<E>(name, static_cast<E>(0));
-}
-
-void PrintResponse(const v1::CommandResponse& response, bool json) {
-  if (json) return PrintJson(response);
+// A command's result for people: the complaint, what was recorded and where.
+void PrintCommandResponse(const v1::CommandResponse& response) {
   const std::string where =
       absl::StrCat("(position ", response.position(), ", revision ", response.revision(), ")");
   if (response.deduplicated()) {
@@ -56,37 +32,19 @@ void PrintResponse(const v1::CommandResponse& response, bool json) {
   }
 }
 
-// Stamps the request id, sends the command and prints its result. Every command subcommand
-// ends here, so retries are safe the same way everywhere.
+// Sends the command (with a request id) and prints its result. Every command subcommand ends
+// here, so retries are safe the same way everywhere.
 template <typename Request>
 int Send(Args& args, const Connection& connection,
          grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, v1::CommandResponse*),
-         Request& request) {
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  request.set_request_id(RequestId(args));
-  auto stub = v1::ComplaintService::NewStub(connection.channel());
-  v1::CommandResponse response;
-  grpc::Status status = connection.Call(*stub, method, request, &response);
-  if (!status.ok()) {
-    // Whether it was recorded is unknown after these; the same id makes a retry safe.
-    const grpc::StatusCode code = status.error_code();
-    if (code == grpc::StatusCode::UNAVAILABLE || code == grpc::StatusCode::DEADLINE_EXCEEDED ||
-        code == grpc::StatusCode::ABORTED) {
-      status =
-          grpc::Status(code, absl::StrCat(status.error_message(),
-                                          " (retry safely with --request_id=", request.request_id(), ")"));
-    }
-    return RpcFailed(status);
-  }
-  PrintResponse(response, json);
-  return kExitOk;
+         const Request& request) {
+  return CallAndPrint(args, connection, method, request, PrintCommandResponse);
 }
 
 int File(Args& args, const Connection& connection) {
   v1::FileComplaintRequest request;
   v1::Filed& filed = *request.mutable_complaint();
-  filed.set_channel(RequiredEnum<v1::Channel>(args, "channel"));
+  filed.set_channel(args.RequiredEnum<v1::Channel>("channel"));
   filed.set_kind(args.Enum("kind", v1::ITEM_KIND_COMPLAINT));
   filed.set_severity(args.Enum("severity", v1::SEVERITY_UNSPECIFIED));
   filed.set_text(args.Text(0, "TEXT"));
@@ -119,8 +77,8 @@ int Contact(Args& args, const Connection& connection) {
   v1::RecordCustomerContactRequest request;
   request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
   args.AtMost(1);
-  request.set_method(RequiredEnum<v1::ContactMethod>(args, "method"));
-  request.set_outcome(RequiredEnum<v1::ContactOutcome>(args, "outcome"));
+  request.set_method(args.RequiredEnum<v1::ContactMethod>("method"));
+  request.set_outcome(args.RequiredEnum<v1::ContactOutcome>("outcome"));
   request.set_summary(args.String("summary"));
   return Send(args, connection, &Stub::RecordCustomerContact, request);
 }
@@ -183,6 +141,73 @@ int Reopen(Args& args, const Connection& connection) {
   request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
   request.set_reason(args.Text(1, "REASON"));
   return Send(args, connection, &Stub::ReopenComplaint, request);
+}
+
+int Triage(Args& args, const Connection& connection) {
+  v1::TriageComplaintRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  args.AtMost(1);
+  request.set_kind(args.Enum("kind", v1::ITEM_KIND_UNSPECIFIED));
+  request.set_category(args.String("category"));
+  request.set_severity(args.Enum("severity", v1::SEVERITY_UNSPECIFIED));
+  request.set_department(args.String("department"));
+  request.set_root_cause_code(args.String("root_cause"));
+  if (!args.Has("kind") && !args.Has("category") && !args.Has("severity") && !args.Has("department") &&
+      !args.Has("root_cause")) {
+    args.Fail("nothing to triage: give --kind, --category, --severity, --department or --root_cause");
+  }
+  return Send(args, connection, &Stub::TriageComplaint, request);
+}
+
+int Assign(Args& args, const Connection& connection) {
+  v1::AssignComplaintRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  request.set_owner(args.Operand(1, "OWNER"));
+  args.AtMost(2);
+  return Send(args, connection, &Stub::AssignComplaint, request);
+}
+
+int Escalate(Args& args, const Connection& connection) {
+  v1::EscalateRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  request.set_reason(args.Text(1, "REASON"));
+  request.set_to(args.Required("to"));
+  return Send(args, connection, &Stub::Escalate, request);
+}
+
+int Redirect(Args& args, const Connection& connection) {
+  v1::RedirectToSupportRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  request.set_reason(args.Text(1, "REASON"));
+  return Send(args, connection, &Stub::RedirectToSupport, request);
+}
+
+int Link(Args& args, const Connection& connection) {
+  v1::LinkToProblemRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  request.set_problem_id(args.Operand(1, "PROBLEM-ID"));
+  args.AtMost(2);
+  return Send(args, connection, &Stub::LinkToProblem, request);
+}
+
+int Survey(Args& args, const Connection& connection) {
+  v1::RecordSurveyRequest request;
+  request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
+  args.AtMost(1);
+  // Both are answers, and 0 is a valid NPS: absent must not read as a score.
+  for (const char* name : {"nps", "csat"}) {
+    if (!args.Has(name)) args.Fail(absl::StrCat("--", name, " is required"));
+  }
+  // Out of int32's range would wrap into a valid score; the server refuses anything out of range.
+  auto score = [&](const char* name) {
+    const int64_t value = args.Int(name);
+    if (value < -1 || value > 100) args.Fail(absl::StrCat("--", name, ": ", value, " is out of range"));
+    return static_cast<int32_t>(value);
+  };
+  request.set_nps(score("nps"));
+  request.set_csat(score("csat"));
+  request.set_comment(args.String("comment"));
+  return Send(args, connection, &Stub::RecordSurvey, request);
 }
 
 }  // namespace
@@ -261,6 +286,45 @@ std::vector<Command> ComplaintCommands() {
        {{"confirmed", "", "the customer confirmed they are satisfied"}, request_id},
        Close},
       {"reopen", "COMPLAINT-ID REASON...", "reopen a resolved or closed case", "", {request_id}, Reopen},
+      {"triage",
+       "COMPLAINT-ID",
+       "classify a case: kind, category, severity, department, root cause",
+       "Only the options given change; the others keep their value.",
+       {{"kind", "KIND", "complaint or recommendation"},
+        {"category", "NAME", ""},
+        {"severity", "SEVERITY", "low, normal, high or critical"},
+        {"department", "NAME", "a configured department"},
+        {"root_cause", "CODE", "the root cause code"},
+        request_id},
+       Triage},
+      {"assign", "COMPLAINT-ID OWNER", "hand a case to another owner", "", {request_id}, Assign},
+      {"escalate",
+       "COMPLAINT-ID REASON...",
+       "escalate a case by hand to someone up the chain",
+       "",
+       {{"to", "NAME", "required: who takes it up"}, request_id},
+       Escalate},
+      {"redirect",
+       "COMPLAINT-ID REASON...",
+       "send a red-button case that was no emergency back to ordinary support",
+       "Only red-button cases can be redirected.",
+       {request_id},
+       Redirect},
+      {"link",
+       "COMPLAINT-ID PROBLEM-ID",
+       "link a case to a problem (a recurring weak spot)",
+       "The problem records the link too; `closedloop problems` lists problems and their cases.",
+       {request_id},
+       Link},
+      {"survey",
+       "COMPLAINT-ID",
+       "record the customer's survey answer after resolution",
+       "One survey per case, once it is resolved or closed.",
+       {{"nps", "N", "required: 0-10, how likely they are to recommend us"},
+        {"csat", "N", "required: 1-5, how satisfied they are with the resolution"},
+        {"comment", "TEXT", "what they said"},
+        request_id},
+       Survey},
   };
 }
 

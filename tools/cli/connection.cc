@@ -77,4 +77,10 @@ std::unique_ptr<grpc::ClientContext> Connection::NewContext() const {
   return context;
 }
 
+std::unique_ptr<grpc::ClientContext> Connection::NewStreamContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token_.empty()) context->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  return context;
+}
+
 }  // namespace closedloop::cli

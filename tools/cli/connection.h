@@ -28,6 +28,9 @@ class Connection {
 
   // A context carrying the bearer token and the deadline --timeout from now.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // A context carrying the bearer token and no deadline, for a stream that runs until it ends
+  // or the client stops it.
+  std::unique_ptr<grpc::ClientContext> NewStreamContext() const;
 
   // One unary call on `stub` with a fresh context.
   template <typename Stub, typename Request, typename Response>

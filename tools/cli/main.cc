@@ -1,10 +1,13 @@
 // closedloop: the command-line client of closedloopd. One binary, one subcommand per task:
 //
-//   complaints  file, show, list, comment, contact, task open|respond|complete, resolve,
-//               close, reopen                                  (complaint_commands.cc)
-//   boards      board, deadlines, catalog, metrics             (query_commands.cc)
+//   complaints  file, comment, contact, task open|respond|complete, resolve, close, reopen,
+//               triage, assign, escalate, redirect, link, survey (complaint_commands.cc)
+//   queries     show, list, board, deadlines, catalog, metrics, customer, watch
+//                                                              (query_commands.cc)
+//   problems    problem open|action|complete-action|fixed|verify, problems
+//                                                              (problem_commands.cc)
 //   auditors    audit history|verify|export|read-all|read-stream (audit_commands.cc)
-//   operators   health, admin backup                           (admin_commands.cc)
+//   operators   health, admin config, admin backup             (admin_commands.cc)
 //
 // Tables for people by default; --json prints one JSON object a line (proto field names) for
 // scripts. This file finds the subcommand, checks its flags and prints --help; the
@@ -28,7 +31,7 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto area : {ComplaintCommands, QueryCommands, AuditCommands, AdminCommands}) {
+  for (auto area : {ComplaintCommands, QueryCommands, ProblemCommands, AuditCommands, AdminCommands}) {
     for (Command& command : area()) all.push_back(std::move(command));
   }
   return all;

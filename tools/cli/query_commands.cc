@@ -1,11 +1,13 @@
-// The QueryService subcommands: show, list, board, deadlines, catalog, metrics. Each takes
-// --min_position, so a script can read what its last command wrote.
+// The QueryService subcommands: show, list, board, deadlines, catalog, metrics, customer, and
+// watch (a board's live feed). Each but watch takes --min_position, so a script can read what
+// its last command wrote.
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "closedloop/v1/query_service.grpc.pb.h"
 #include "domain/proto_time.h"
+#include "tools/cli/call.h"
 #include "tools/cli/command.h"
 #include "tools/cli/complaint_page.h"
 #include "tools/cli/enum_labels.h"
@@ -36,21 +38,11 @@ int Show(Args& args, const Connection& connection) {
   request.set_complaint_id(args.Operand(0, "COMPLAINT-ID"));
   args.AtMost(1);
   request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::ComplaintView view;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetComplaint, request, &view); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(view);
-  } else {
+  return CallAndPrint(args, connection, &Stub::GetComplaint, request, [](const v1::ComplaintView& view) {
     PrintComplaintPage(view);
     std::printf("\n%d event(s) in its history: closedloop audit history %s\n", view.history_size(),
                 view.complaint_id().c_str());
-  }
-  return kExitOk;
+  });
 }
 
 int List(Args& args, const Connection& connection) {
@@ -114,27 +106,19 @@ void PrintCases(const google::protobuf::RepeatedPtrField<v1::BoardCase>& cases) 
   table.Print();
 }
 
+void PrintSuperheroBoard(const v1::SuperheroBoard& board) {
+  std::printf("board of %s: %d open, %d at risk, %d breached, %d hanging (position %llu)\n",
+              board.owner().c_str(), board.open(), board.at_risk(), board.breached(), board.hanging(),
+              static_cast<unsigned long long>(board.position()));
+  if (board.cases_size() > 0) PrintCases(board.cases());
+}
+
 int Board(Args& args, const Connection& connection) {
   v1::GetSuperheroBoardRequest request;
   request.set_owner(args.Operand(0, "OWNER"));
   args.AtMost(1);
   request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::SuperheroBoard board;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetSuperheroBoard, request, &board); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(board);
-    return kExitOk;
-  }
-  std::printf("board of %s: %d open, %d at risk, %d breached, %d hanging (position %llu)\n",
-              board.owner().c_str(), board.open(), board.at_risk(), board.breached(), board.hanging(),
-              static_cast<unsigned long long>(board.position()));
-  if (board.cases_size() > 0) PrintCases(board.cases());
-  return kExitOk;
+  return CallAndPrint(args, connection, &Stub::GetSuperheroBoard, request, PrintSuperheroBoard);
 }
 
 void PrintDeadlines(const char* title, int total,
@@ -150,28 +134,21 @@ void PrintDeadlines(const char* title, int total,
   table.Print();
 }
 
+void PrintDeadlineBoard(const v1::DeadlineBoard& board, absl::Duration window) {
+  PrintDeadlines(absl::StrCat("due within ", absl::FormatDuration(window)).c_str(), board.due_soon_total(),
+                 board.due_soon());
+  PrintDeadlines("breached", board.breached_total(), board.breached());
+  std::printf("(position %llu)\n", static_cast<unsigned long long>(board.position()));
+}
+
 int Deadlines(Args& args, const Connection& connection) {
   v1::GetDeadlineBoardRequest request;
   args.AtMost(0);
   const absl::Duration window = args.Duration("window", absl::Hours(4));
   *request.mutable_window() = domain::ToProto(window);
   request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::DeadlineBoard board;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetDeadlineBoard, request, &board); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(board);
-    return kExitOk;
-  }
-  PrintDeadlines(absl::StrCat("due within ", absl::FormatDuration(window)).c_str(), board.due_soon_total(),
-                 board.due_soon());
-  PrintDeadlines("breached", board.breached_total(), board.breached());
-  std::printf("(position %llu)\n", static_cast<unsigned long long>(board.position()));
-  return kExitOk;
+  return CallAndPrint(args, connection, &Stub::GetDeadlineBoard, request,
+                      [&](const v1::DeadlineBoard& board) { PrintDeadlineBoard(board, window); });
 }
 
 void PrintTasks(const char* title, const google::protobuf::RepeatedPtrField<v1::TaskRef>& tasks) {
@@ -189,22 +166,9 @@ void PrintTasks(const char* title, const google::protobuf::RepeatedPtrField<v1::
   table.Print();
 }
 
-int Catalog(Args& args, const Connection& connection) {
-  v1::GetDepartmentCatalogRequest request;
-  if (args.operand_count() > 0) request.set_department(args.Operand(0, "DEPARTMENT"));
-  args.AtMost(1);
-  request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::DepartmentCatalog catalog;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetDepartmentCatalog, request, &catalog); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(catalog);
-    return kExitOk;
-  }
+// With a department, also its open and escalated tasks: what its people act on (every
+// department's would drown the table).
+void PrintCatalog(const v1::DepartmentCatalog& catalog, bool one_department) {
   Table table({"DEPARTMENT", "OPEN", "TOTAL", "OPEN TASKS", "OVERDUE", "ANSWERED", "RESPONSE P50", "P90",
                "ESCALATED"});
   for (const v1::DepartmentEntry& d : catalog.departments()) {
@@ -214,15 +178,77 @@ int Catalog(Args& args, const Connection& connection) {
                FormatDuration(d.response_time_p90()), absl::StrCat(d.escalated_tasks())});
   }
   table.Print();
-  // One department's tasks are what its people act on; all departments' would drown the table.
-  if (!request.department().empty()) {
+  if (one_department) {
     for (const v1::DepartmentEntry& d : catalog.departments()) {
       PrintTasks("open tasks", d.open_tasks());
       PrintTasks("escalated open tasks", d.escalated_open_tasks());
     }
   }
   std::printf("(position %llu)\n", static_cast<unsigned long long>(catalog.position()));
-  return kExitOk;
+}
+
+int Catalog(Args& args, const Connection& connection) {
+  v1::GetDepartmentCatalogRequest request;
+  if (args.operand_count() > 0) request.set_department(args.Operand(0, "DEPARTMENT"));
+  args.AtMost(1);
+  request.set_min_position(args.Uint("min_position"));
+  return CallAndPrint(
+      args, connection, &Stub::GetDepartmentCatalog, request,
+      [&](const v1::DepartmentCatalog& c) { PrintCatalog(c, !request.department().empty()); });
+}
+
+int Customer(Args& args, const Connection& connection) {
+  v1::GetCustomerHistoryRequest request;
+  request.set_customer_ref(args.Operand(0, "CUSTOMER-ID"));
+  args.AtMost(1);
+  request.set_min_position(args.Uint("min_position"));
+  return CallAndPrint(args, connection, &Stub::GetCustomerHistory, request, [](const v1::CustomerHistory& h) {
+    std::printf("customer %s: %d case(s) (position %llu)\n", h.customer_ref().c_str(), h.cases_size(),
+                static_cast<unsigned long long>(h.position()));
+    if (h.cases_size() > 0) PrintCases(h.cases());
+  });
+}
+
+// Prints the board as it stands, then again each time it changes, flushing each so a pipe
+// sees it at once; stops after `--count` updates, or when the server ends the stream.
+int Watch(Args& args, const Connection& connection) {
+  v1::WatchBoardRequest request;
+  absl::Duration window = absl::Hours(4);
+  if (args.operand_count() > 0) {
+    request.set_owner(args.Operand(0, "OWNER"));
+    if (args.Has("window")) args.Fail("--window is for the deadline board: give it without OWNER");
+  } else {
+    window = args.Duration("window", window);
+    *request.mutable_deadline_window() = domain::ToProto(window);
+  }
+  args.AtMost(1);
+  const uint64_t count = args.Uint("count");
+  const bool json = args.Switch("json");
+  if (!args.ok()) return kExitUsage;
+
+  Stub stub(connection.channel());
+  std::unique_ptr<grpc::ClientContext> context = connection.NewStreamContext();
+  std::unique_ptr<grpc::ClientReader<v1::BoardUpdate>> reader = stub.WatchBoard(context.get(), request);
+  uint64_t received = 0;
+  v1::BoardUpdate update;
+  while ((count == 0 || received < count) && reader->Read(&update)) {
+    ++received;
+    if (json) {
+      PrintJson(update);
+    } else {
+      if (received > 1) std::printf("\n");
+      std::printf("-- %s\n", FormatTime(domain::ToProto(absl::Now())).c_str());
+      if (update.has_superhero_board()) PrintSuperheroBoard(update.superhero_board());
+      if (update.has_deadline_board()) PrintDeadlineBoard(update.deadline_board(), window);
+    }
+    std::fflush(stdout);
+  }
+  // Done with what was asked for: the stream would run on, so end it here.
+  const bool enough = count != 0 && received == count;
+  if (enough) context->TryCancel();
+  const grpc::Status status = reader->Finish();
+  if (enough) return kExitOk;
+  return status.ok() ? kExitOk : RpcFailed(status);
 }
 
 int Metrics(Args& args, const Connection& connection) {
@@ -231,19 +257,7 @@ int Metrics(Args& args, const Connection& connection) {
   if (auto t = args.Time("filed_after")) *request.mutable_filed_after() = domain::ToProto(*t);
   if (auto t = args.Time("filed_before")) *request.mutable_filed_before() = domain::ToProto(*t);
   request.set_min_position(args.Uint("min_position"));
-  const bool json = args.Switch("json");
-  if (!args.ok()) return kExitUsage;
-  auto stub = v1::QueryService::NewStub(connection.channel());
-  v1::Metrics metrics;
-  if (grpc::Status s = connection.Call(*stub, &Stub::GetMetrics, request, &metrics); !s.ok()) {
-    return RpcFailed(s);
-  }
-  if (json) {
-    PrintJson(metrics);
-    return kExitOk;
-  }
-  PrintMetricsPage(metrics);
-  return kExitOk;
+  return CallAndPrint(args, connection, &Stub::GetMetrics, request, PrintMetricsPage);
 }
 
 }  // namespace
@@ -293,6 +307,15 @@ std::vector<Command> QueryCommands() {
        "",
        {filed_after, filed_before, min_position},
        Metrics},
+      {"customer", "CUSTOMER-ID", "every case of one customer, newest first", "", {min_position}, Customer},
+      {"watch",
+       "[OWNER]",
+       "a board's live feed: a superhero's board, or without OWNER the deadline board",
+       "Prints the board as it stands, then again each time it changes, until the stream ends or\n"
+       "the process is interrupted (--timeout does not bound it). --json prints one BoardUpdate a line.",
+       {{"window", "DURATION", "the deadline board's window (default 4h, at most 720h)"},
+        {"count", "N", "stop after N updates (the first is the board as it stands)"}},
+       Watch},
   };
 }
 
