@@ -150,9 +150,11 @@ void Replay() {
   CatchUp(*server, head);
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   std::printf("replay: %llu events into fresh views in %.1f s: %.0f events/s; VmRSS %.0f MB "
-              "(%.0f before), VmHWM %.0f MB; views %.0f MB on disk\n",
+              "(%.0f before), VmHWM %.0f MB; views %.0f MB on disk; %llu events appended "
+              "meanwhile (deadlines that came due)\n",
               static_cast<unsigned long long>(head), seconds, head / seconds, StatusMb("VmRSS"),
-              rss_before, StatusMb("VmHWM"), DiskMb(ViewsPath()));
+              rss_before, StatusMb("VmHWM"), DiskMb(ViewsPath()),
+              static_cast<unsigned long long>(log->HeadPosition() - head));
   std::fflush(stdout);
   server->Shutdown(absl::Seconds(1));
 }
@@ -176,11 +178,13 @@ void Startup() {
   auto ms = [&](absl::Time t) { return absl::ToDoubleMilliseconds(t - start); };
   std::printf("startup: %llu events, views checkpointed at %llu: log open %.0f ms, server "
               "started %.0f ms, health SERVING %.0f ms, projections at the head %.0f ms; "
-              "VmRSS %.0f MB, VmHWM %.0f MB; store %.0f MB on disk\n",
+              "VmRSS %.0f MB, VmHWM %.0f MB; log %.0f MB, views %.0f MB on disk; %llu events "
+              "appended meanwhile (deadlines that came due)\n",
               static_cast<unsigned long long>(head),
               static_cast<unsigned long long>(server->views_resumed_after()), ms(opened),
               ms(started), ms(serving), ms(current), StatusMb("VmRSS"), StatusMb("VmHWM"),
-              DiskMb(absl::GetFlag(FLAGS_store)));
+              DiskMb(LogPath()), DiskMb(ViewsPath()),
+              static_cast<unsigned long long>(log->HeadPosition() - head));
   std::fflush(stdout);
   server->Shutdown(absl::Seconds(1));
 }
