@@ -30,19 +30,21 @@ const std::vector<std::string>& RpcNames() {
   return names;
 }
 
-LoadClient::LoadClient(const std::shared_ptr<grpc::Channel>& channel, uint64_t seed, int pool)
+LoadClient::LoadClient(const std::shared_ptr<grpc::Channel>& channel, uint64_t seed, int pool,
+                       int read_percent)
     : commands_(v1::ComplaintService::NewStub(channel)),
-      queries_(v1::QueryService::NewStub(channel)), rng_(seed), pool_size_(pool) {
+      queries_(v1::QueryService::NewStub(channel)), rng_(seed), pool_size_(pool),
+      read_percent_(read_percent) {
   filed_ = seed * 1000000000ULL;
 }
 
 void LoadClient::Call(LoadRecord& record) {
   const int percent = static_cast<int>(rng_() % 100);
-  if (percent >= 30) {
+  if (percent >= read_percent_) {
     if (static_cast<int>(pool_.size()) < pool_size_) File(record);
     else Advance(record);
   } else {
-    Read(percent, record);
+    Read(percent * 30 / read_percent_, record);  // the reads' shares as in the table
   }
 }
 

@@ -69,8 +69,11 @@ const std::vector<std::string>& RpcNames();
 
 class LoadClient {
  public:
-  // `seed` makes each thread's choices its own; `pool` is how many cases it keeps in flight.
-  LoadClient(const std::shared_ptr<grpc::Channel>& channel, uint64_t seed, int pool);
+  // `seed` makes each thread's choices its own; `pool` is how many cases it keeps in flight;
+  // `read_percent` of the calls are reads (30 as in the table; the reads keep their
+  // proportions among themselves, and 0 makes every call a command).
+  LoadClient(const std::shared_ptr<grpc::Channel>& channel, uint64_t seed, int pool,
+             int read_percent = 30);
 
   // Makes one call and records it.
   void Call(LoadRecord& record);
@@ -85,6 +88,7 @@ class LoadClient {
   std::unique_ptr<v1::QueryService::Stub> queries_;
   std::mt19937_64 rng_;
   const int pool_size_;
+  const int read_percent_;
   std::vector<CaseWalk> pool_;
   uint64_t filed_ = 0;
 };
