@@ -20,7 +20,7 @@
 // p50/p99/p999 latency and failures by status code; the log's group commit during the mix.
 //
 // Usage: closedloop_load_bench [--threads=16] [--seconds=30 | --operations=N] [--preload=10000]
-//                              [--read_percent=30]
+//                              [--read_percent=30] [--aggregates=false]
 #include <unistd.h>
 
 #include <atomic>
@@ -49,6 +49,8 @@ ABSL_FLAG(int64_t, operations, 0, "If positive: run the mix until this many call
 ABSL_FLAG(int, pool, 32, "Cases each client thread keeps in flight.");
 ABSL_FLAG(int, read_percent, 30,
           "Share of reads in the mix, in percent (load_client.h; 0: commands only).");
+ABSL_FLAG(bool, aggregates, true,
+          "false: every read is a GetComplaint (no lists, boards or metrics).");
 ABSL_FLAG(int, preload, 10000, "Open cases filed before the measured phases.");
 ABSL_FLAG(int, ceiling_seconds, 5, "How long each ceiling runs; 0 skips the ceilings.");
 ABSL_FLAG(std::string, ceiling_workloads, "rocksdb_sync_c64,append_c64",
@@ -113,7 +115,7 @@ void Mix(bench::BenchServer& s, int threads) {
   std::vector<bench::LoadClient> clients;
   for (int t = 0; t < threads; ++t) {
     clients.emplace_back(s.channel, 1000 + t, absl::GetFlag(FLAGS_pool),
-                         absl::GetFlag(FLAGS_read_percent));
+                         absl::GetFlag(FLAGS_read_percent), absl::GetFlag(FLAGS_aggregates));
   }
   const storage::EventLogStats before = s.log->GetStats();
   const uint64_t head_before = s.log->HeadPosition();

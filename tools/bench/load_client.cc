@@ -31,10 +31,10 @@ const std::vector<std::string>& RpcNames() {
 }
 
 LoadClient::LoadClient(const std::shared_ptr<grpc::Channel>& channel, uint64_t seed, int pool,
-                       int read_percent)
+                       int read_percent, bool aggregates)
     : commands_(v1::ComplaintService::NewStub(channel)),
       queries_(v1::QueryService::NewStub(channel)), rng_(seed), pool_size_(pool),
-      read_percent_(read_percent) {
+      read_percent_(read_percent), aggregates_(aggregates) {
   filed_ = seed * 1000000000ULL;
 }
 
@@ -201,7 +201,7 @@ void LoadClient::Read(int percent, LoadRecord& record) {
   grpc::Status status;
   Rpc rpc;
   const absl::Time start = absl::Now();
-  if (percent < 14) {
+  if (percent < 14 || !aggregates_) {
     rpc = kGetComplaint;
     v1::GetComplaintRequest r;
     if (pool_.empty()) {

@@ -22,6 +22,9 @@
 //    2 %   GetDeadlineBoard           the default window
 //    2 %   GetMetrics                 all time
 //
+// --read_percent changes the 30 % (keeping the reads' proportions); --aggregates=false makes
+// every read a GetComplaint.
+//
 // A failed step is counted under its status code and the case is dropped from the pool (a
 // failure means the script and the server disagree, which the report must show).
 #ifndef CLOSEDLOOP_TOOLS_BENCH_LOAD_CLIENT_H_
@@ -72,8 +75,9 @@ class LoadClient {
   // `seed` makes each thread's choices its own; `pool` is how many cases it keeps in flight;
   // `read_percent` of the calls are reads (30 as in the table; the reads keep their
   // proportions among themselves, and 0 makes every call a command).
+  // `aggregates` false makes every read a GetComplaint (no list, board or metrics).
   LoadClient(const std::shared_ptr<grpc::Channel>& channel, uint64_t seed, int pool,
-             int read_percent = 30);
+             int read_percent = 30, bool aggregates = true);
 
   // Makes one call and records it.
   void Call(LoadRecord& record);
@@ -89,6 +93,7 @@ class LoadClient {
   std::mt19937_64 rng_;
   const int pool_size_;
   const int read_percent_;
+  const bool aggregates_;
   std::vector<CaseWalk> pool_;
   uint64_t filed_ = 0;
 };
