@@ -81,7 +81,8 @@ bench::LoadRecord Drive(const std::string& label, int threads, int kinds, int ru
   const absl::Time start = absl::Now();
   const absl::Time stop = start + absl::Seconds(run_seconds);
   {
-    bench::Progress progress(label, "calls", done, max_ops > 0 ? max_ops : 0);
+    bench::Progress progress(label, "calls", done, max_ops > 0 ? max_ops : 0,
+                             absl::Seconds(run_seconds));
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; ++t) {
       workers.emplace_back([&, t] {

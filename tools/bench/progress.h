@@ -1,5 +1,6 @@
 // A progress line on stderr for long benchmark phases: elapsed time, work done (of the total,
-// when known) and the current rate. On a terminal it redraws one line about 4 times a second;
+// when known) and the current rate; the bar fills by work done, or by time for a phase that
+// runs for a planned duration. On a terminal it redraws one line about 4 times a second;
 // otherwise (a log file, a pipe) it prints a line every 5 seconds. The caller counts the work
 // in an atomic counter it passes in.
 #ifndef CLOSEDLOOP_TOOLS_BENCH_PROGRESS_H_
@@ -23,11 +24,12 @@ namespace closedloop::bench {
 
 class Progress {
  public:
-  // `what` names the unit ("ops", "events"); `total` 0 = unknown.
+  // `what` names the unit ("ops", "events"); `total` 0 = unknown; `planned` (when `total` is
+  // 0) is how long the phase is to run.
   Progress(std::string label, std::string what, const std::atomic<uint64_t>& done,
-           uint64_t total = 0)
+           uint64_t total = 0, absl::Duration planned = absl::ZeroDuration())
       : label_(std::move(label)), what_(std::move(what)), done_(done), total_(total),
-        tty_(isatty(STDERR_FILENO) == 1) {
+        planned_(planned), tty_(isatty(STDERR_FILENO) == 1) {
     thread_ = std::thread([this] { Run(); });
   }
   ~Progress() {
@@ -48,13 +50,15 @@ class Progress {
       const double rate = (done - last_done) / absl::ToDoubleSeconds(now - last_time);
       last_time = now;
       last_done = done;
+      const double elapsed = absl::ToDoubleSeconds(now - start);
+      const double fraction = total_ > 0 ? static_cast<double>(done) / total_
+                              : planned_ > absl::ZeroDuration()
+                                  ? elapsed / absl::ToDoubleSeconds(planned_)
+                                  : -1;
       char bar[23] = "[                    ]";
-      if (total_ > 0) {
-        const uint64_t filled = std::min<uint64_t>(20, done * 20 / total_);
-        for (uint64_t i = 0; i < filled; ++i) bar[1 + i] = '#';
-      }
+      for (int i = 0; i < std::min(20, static_cast<int>(fraction * 20)); ++i) bar[1 + i] = '#';
       std::fprintf(stderr, "%s%s %s %6.1f s  %llu%s%s %s  %.0f %s/s%s", tty_ ? "\r\033[K" : "",
-                   label_.c_str(), total_ > 0 ? bar : "", absl::ToDoubleSeconds(now - start),
+                   label_.c_str(), fraction >= 0 ? bar : "", elapsed,
                    static_cast<unsigned long long>(done), total_ > 0 ? " / " : "",
                    total_ > 0 ? std::to_string(total_).c_str() : "", what_.c_str(), rate,
                    what_.c_str(), tty_ ? "" : "\n");
@@ -66,6 +70,7 @@ class Progress {
   const std::string what_;
   const std::atomic<uint64_t>& done_;
   const uint64_t total_;
+  const absl::Duration planned_;
   const bool tty_;
   absl::Notification stop_;
   std::thread thread_;
