@@ -1,0 +1,209 @@
+// closedloop_replay_bench: how fast the projections are rebuilt from the log, and how fast a
+// server with a large store comes up. Works on a store kept in --store between runs, laid out
+// like closedloopd's data directory (log/, views/).
+//
+//   workload   what it measures
+//   ---------  --------------------------------------------------------------------------------
+//   generate   builds the store when --store has no log yet: realistic cases (case_script.h,
+//              --extra_rounds makes them longer) decided and appended by the service layer in
+//              process (store_generator.h) until the log holds --events events; no views
+//   replay     deletes views/ and starts the server (ClosedLoopServer::Start, as closedloopd
+//              does when views/ was deleted): the projections rebuild every view from position
+//              1; reports the time until they reflect the head, events/s, and VmRSS/VmHWM.
+//              Leaves the views checkpointed in views/.
+//   startup    opens the log and starts the server on the checkpointed views (run replay
+//              first): time to EventLog::Open, to Start returned, to health SERVING, and until
+//              the projections reflect the head; VmRSS. Run it as a process of its own so that
+//              its memory is the server's alone.
+//
+// The store stays in --store unless --keep=false. Each workload is meant to be run as its own
+// process, e.g.:
+//   closedloop_replay_bench --workloads=generate,replay --store=/tmp/cl-1m --events=1000000
+//   closedloop_replay_bench --workloads=startup --store=/tmp/cl-1m
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
+#include "services/config.h"
+#include "services/server.h"
+#include "tools/bench/progress.h"
+#include "tools/bench/store_generator.h"
+#include "tools/health_client.h"
+
+ABSL_FLAG(std::string, workloads, "generate,replay", "Comma-separated workloads, in order.");
+ABSL_FLAG(std::string, store, "/tmp/closedloop-replay-bench", "The store's directory.");
+ABSL_FLAG(int64_t, events, 1000000, "generate: events in the log.");
+ABSL_FLAG(int, extra_rounds, 0, "generate: extra rounds per case (case_script.h).");
+ABSL_FLAG(int, open_percent, 10, "generate: cases left open.");
+ABSL_FLAG(int, threads, 64, "generate: threads deciding and appending.");
+ABSL_FLAG(bool, keep, true, "Keep the store when done (false: delete it).");
+
+namespace {
+
+using namespace closedloop;  // NOLINT: a benchmark's main file
+
+// "VmRSS:   123 kB" -> MB, from /proc/self/status.
+double StatusMb(const std::string& field) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (absl::StartsWith(line, field + ":")) return std::stod(line.substr(field.size() + 1)) / 1024;
+  }
+  return 0;
+}
+
+double DiskMb(const std::string& path) {
+  uintmax_t bytes = 0;
+  if (!std::filesystem::exists(path)) return 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
+    if (entry.is_regular_file()) bytes += entry.file_size();
+  }
+  return bytes / 1048576.0;
+}
+
+std::string LogPath() { return absl::GetFlag(FLAGS_store) + "/log"; }
+std::string ViewsPath() { return absl::GetFlag(FLAGS_store) + "/views"; }
+
+std::unique_ptr<storage::EventLog> OpenLog() {
+  storage::EventLogOptions options;
+  options.path = LogPath();
+  absl::StatusOr<std::unique_ptr<storage::EventLog>> log = storage::EventLog::Open(options);
+  if (!log.ok()) {
+    std::fprintf(stderr, "cannot open %s: %s\n", options.path.c_str(), log.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(log);
+}
+
+std::unique_ptr<services::ClosedLoopServer> StartServer(storage::EventLog& log) {
+  services::ServerOptions options;
+  options.views_path = ViewsPath();
+  options.config = services::DefaultConfig();
+  absl::StatusOr<std::unique_ptr<services::ClosedLoopServer>> server =
+      services::ClosedLoopServer::Start(log, std::move(options));
+  if (!server.ok()) {
+    std::fprintf(stderr, "cannot start: %s\n", server.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(server);
+}
+
+// Waits, with a progress line, until the projections reflect the log's head.
+void CatchUp(services::ClosedLoopServer& server, uint64_t head) {
+  std::atomic<uint64_t> position{server.projections().position()};
+  bench::Progress progress("projecting", "events", position, head);
+  while (position < head) {
+    position = server.projections().WaitPast(position, absl::Now() + absl::Milliseconds(100));
+  }
+}
+
+void Generate() {
+  if (std::filesystem::exists(LogPath())) {
+    std::printf("generate: %s exists, reusing it\n", LogPath().c_str());
+    return;
+  }
+  std::filesystem::create_directories(absl::GetFlag(FLAGS_store));
+  std::unique_ptr<storage::EventLog> log = OpenLog();
+  bench::GeneratorOptions options;
+  options.events = absl::GetFlag(FLAGS_events);
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.extra_rounds = absl::GetFlag(FLAGS_extra_rounds);
+  options.open_percent = absl::GetFlag(FLAGS_open_percent);
+  std::atomic<uint64_t> events{0};
+  const absl::Time start = absl::Now();
+  bench::GeneratorResult result;
+  {
+    bench::Progress progress("generate", "events", events, options.events);
+    result = bench::GenerateStore(*log, services::DefaultConfig(), options, events);
+  }
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  const uint64_t head = log->HeadPosition();
+  log.reset();
+  std::printf("generate: %llu events (%.1f per case), %llu cases (%llu left open), %llu commands "
+              "(%llu refused) in %.0f s: %.0f events/s; log %.0f MB on disk\n",
+              static_cast<unsigned long long>(head), static_cast<double>(head) / result.cases,
+              static_cast<unsigned long long>(result.cases),
+              static_cast<unsigned long long>(result.open_cases),
+              static_cast<unsigned long long>(result.commands),
+              static_cast<unsigned long long>(result.failures), seconds, head / seconds,
+              DiskMb(LogPath()));
+  std::fflush(stdout);
+}
+
+void Replay() {
+  std::filesystem::remove_all(ViewsPath());
+  const double rss_before = StatusMb("VmRSS");
+  std::unique_ptr<storage::EventLog> log = OpenLog();
+  const uint64_t head = log->HeadPosition();
+  const absl::Time start = absl::Now();
+  std::unique_ptr<services::ClosedLoopServer> server = StartServer(*log);
+  CatchUp(*server, head);
+  const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  std::printf("replay: %llu events into fresh views in %.1f s: %.0f events/s; VmRSS %.0f MB "
+              "(%.0f before), VmHWM %.0f MB; views %.0f MB on disk; %llu events appended "
+              "meanwhile (deadlines that came due)\n",
+              static_cast<unsigned long long>(head), seconds, head / seconds, StatusMb("VmRSS"),
+              rss_before, StatusMb("VmHWM"), DiskMb(ViewsPath()),
+              static_cast<unsigned long long>(log->HeadPosition() - head));
+  std::fflush(stdout);
+  server->Shutdown(absl::Seconds(1));
+}
+
+void Startup() {
+  const absl::Time start = absl::Now();
+  std::unique_ptr<storage::EventLog> log = OpenLog();
+  const absl::Time opened = absl::Now();
+  const uint64_t head = log->HeadPosition();
+  std::unique_ptr<services::ClosedLoopServer> server = StartServer(*log);
+  const absl::Time started = absl::Now();
+  std::shared_ptr<grpc::Channel> channel = grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", server->port()), grpc::InsecureChannelCredentials());
+  absl::StatusOr<std::string> health;
+  do {
+    health = tools::CheckHealth(channel, absl::Seconds(10));
+  } while (!health.ok() || *health != "SERVING");
+  const absl::Time serving = absl::Now();
+  CatchUp(*server, head);
+  const absl::Time current = absl::Now();
+  auto ms = [&](absl::Time t) { return absl::ToDoubleMilliseconds(t - start); };
+  std::printf("startup: %llu events, views checkpointed at %llu: log open %.0f ms, server "
+              "started %.0f ms, health SERVING %.0f ms, projections at the head %.0f ms; "
+              "VmRSS %.0f MB, VmHWM %.0f MB; log %.0f MB, views %.0f MB on disk; %llu events "
+              "appended meanwhile (deadlines that came due)\n",
+              static_cast<unsigned long long>(head),
+              static_cast<unsigned long long>(server->views_resumed_after()), ms(opened),
+              ms(started), ms(serving), ms(current), StatusMb("VmRSS"), StatusMb("VmHWM"),
+              DiskMb(LogPath()), DiskMb(ViewsPath()),
+              static_cast<unsigned long long>(log->HeadPosition() - head));
+  std::fflush(stdout);
+  server->Shutdown(absl::Seconds(1));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Replay and start-up with a large store; see replay_bench.cc.");
+  absl::ParseCommandLine(argc, argv);
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results interleave with the progress lines
+  for (const std::string& w : std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_workloads), ','))) {
+    if (w == "generate") Generate();
+    else if (w == "replay") Replay();
+    else if (w == "startup") Startup();
+    else {
+      std::fprintf(stderr, "unknown workload %s\n", w.c_str());
+      return 2;
+    }
+  }
+  if (!absl::GetFlag(FLAGS_keep)) std::filesystem::remove_all(absl::GetFlag(FLAGS_store));
+  return 0;
+}
