@@ -79,7 +79,7 @@ TEST_CASE("a red-button case goes only to the red-button team with a 15-minute f
   CHECK(first.due == T0() + absl::Minutes(15));
 }
 
-TEST_CASE("assigning the current owner changes nothing; reassigning records the previous owner", "[complaint]") {
+TEST_CASE("assigning the current owner changes nothing, reassigning records the previous owner", "[complaint]") {
   History h;
   h.Run(Filing());
   auto same = h.When(AssignComplaint{"anna"});
@@ -91,7 +91,7 @@ TEST_CASE("assigning the current owner changes nothing; reassigning records the 
   CHECK((*other)[0].assigned().previous_owner() == "anna");
 }
 
-TEST_CASE("the first reached contact closes the first-level loop; an unanswered call does not", "[complaint]") {
+TEST_CASE("the first reached contact closes the first-level loop, an unanswered call does not", "[complaint]") {
   History h;
   h.Run(Filing());
   auto missed = h.When(RecordCustomerContact{v1::CONTACT_METHOD_PHONE, v1::CONTACT_OUTCOME_NO_ANSWER, ""});
@@ -212,7 +212,7 @@ TEST_CASE("a task goes to a known department with a future due time and its resp
   RequireError(h.When(OpenTask{"warehouse", "", "x", T0()}), absl::StatusCode::kInvalidArgument, "due");
 }
 
-TEST_CASE("completing a task twice is refused; an unknown task is not found", "[complaint]") {
+TEST_CASE("completing a task twice is refused, an unknown task is not found", "[complaint]") {
   History h;
   h.Run(Filing()).Run(Reached()).Run(OpenTask{"warehouse", "", "check", T0() + absl::Hours(8)});
   auto done = h.When(CompleteTask{"T1", "legs in stock"});

@@ -76,7 +76,7 @@ TEST_CASE("a market with a business calendar gets its resolution deadline in wor
   CHECK(h.state().deadlines.at(h.TimerOf(v1::DEADLINE_KIND_RESOLUTION)).due == monday_15h_berlin);
 }
 
-TEST_CASE("triage that changes nothing decides nothing; an unknown department is refused", "[complaint][triage]") {
+TEST_CASE("triage that changes nothing decides nothing, an unknown department is refused", "[complaint][triage]") {
   History h;
   h.Run(Filing()).Run(TriageComplaint{v1::ITEM_KIND_COMPLAINT, "delivery", v1::SEVERITY_HIGH, "warehouse", "RC-7"});
   auto same = h.When(TriageComplaint{v1::ITEM_KIND_COMPLAINT, "delivery", v1::SEVERITY_HIGH, "warehouse", "RC-7"});

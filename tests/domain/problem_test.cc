@@ -269,7 +269,7 @@ TEST_CASE("A fixed or verified problem takes no new action items, naming its sta
       absl::StatusCode::kFailedPrecondition, "problem P1 is verified");
 }
 
-TEST_CASE("Linking a complaint records it once; linking it again decides nothing", "[problem]") {
+TEST_CASE("Linking a complaint records it once, linking it again decides nothing", "[problem]") {
   ThenEvents(When(Given(Opened()), LinkComplaint{"C1"}), {Linked("C1")});
   ThenEvents(When(Given(Opened(), Linked("C1")), LinkComplaint{"C1"}), {});
 }

@@ -85,7 +85,7 @@ TEST_CASE("Given a cross-border rule, when the seller and buyer countries match,
   CHECK(reverse->rule == "everything-else");
 }
 
-TEST_CASE("Given a language and category rule, when both match, then it decides; when either "
+TEST_CASE("Given a language and category rule, when both match, then it decides, when either "
           "differs, then the catch-all does",
           "[routing]") {
   const v1::Directory directory = ParseDirectory(kDirectory);

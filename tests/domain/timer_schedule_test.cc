@@ -28,7 +28,7 @@ TEST_CASE("a filing schedules each deadline at its warning time, or its due time
   }
 }
 
-TEST_CASE("a warning moves a timer to its due time; a breach or a satisfaction removes it") {
+TEST_CASE("a warning moves a timer to its due time, a breach or a satisfaction removes it") {
   History h;
   h.Run(testing::Filing());
   const std::string first_contact = h.TimerOf(v1::DEADLINE_KIND_FIRST_CONTACT);

@@ -151,7 +151,7 @@ TEST_CASE("a department reads and answers only its own department's cases and ta
   CHECK(events.events(0).actor().role() == "department");
 }
 
-TEST_CASE("a principal holds at most its limit of open streams; a closed one frees its place", "[access][limits]") {
+TEST_CASE("a principal holds at most its limit of open streams, a closed one frees its place", "[access][limits]") {
   std::unique_ptr<TestServer> s =
       SecuredServer([](services::ServerOptions& o) { o.max_streams_per_principal = 2; });
   const auto request = Msg<v1::WatchBoardRequest>("deadline_window { seconds: 3600 }");

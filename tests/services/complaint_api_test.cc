@@ -272,7 +272,7 @@ TEST_CASE("a recommendation is filed and counted as one", "[api]") {
   CHECK(m.by_channel().at("CHANNEL_WEB").complaints() == 0);
 }
 
-TEST_CASE("a retried filing is deduplicated; its request id cannot be reused elsewhere", "[api]") {
+TEST_CASE("a retried filing is deduplicated, its request id cannot be reused elsewhere", "[api]") {
   TestServer s;
   const v1::CommandResponse first = File(s, v1::CHANNEL_HOTLINE, "cust-1", v1::ITEM_KIND_COMPLAINT, "req-1");
   CHECK_FALSE(first.deduplicated());

@@ -57,7 +57,7 @@ TEST_CASE("Given a seed, the month's script is in time order, ends at the presen
   }
 }
 
-TEST_CASE("Given the same options, the script is the same; given another seed, it differs", "[demo]") {
+TEST_CASE("Given the same options, the script is the same, given another seed, it differs", "[demo]") {
   const std::vector<DemoStep> a = RetailMonth(Month(11));
   const std::vector<DemoStep> b = RetailMonth(Month(11));
   const std::vector<DemoStep> c = RetailMonth(Month(12));

@@ -174,7 +174,7 @@ TEST_CASE("A demo month fills an empty store through the server, every scripted 
   server->Shutdown(absl::Seconds(5));
 }
 
-TEST_CASE("The same seed gives the same log, record for record; another seed another", "[demo]") {
+TEST_CASE("The same seed gives the same log, record for record, another seed another", "[demo]") {
   TempDir a, b, c;
   absl::StatusOr<DemoFillSummary> first = FillDemo(a.path(), Options(3, 2));
   absl::StatusOr<DemoFillSummary> again = FillDemo(b.path(), Options(3, 2));
@@ -208,7 +208,7 @@ TEST_CASE("The demo refuses a store that holds events, and days out of range, wr
   CHECK_FALSE(std::filesystem::exists(empty.Sub("db")));
 }
 
-TEST_CASE("closedloopd --demo fills a new data directory, then serves it; a second start keeps it",
+TEST_CASE("closedloopd --demo fills a new data directory, then serves it, a second start keeps it",
           "[demo][daemon]") {
   TempDir dir;
   Daemon first = StartDaemon(dir.path(), {"--demo", "--demo_days=2", "--demo_seed=5"});

@@ -63,7 +63,7 @@ std::shared_ptr<grpc::ChannelCredentials> Trusting(const std::string& ca, const 
   return grpc::SslCredentials(options);
 }
 
-TEST_CASE("with TLS, a client trusting the CA is served; plaintext and other CAs are not", "[tls]") {
+TEST_CASE("with TLS, a client trusting the CA is served, plaintext and other CAs are not", "[tls]") {
   std::unique_ptr<TestServer> s = TlsServer(/*mutual=*/false);
   const uint64_t head = s->log->HeadPosition();
   CHECK(FileOver(*s, Trusting("ca.pem")).ok());
