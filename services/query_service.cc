@@ -1,5 +1,6 @@
 #include "services/query_service.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
@@ -27,6 +28,10 @@ constexpr absl::Duration kWatchRefresh = absl::Seconds(5);
 // costs real CPU, and a dashboard needs no more than a few updates a second however busy the
 // log is.
 constexpr absl::Duration kWatchMinInterval = absl::Milliseconds(250);
+// How soon a watch notices that its client went away (or the server is shutting down): the
+// synchronous API tells a handler only when asked, so a quiet watch asks this often. Until it
+// notices, the watch holds a thread and one of its principal's stream places.
+constexpr absl::Duration kWatchCancelPoll = absl::Milliseconds(100);
 
 // Most entries in one list of a board.
 constexpr size_t kBoardLimit = 500;
@@ -281,7 +286,10 @@ grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
       if (!writer->Write(update)) break;
       last_sent = std::move(content);
     }
-    projections_.WaitPast(seen, evaluated + kWatchRefresh);
+    const absl::Time refresh = evaluated + kWatchRefresh;
+    while (!context->IsCancelled() && absl::Now() < refresh &&
+           projections_.WaitPast(seen, std::min(refresh, absl::Now() + kWatchCancelPoll)) == seen) {
+    }
     const absl::Duration since = absl::Now() - evaluated;
     if (since < kWatchMinInterval) absl::SleepFor(kWatchMinInterval - since);
   }
