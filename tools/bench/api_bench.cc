@@ -23,7 +23,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -33,6 +32,7 @@
 #include "services/config.h"
 #include "services/server.h"
 #include "tools/bench/bench_server.h"
+#include "tools/bench/usage.h"
 #include "tools/health_client.h"
 
 ABSL_FLAG(std::string, workloads, "echo_c1,file_c1,echo_c16,file_c16,echo_c64,file_c64,batch100,board_100k",
@@ -133,7 +133,7 @@ void Boards(BenchServer& s, const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("End-to-end API benchmarks; see the table in api_bench.cc.");
+  closedloop::bench::SetUsage("End-to-end API benchmarks; see the table in api_bench.cc.");
   absl::ParseCommandLine(argc, argv);
   BenchServer server(absl::GetFlag(FLAGS_dir));
   for (const std::string& w : std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_workloads), ','))) {

@@ -25,13 +25,13 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "rocksdb/db.h"
 #include "storage/event_log.h"
+#include "tools/bench/usage.h"
 
 ABSL_FLAG(std::string, workloads,
           "append_c1,append_c16,append_c64,append_async_c64,rocksdb_sync_c64,scan_all",
@@ -238,7 +238,7 @@ void ScanWorkload(const std::string& name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Storage benchmarks; see the workload table in closedloop_bench.cc.");
+  closedloop::bench::SetUsage("Storage benchmarks; see the workload table in closedloop_bench.cc.");
   absl::ParseCommandLine(argc, argv);
   for (const std::string& w : std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_workloads), ','))) {
     if (w == "append_c1") AppendWorkload(w, 1);

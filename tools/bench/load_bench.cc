@@ -33,7 +33,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/support/status.h"
@@ -41,6 +40,7 @@
 #include "tools/bench/load_client.h"
 #include "tools/bench/load_stats.h"
 #include "tools/bench/progress.h"
+#include "tools/bench/usage.h"
 #include "tools/health_client.h"
 
 ABSL_FLAG(int, threads, 16, "Client threads (each makes one call at a time).");
@@ -192,7 +192,7 @@ void StorageCeilings() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("End-to-end load over gRPC; see the table in load_bench.cc.");
+  closedloop::bench::SetUsage("End-to-end load over gRPC; see the table in load_bench.cc.");
   absl::ParseCommandLine(argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results interleave with the progress lines
   const int threads = absl::GetFlag(FLAGS_threads);

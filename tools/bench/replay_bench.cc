@@ -29,7 +29,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -39,6 +38,7 @@
 #include "services/server.h"
 #include "tools/bench/progress.h"
 #include "tools/bench/store_generator.h"
+#include "tools/bench/usage.h"
 #include "tools/health_client.h"
 
 ABSL_FLAG(std::string, workloads, "generate,replay", "Comma-separated workloads, in order.");
@@ -192,7 +192,7 @@ void Startup() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Replay and start-up with a large store; see replay_bench.cc.");
+  closedloop::bench::SetUsage("Replay and start-up with a large store; see replay_bench.cc.");
   absl::ParseCommandLine(argc, argv);
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // results interleave with the progress lines
   for (const std::string& w : std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_workloads), ','))) {

@@ -23,11 +23,11 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "tools/bench/bench_server.h"
+#include "tools/bench/usage.h"
 
 ABSL_FLAG(std::string, workloads, "fire_100k,pending_1m", "Comma-separated workloads, in order.");
 ABSL_FLAG(int, cases, 25000, "Complaints filed for fire_100k (4 firings each).");
@@ -129,7 +129,7 @@ void Pending(bench::BenchServer& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Timer service benchmarks; see the table in timer_bench.cc.");
+  closedloop::bench::SetUsage("Timer service benchmarks; see the table in timer_bench.cc.");
   absl::ParseCommandLine(argc, argv);
   for (const std::string& w : std::vector<std::string>(absl::StrSplit(absl::GetFlag(FLAGS_workloads), ','))) {
     bench::BenchServer server(absl::GetFlag(FLAGS_dir), ServerNow);
