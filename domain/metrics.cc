@@ -5,6 +5,9 @@
 #include <map>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "domain/boards.h"
 #include "domain/proto_time.h"
@@ -37,9 +40,18 @@ struct Scores {
   }
 };
 
-void Fill(const std::map<std::string, Scores>& groups,
+// Groups are keyed by what is cheapest to compare in the pass over every case (an enum, a
+// civil month, a string the view owns) and named once each at the end.
+template <typename Key, typename NameOf>
+void Fill(const std::map<Key, Scores>& groups, NameOf name_of,
           google::protobuf::Map<std::string, v1::Satisfaction>* out) {
-  for (const auto& [key, scores] : groups) (*out)[key] = scores.Reduce();
+  for (const auto& [key, scores] : groups) (*out)[name_of(key)] = scores.Reduce();
+}
+
+std::string Itself(const std::string& key) { return key; }
+std::string ChannelName(v1::Channel channel) { return v1::Channel_Name(channel); }
+std::string MonthName(absl::CivilMonth month) {
+  return absl::FormatTime("%Y-%m", absl::FromCivil(month, absl::UTCTimeZone()), absl::UTCTimeZone());
 }
 
 // The due of the case's first resolution deadline, if it has one.
@@ -61,24 +73,28 @@ v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
   int within_target = 0;
   int reopened = 0;
   int red_button_redirected = 0;
-  std::map<std::string, int> cases_by_customer;
+  // The views outlive this call, so their customer refs key the count without copies.
+  absl::flat_hash_map<absl::string_view, int> cases_by_customer;
+  cases_by_customer.reserve(views.size());
+  std::map<v1::Channel, v1::Metrics::ChannelMix> mix_by_channel;
   Scores overall;
-  std::map<std::string, Scores> by_month, by_channel, by_store, by_department;
+  std::map<absl::CivilMonth, Scores> by_month;
+  std::map<v1::Channel, Scores> by_channel;
+  std::map<std::string, Scores> by_store, by_department;
 
   for (const v1::ComplaintView* view : views) {
     if (view == nullptr) continue;
     const v1::Filed& filing = view->filing();
     const absl::Time filed_at = FromProto(filing.filed_at());
-    const std::string& channel = v1::Channel_Name(filing.channel());
     const bool complaint = view->kind() == v1::ITEM_KIND_COMPLAINT;
 
     if (complaint) {
       m.set_complaints(m.complaints() + 1);
-      auto& mix = (*m.mutable_by_channel())[channel];
+      v1::Metrics::ChannelMix& mix = mix_by_channel[filing.channel()];
       mix.set_complaints(mix.complaints() + 1);
     } else if (view->kind() == v1::ITEM_KIND_RECOMMENDATION) {
       m.set_recommendations(m.recommendations() + 1);
-      auto& mix = (*m.mutable_by_channel())[channel];
+      v1::Metrics::ChannelMix& mix = mix_by_channel[filing.channel()];
       mix.set_recommendations(mix.recommendations() + 1);
     }
 
@@ -107,12 +123,13 @@ v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
     if (view->surveyed()) {
       const v1::SurveyRecorded& survey = view->survey();
       overall.Add(survey);
-      by_month[absl::FormatTime("%Y-%m", filed_at, absl::UTCTimeZone())].Add(survey);
-      by_channel[channel].Add(survey);
+      by_month[absl::ToCivilMonth(filed_at, absl::UTCTimeZone())].Add(survey);
+      by_channel[filing.channel()].Add(survey);
       by_store[filing.store()].Add(survey);
       by_department[view->department()].Add(survey);
     }
   }
+  for (const auto& [channel, mix] : mix_by_channel) (*m.mutable_by_channel())[ChannelName(channel)] = mix;
 
   const int resolved = static_cast<int>(resolution.size());
   if (!first_contact.empty()) {
@@ -133,10 +150,10 @@ v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
   }
   m.set_repeat_complainers(repeat);
   *m.mutable_satisfaction() = overall.Reduce();
-  Fill(by_month, m.mutable_satisfaction_by_month());
-  Fill(by_channel, m.mutable_satisfaction_by_channel());
-  Fill(by_store, m.mutable_satisfaction_by_store());
-  Fill(by_department, m.mutable_satisfaction_by_department());
+  Fill(by_month, MonthName, m.mutable_satisfaction_by_month());
+  Fill(by_channel, ChannelName, m.mutable_satisfaction_by_channel());
+  Fill(by_store, Itself, m.mutable_satisfaction_by_store());
+  Fill(by_department, Itself, m.mutable_satisfaction_by_department());
   return m;
 }
 

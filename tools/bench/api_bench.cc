@@ -9,8 +9,9 @@
 //   file_c1/16/64   ComplaintService.FileComplaint from 1, 16, 64 client threads: id, routing,
 //                   assignment, SLA deadlines, one synced append each, projections following
 //   batch100        ComplaintService.FileComplaints with 100 filings per call, 4 threads
-//   board_100k      files --open_cases open cases (batches of 500), then GetSuperheroBoard and
-//                   GetDeadlineBoard latency from 4 client threads
+//   board_100k      files --open_cases open cases (batches of 500), then GetSuperheroBoard,
+//                   GetDeadlineBoard, GetMetrics and ListComplaints (first page of all cases)
+//                   latency from 4 client threads
 //
 // Usage: closedloop_api_bench [--workloads=a,b,...] [--seconds=3] [--open_cases=100000]
 #include <algorithm>
@@ -127,6 +128,18 @@ void Boards(BenchServer& s, const std::string& name) {
     v1::GetDeadlineBoardRequest request;
     v1::DeadlineBoard board;
     return queries->GetDeadlineBoard(&context, request, &board).ok();
+  });
+  Run(name + "/metrics", 4, [&](int, uint64_t) {
+    grpc::ClientContext context;
+    v1::GetMetricsRequest request;
+    v1::Metrics metrics;
+    return queries->GetMetrics(&context, request, &metrics).ok() && metrics.complaints() > 0;
+  });
+  Run(name + "/list", 4, [&](int, uint64_t) {
+    grpc::ClientContext context;
+    v1::ListComplaintsRequest request;
+    v1::ListComplaintsResponse page;
+    return queries->ListComplaints(&context, request, &page).ok() && page.total_size() >= open;
   });
 }
 
