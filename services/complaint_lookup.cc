@@ -1,5 +1,8 @@
 #include "services/complaint_lookup.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "domain/complaint_view.h"
 #include "domain/proto_time.h"
@@ -29,6 +32,57 @@ bool Matches(const v1::ListComplaintsRequest& r, const v1::ComplaintView& v) {
   if (r.has_filed_before() && filed >= domain::FromProto(r.filed_before())) return false;
   if (!r.customer_ref().empty() && v.filing().customer_ref() != r.customer_ref()) return false;
   return true;
+}
+
+// Whether the request's states are all open ones (OPEN, IN_PROGRESS), so that only open cases
+// can match.
+bool OnlyOpenStates(const v1::ListComplaintsRequest& r) {
+  if (r.states_size() == 0) return false;
+  for (int state : r.states()) {
+    if (state != v1::COMPLAINT_STATE_OPEN && state != v1::COMPLAINT_STATE_IN_PROGRESS) return false;
+  }
+  return true;
+}
+
+// Whether the request filters nothing: every case matches, and the total is the count.
+bool Unfiltered(const v1::ListComplaintsRequest& r) {
+  return r.states_size() == 0 && r.owner().empty() && r.team().empty() && r.department().empty() &&
+         r.channel() == v1::CHANNEL_UNSPECIFIED && r.kind() == v1::ITEM_KIND_UNSPECIFIED &&
+         r.severity() == v1::SEVERITY_UNSPECIFIED && !r.breached_only() && !r.hanging_only() &&
+         !r.has_filed_after() && !r.has_filed_before() && r.customer_ref().empty();
+}
+
+const v1::ComplaintView& Deref(const v1::ComplaintView* view) { return *view; }
+const v1::ComplaintView& AddressOf(const v1::ComplaintView& view) { return view; }
+
+// One page of the cases of `candidates` (id -> view, in filing order) that match, newest first.
+// The token is the last id of the previous page; the total counts every match, so a filtered
+// list passes over all candidates, and an unfiltered one reads only its page.
+template <typename Index, typename ViewOf>
+v1::ListComplaintsResponse PageOf(const Index& candidates, ViewOf view_of,
+                                  const v1::ListComplaintsRequest& request) {
+  const int page_size = request.page_size() == 0 ? kDefaultListPage
+                                                 : std::min(request.page_size(), kMaxListPage);
+  const std::string& after = request.page_token();
+  const bool unfiltered = Unfiltered(request);
+  v1::ListComplaintsResponse response;
+  int total = 0;
+  auto it = unfiltered && !after.empty() ? std::make_reverse_iterator(candidates.lower_bound(after))
+                                         : candidates.rbegin();
+  for (; it != candidates.rend(); ++it) {
+    const v1::ComplaintView& view = view_of(it->second);
+    if (!unfiltered && !Matches(request, view)) continue;
+    ++total;
+    if (!after.empty() && !domain::IdLess(it->first, after)) continue;
+    if (response.complaints_size() < page_size) {
+      *response.add_complaints() = view;
+    } else if (response.next_page_token().empty()) {
+      response.set_next_page_token(response.complaints(page_size - 1).complaint_id());
+      if (unfiltered) break;
+    }
+  }
+  response.set_total_size(unfiltered ? static_cast<int>(candidates.size()) : total);
+  return response;
 }
 
 }  // namespace
@@ -69,24 +123,16 @@ absl::Status CheckListRequest(const v1::ListComplaintsRequest& request) {
 
 v1::ListComplaintsResponse ListPage(const ProjectionState& state,
                                     const v1::ListComplaintsRequest& request) {
-  const int page_size = request.page_size() == 0 ? kDefaultListPage
-                                                 : std::min(request.page_size(), kMaxListPage);
-  v1::ListComplaintsResponse response;
-  int total = 0;
-  // The token is the last id of the previous page; ids grow with filing order.
-  const std::string& after = request.page_token();
-  for (auto it = state.complaints().rbegin(); it != state.complaints().rend(); ++it) {
-    if (!Matches(request, it->second)) continue;
-    ++total;
-    if (!after.empty() && !domain::IdLess(it->first, after)) continue;
-    if (response.complaints_size() < page_size) {
-      *response.add_complaints() = it->second;
-    } else if (response.next_page_token().empty()) {
-      response.set_next_page_token(response.complaints(page_size - 1).complaint_id());
-    }
+  // Start from the smallest index that holds every case the filters can match: a customer's
+  // cases, an owner's open cases, all open cases, or all cases. Matches still checks each one.
+  if (!request.customer_ref().empty()) {
+    return PageOf(state.CustomerIndexOf(request.customer_ref()), Deref, request);
   }
-  response.set_total_size(total);
-  return response;
+  if (OnlyOpenStates(request)) {
+    if (!request.owner().empty()) return PageOf(state.OpenIndexOf(request.owner()), Deref, request);
+    return PageOf(state.OpenIndex(), Deref, request);
+  }
+  return PageOf(state.complaints(), AddressOf, request);
 }
 
 absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,

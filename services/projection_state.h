@@ -55,6 +55,11 @@ class ProjectionState {
   // The open cases with a deadline due by `horizon` or breached: all that a deadline board up
   // to `horizon` can show, found through a due-ordered index instead of a pass over every case.
   std::vector<const v1::ComplaintView*> DueBy(absl::Time horizon) const;
+  // The indexes themselves (ids in filing order), for a query that can start from fewer cases
+  // than all: every open case, one owner's open cases, one customer's cases (empty if none).
+  const ViewIndex& OpenIndex() const { return open_; }
+  const ViewIndex& OpenIndexOf(const std::string& owner) const;
+  const ViewIndex& CustomerIndexOf(const std::string& customer_ref) const;
   // Open cases per owner, for routing.
   domain::OpenCaseLoad Load() const;
   // Deadlines of open cases that are not satisfied (pending, warned or breached): the size of
