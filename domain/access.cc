@@ -33,6 +33,22 @@ absl::Status Denied(const Caller& caller, absl::string_view what) {
       absl::StrCat("role ", caller.role, " (", caller.principal, ") may not ", what));
 }
 
+// What a command on a case the caller may not see gets: the answer for an unfiled case.
+constexpr char kNotFiled[] = "complaint: not filed";
+
+// Whether the case in `state` is one `caller` may see and act on (an unfiled case is: the
+// decider answers it).
+bool InScope(const Caller& caller, const ComplaintState& state) {
+  if (state.status == ComplaintStatus::kNone) return true;
+  if (caller.role == kRoleIntegrator) return state.filed.filed_by() == caller.principal;
+  if (caller.role == kRoleDepartment) {
+    return state.department == caller.department ||
+           std::any_of(state.tasks.begin(), state.tasks.end(),
+                       [&](const auto& task) { return task.second.department == caller.department; });
+  }
+  return true;
+}
+
 // The principal that filed the case: the actor of its first event.
 const std::string& FiledBy(const v1::ComplaintView& view) {
   static const std::string kNone;
@@ -80,6 +96,7 @@ bool MayCall(absl::string_view role, absl::string_view method) {
 absl::Status CheckCommandScope(const Caller& caller, const ComplaintCommand& command,
                                const ComplaintState& state) {
   const bool department = caller.role == kRoleDepartment;
+  if (!InScope(caller, state)) return absl::NotFoundError(kNotFiled);
   if (!department && caller.role != kRoleInternal) return absl::OkStatus();
   if (const auto* comment = std::get_if<AddComment>(&command)) {
     if (comment->visibility == v1::VISIBILITY_PUBLIC) {
@@ -100,21 +117,15 @@ absl::Status CheckCommandScope(const Caller& caller, const ComplaintCommand& com
                                      task->second.department, ", not ", caller.department));
 }
 
-absl::Status CheckMayRead(const Caller& caller, const v1::ComplaintView& view) {
-  if (caller.role == kRoleIntegrator && FiledBy(view) != caller.principal) {
-    return Denied(caller, absl::StrCat("read ", view.complaint_id(), ": filed by another system"));
-  }
+bool MayRead(const Caller& caller, const v1::ComplaintView& view) {
+  if (caller.role == kRoleIntegrator) return FiledBy(view) == caller.principal;
   if (caller.role == kRoleDepartment) {
-    const bool ours =
-        view.department() == caller.department ||
-        std::any_of(view.tasks().begin(), view.tasks().end(),
-                    [&](const v1::TaskView& task) { return task.department() == caller.department; });
-    if (!ours) {
-      return Denied(caller, absl::StrCat("read ", view.complaint_id(), ": neither attributed to ",
-                                         caller.department, " nor holding a task for it"));
-    }
+    return view.department() == caller.department ||
+           std::any_of(view.tasks().begin(), view.tasks().end(), [&](const v1::TaskView& task) {
+             return task.department() == caller.department;
+           });
   }
-  return absl::OkStatus();
+  return true;
 }
 
 ReadScope ScopeOf(absl::string_view role) {

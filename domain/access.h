@@ -57,14 +57,18 @@ struct Caller {
 // Whether `role` may call the RPC named `method` ("FileComplaint", "ReadAll", ...).
 bool MayCall(absl::string_view role, absl::string_view method);
 
-// OK or PERMISSION_DENIED: may `caller` run `command` on the case in `state`? Checks what the
-// method alone cannot: a department answers only its own tasks, and departments and internal
-// staff write internal comments only.
+// OK or an error: may `caller` run `command` on the case in `state`? Checks what the method
+// alone cannot. A case outside the caller's scope (an integrator's: the cases it filed; a
+// department's: cases attributed to it or holding a task for it) is NOT_FOUND exactly as an
+// unfiled one, so that a refusal reveals nothing of it. Within the scope, PERMISSION_DENIED:
+// a department answers only its own tasks, and departments and internal staff write internal
+// comments only.
 absl::Status CheckCommandScope(const Caller& caller, const ComplaintCommand& command,
                                const ComplaintState& state);
 
-// OK or PERMISSION_DENIED: may `caller` read this case at all?
-absl::Status CheckMayRead(const Caller& caller, const v1::ComplaintView& view);
+// Whether `caller` may read this case at all. A service answers a case it may not read as it
+// answers an unknown id (NOT_FOUND), so that a caller cannot tell which cases exist.
+bool MayRead(const Caller& caller, const v1::ComplaintView& view);
 
 // The parts of a case a caller's role does not see.
 struct ReadScope {

@@ -19,6 +19,9 @@
 #include "domain/access.h"
 #include "domain/complaint.h"
 #include "services/id_sequence.h"
+#include "services/in_flight_requests.h"
+#include "services/pending_assignments.h"
+#include "services/request_key.h"
 #include "services/stream_commands.h"
 #include "storage/event_log.h"
 
@@ -37,8 +40,9 @@ struct CommandResult {
 // The stream of complaint `id`: "complaint-<id>".
 std::string ComplaintStream(const std::string& complaint_id);
 
-// Open cases per owner, for routing new filings to the least-loaded team member.
-using LoadSource = std::function<domain::OpenCaseLoad()>;
+// Open cases per owner as the projections have them, for routing new filings to the
+// least-loaded team member; filings not yet applied are counted on top (PendingAssignments).
+using LoadSource = std::function<LoadAt()>;
 
 class ComplaintCommands {
  public:
@@ -55,20 +59,21 @@ class ComplaintCommands {
   // (domain::CheckCommandScope: PERMISSION_DENIED); nullptr is the system, unrestricted.
   absl::StatusOr<CommandResult> Run(const std::string& complaint_id,
                                     const domain::ComplaintCommand& command,
-                                    const v1::Actor& actor, const std::string& request_id,
+                                    const v1::Actor& actor, const RequestKey& request,
                                     const domain::Caller* caller = nullptr);
 
-  // Files a new item under the next "CL-<n>" id. A retry with a request id already used for a
-  // filing returns that filing's result; with one used for anything else, ALREADY_EXISTS.
+  // Files a new item under the next "CL-<n>" id. A retry with a request id already used for
+  // the same filing returns that filing's result, also while the first is still in flight;
+  // with one used for anything else, ALREADY_EXISTS.
   absl::StatusOr<CommandResult> File(v1::Filed filing, const v1::Actor& actor,
-                                     const std::string& request_id);
+                                     const RequestKey& request);
   // A command decided but not appended (StreamCommands::Prepare): the timer service decides
   // many firings, then puts their appends in flight together.
   using Prepared = StreamCommands<domain::ComplaintState, v1::ComplaintEvent>::Prepared;
   absl::StatusOr<std::optional<Prepared>> Prepare(const std::string& complaint_id,
                                                   const domain::ComplaintCommand& command,
                                                   const v1::Actor& actor,
-                                                  const std::string& request_id);
+                                                  const RequestKey& request);
   // Completes a prepared command with the outcome of its append (`log.AppendAsync(append)`).
   absl::StatusOr<CommandResult> Appended(const std::string& complaint_id, Prepared prepared,
                                          const absl::StatusOr<storage::AppendResult>& appended);
@@ -76,12 +81,12 @@ class ComplaintCommands {
   // File without waiting for the synced append: `done` runs once the filing is durable (on the
   // log's completion thread) or has failed; the calling thread returns at once.
   using FileDone = absl::AnyInvocable<void(absl::StatusOr<CommandResult>) &&>;
-  void FileAsync(v1::Filed filing, const v1::Actor& actor, const std::string& request_id,
+  void FileAsync(v1::Filed filing, const v1::Actor& actor, const RequestKey& request,
                  FileDone done);
 
   struct Filing {
     v1::Filed filing;
-    std::string request_id;
+    RequestKey request;
   };
   // Files many items at once: each is decided on its own and all appends are in flight
   // together, so they share synced writes. One result per filing, in order; one failing does
@@ -101,10 +106,13 @@ class ComplaintCommands {
 
  private:
   domain::DecisionContext Context(absl::Time now) const;
-  // The earlier filing under `request_id`, if any (see File).
-  absl::StatusOr<std::optional<CommandResult>> FindFiling(const std::string& request_id);
-  // Assigns the id and decides the filing's events.
-  absl::StatusOr<CommandResult> DecideFiling(v1::Filed filing);
+  // The earlier filing under `request`, if any (see File).
+  absl::StatusOr<std::optional<CommandResult>> FindFiling(const RequestKey& request);
+  // Decides the filing's events and assigns the id; `ticket` is its owner's pending
+  // assignment, to settle once the append is done.
+  absl::StatusOr<CommandResult> DecideFiling(v1::Filed filing, PendingAssignments::Ticket& ticket);
+  // Files after the request-id checks: decides, appends, and settles the pending assignment.
+  void FileNew(v1::Filed filing, const v1::Actor& actor, const RequestKey& request, FileDone done);
   // Tells the timer listener about any timer `result` scheduled.
   void Scheduled(const CommandResult& result) const;
 
@@ -114,6 +122,10 @@ class ComplaintCommands {
   const v1::SlaPolicy& policy_;
   const v1::Directory& directory_;
   const LoadSource load_;
+  // Routing decisions take turns, so that each one counts the assignments before it.
+  absl::Mutex routing_mu_;
+  PendingAssignments pending_;
+  InFlightRequests<CommandResult> in_flight_;
   std::function<void(absl::Time)> timer_listener_;
 };
 

@@ -60,18 +60,19 @@ const v1::ComplaintView& AddressOf(const v1::ComplaintView& view) { return view;
 // list passes over all candidates, and an unfiltered one reads only its page.
 template <typename Index, typename ViewOf>
 v1::ListComplaintsResponse PageOf(const Index& candidates, ViewOf view_of,
-                                  const v1::ListComplaintsRequest& request) {
+                                  const v1::ListComplaintsRequest& request,
+                                  const ListScope& scope) {
   const int page_size = request.page_size() == 0 ? kDefaultListPage
                                                  : std::min(request.page_size(), kMaxListPage);
   const std::string& after = request.page_token();
-  const bool unfiltered = Unfiltered(request);
+  const bool unfiltered = Unfiltered(request) && scope == nullptr;
   v1::ListComplaintsResponse response;
   int total = 0;
   auto it = unfiltered && !after.empty() ? std::make_reverse_iterator(candidates.lower_bound(after))
                                          : candidates.rbegin();
   for (; it != candidates.rend(); ++it) {
     const v1::ComplaintView& view = view_of(it->second);
-    if (!unfiltered && !Matches(request, view)) continue;
+    if (!unfiltered && (!Matches(request, view) || (scope && !scope(view)))) continue;
     ++total;
     if (!after.empty() && !domain::IdLess(it->first, after)) continue;
     if (response.complaints_size() < page_size) {
@@ -122,17 +123,20 @@ absl::Status CheckListRequest(const v1::ListComplaintsRequest& request) {
 }
 
 v1::ListComplaintsResponse ListPage(const ProjectionState& state,
-                                    const v1::ListComplaintsRequest& request) {
+                                    const v1::ListComplaintsRequest& request,
+                                    const ListScope& scope) {
   // Start from the smallest index that holds every case the filters can match: a customer's
   // cases, an owner's open cases, all open cases, or all cases. Matches still checks each one.
   if (!request.customer_ref().empty()) {
-    return PageOf(state.CustomerIndexOf(request.customer_ref()), Deref, request);
+    return PageOf(state.CustomerIndexOf(request.customer_ref()), Deref, request, scope);
   }
   if (OnlyOpenStates(request)) {
-    if (!request.owner().empty()) return PageOf(state.OpenIndexOf(request.owner()), Deref, request);
-    return PageOf(state.OpenIndex(), Deref, request);
+    if (!request.owner().empty()) {
+      return PageOf(state.OpenIndexOf(request.owner()), Deref, request, scope);
+    }
+    return PageOf(state.OpenIndex(), Deref, request, scope);
   }
-  return PageOf(state.complaints(), AddressOf, request);
+  return PageOf(state.complaints(), AddressOf, request, scope);
 }
 
 absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,
@@ -171,11 +175,13 @@ absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,
     if (page->size() < kReadPage) break;
     from = view.revision() + 1;
   }
-  if (view.revision() == 0) {
-    return absl::NotFoundError(absl::StrCat("complaint ", request.complaint_id(),
-                                            " had not been filed at that point"));
-  }
+  if (view.revision() == 0) return NotFiledAsOf(request.complaint_id());
   return view;
+}
+
+absl::Status NotFiledAsOf(const std::string& complaint_id) {
+  return absl::NotFoundError(
+      absl::StrCat("complaint ", complaint_id, " had not been filed at that point"));
 }
 
 }  // namespace closedloop::services

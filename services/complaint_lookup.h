@@ -3,6 +3,9 @@
 #ifndef CLOSEDLOOP_SERVICES_COMPLAINT_LOOKUP_H_
 #define CLOSEDLOOP_SERVICES_COMPLAINT_LOOKUP_H_
 
+#include <functional>
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "closedloop/v1/query_service.pb.h"
 #include "services/projection_state.h"
@@ -16,9 +19,16 @@ inline constexpr int kMaxListPage = 1000;
 // INVALID_ARGUMENT naming the first bad field of `request`.
 absl::Status CheckListRequest(const v1::ListComplaintsRequest& request);
 
-// One page of the cases matching `request`, newest filing first.
+// The cases a caller may list at all; nullptr = every case.
+using ListScope = std::function<bool(const v1::ComplaintView&)>;
+
+// One page of the cases matching `request` (and `scope`), newest filing first.
 v1::ListComplaintsResponse ListPage(const ProjectionState& state,
-                                    const v1::ListComplaintsRequest& request);
+                                    const v1::ListComplaintsRequest& request,
+                                    const ListScope& scope = nullptr);
+
+// The answer to an as-of read of a case that had not been filed at that point.
+absl::Status NotFiledAsOf(const std::string& complaint_id);
 
 // The complaint with only the events up to `request`'s as-of point folded in. NOT_FOUND when
 // it had not been filed by then.

@@ -5,6 +5,7 @@
 #include "domain/proto_time.h"
 #include "services/authorization.h"
 #include "services/request_checks.h"
+#include "services/request_key.h"
 #include "services/status_util.h"
 
 namespace closedloop::services {
@@ -30,6 +31,9 @@ absl::Status CheckNewFiling(const v1::FileComplaintRequest& request) {
   if (request.complaint().has_filed_at()) {
     return absl::InvalidArgumentError("complaint.filed_at: assigned by the service; leave it empty");
   }
+  if (!request.complaint().filed_by().empty()) {
+    return absl::InvalidArgumentError("complaint.filed_by: assigned by the service; leave it empty");
+  }
   return absl::OkStatus();
 }
 
@@ -42,16 +46,18 @@ absl::Status InFiling(const absl::Status& status) {
 }  // namespace
 
 grpc::Status ComplaintServiceImpl::Run(grpc::ServerContext* context, const char* method,
+                                       const google::protobuf::Message& request,
                                        const std::string& request_id,
                                        const std::string& complaint_id,
                                        const domain::ComplaintCommand& command,
                                        v1::CommandResponse* response) {
-  return Run(context, method, request_id, complaint_id,
+  return Run(context, method, request, request_id, complaint_id,
              [&]() -> absl::StatusOr<domain::ComplaintCommand> { return command; }, response);
 }
 
 grpc::Status ComplaintServiceImpl::Run(
-    grpc::ServerContext* context, const char* method, const std::string& request_id,
+    grpc::ServerContext* context, const char* method, const google::protobuf::Message& request,
+    const std::string& request_id,
     const std::string& complaint_id,
     absl::FunctionRef<absl::StatusOr<domain::ComplaintCommand>()> build,
     v1::CommandResponse* response) {
@@ -63,7 +69,9 @@ grpc::Status ComplaintServiceImpl::Run(
   }
   absl::StatusOr<domain::ComplaintCommand> command = build();
   if (!command.ok()) return ToGrpcStatus(command.status());
-  absl::StatusOr<CommandResult> result = commands_.Run(complaint_id, *command, ActorOf(*caller), request_id, &*caller);
+  absl::StatusOr<CommandResult> result =
+      commands_.Run(complaint_id, *command, ActorOf(*caller),
+                    ClientRequestKey(*caller, method, request, request_id), &*caller);
   if (!result.ok()) return ToGrpcStatus(result.status());
   FillResponse(*result, response);
   return grpc::Status::OK;
@@ -82,7 +90,8 @@ grpc::ServerUnaryReactor* ComplaintServiceImpl::FileComplaint(
     reactor->Finish(ToGrpcStatus(s));
     return reactor;
   }
-  commands_.FileAsync(request->complaint(), ActorOf(*caller), request->request_id(),
+  commands_.FileAsync(request->complaint(), ActorOf(*caller),
+                      ClientRequestKey(*caller, "FileComplaint", *request, request->request_id()),
                       [reactor, response](absl::StatusOr<CommandResult> result) {
                         if (result.ok()) FillResponse(*result, response);
                         reactor->Finish(ToGrpcStatus(InFiling(result.status())));
@@ -116,7 +125,9 @@ grpc::Status ComplaintServiceImpl::FileComplaints(grpc::ServerContext* context,
           "request_id: '", filing.request_id(), "' appears twice in this batch"));
     }
     if (!errors[i].ok()) continue;
-    filings.push_back({filing.complaint(), filing.request_id()});
+    // A filing of a batch is the same request as that filing sent alone: either retries it.
+    filings.push_back({filing.complaint(),
+                       ClientRequestKey(*caller, "FileComplaint", filing, filing.request_id())});
     index_of.push_back(i);
   }
   std::vector<absl::StatusOr<CommandResult>> results = commands_.FileMany(std::move(filings), ActorOf(*caller));
@@ -143,7 +154,7 @@ grpc::Status ComplaintServiceImpl::FileComplaints(grpc::ServerContext* context,
 grpc::Status ComplaintServiceImpl::TriageComplaint(grpc::ServerContext* context,
                                                    const v1::TriageComplaintRequest* request,
                                                    v1::CommandResponse* response) {
-  return Run(context, "TriageComplaint", request->request_id(), request->complaint_id(),
+  return Run(context, "TriageComplaint", *request, request->request_id(), request->complaint_id(),
              domain::TriageComplaint{request->kind(), request->category(), request->severity(),
                                      request->department(), request->root_cause_code()},
              response);
@@ -152,28 +163,28 @@ grpc::Status ComplaintServiceImpl::TriageComplaint(grpc::ServerContext* context,
 grpc::Status ComplaintServiceImpl::AssignComplaint(grpc::ServerContext* context,
                                                    const v1::AssignComplaintRequest* request,
                                                    v1::CommandResponse* response) {
-  return Run(context, "AssignComplaint", request->request_id(), request->complaint_id(),
+  return Run(context, "AssignComplaint", *request, request->request_id(), request->complaint_id(),
              domain::AssignComplaint{request->owner()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::RecordCustomerContact(
     grpc::ServerContext* context, const v1::RecordCustomerContactRequest* request,
     v1::CommandResponse* response) {
-  return Run(context, "RecordCustomerContact", request->request_id(), request->complaint_id(),
+  return Run(context, "RecordCustomerContact", *request, request->request_id(), request->complaint_id(),
              domain::RecordCustomerContact{request->method(), request->outcome(), request->summary()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::AddComment(grpc::ServerContext* context,
                                               const v1::AddCommentRequest* request,
                                               v1::CommandResponse* response) {
-  return Run(context, "AddComment", request->request_id(), request->complaint_id(),
+  return Run(context, "AddComment", *request, request->request_id(), request->complaint_id(),
              domain::AddComment{request->visibility(), request->author(), request->text()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::OpenTask(grpc::ServerContext* context,
                                             const v1::OpenTaskRequest* request,
                                             v1::CommandResponse* response) {
-  return Run(context, "OpenTask", request->request_id(), request->complaint_id(),
+  return Run(context, "OpenTask", *request, request->request_id(), request->complaint_id(),
              [&]() -> absl::StatusOr<domain::ComplaintCommand> {
                if (!request->has_due()) return absl::InvalidArgumentError("due: required");
                absl::StatusOr<absl::Time> due = CheckTime("due", request->due());
@@ -187,28 +198,28 @@ grpc::Status ComplaintServiceImpl::OpenTask(grpc::ServerContext* context,
 grpc::Status ComplaintServiceImpl::RespondToTask(grpc::ServerContext* context,
                                                  const v1::RespondToTaskRequest* request,
                                                  v1::CommandResponse* response) {
-  return Run(context, "RespondToTask", request->request_id(), request->complaint_id(),
+  return Run(context, "RespondToTask", *request, request->request_id(), request->complaint_id(),
              domain::RespondToTask{request->task_id(), request->response()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::CompleteTask(grpc::ServerContext* context,
                                                 const v1::CompleteTaskRequest* request,
                                                 v1::CommandResponse* response) {
-  return Run(context, "CompleteTask", request->request_id(), request->complaint_id(),
+  return Run(context, "CompleteTask", *request, request->request_id(), request->complaint_id(),
              domain::CompleteTask{request->task_id(), request->outcome()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::Escalate(grpc::ServerContext* context,
                                             const v1::EscalateRequest* request,
                                             v1::CommandResponse* response) {
-  return Run(context, "Escalate", request->request_id(), request->complaint_id(),
+  return Run(context, "Escalate", *request, request->request_id(), request->complaint_id(),
              domain::Escalate{request->to(), request->reason()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::ResolveComplaint(grpc::ServerContext* context,
                                                     const v1::ResolveComplaintRequest* request,
                                                     v1::CommandResponse* response) {
-  return Run(context, "ResolveComplaint", request->request_id(), request->complaint_id(),
+  return Run(context, "ResolveComplaint", *request, request->request_id(), request->complaint_id(),
              domain::ResolveComplaint{request->resolution(), request->remedy(),
                                       request->root_cause()}, response);
 }
@@ -216,21 +227,21 @@ grpc::Status ComplaintServiceImpl::ResolveComplaint(grpc::ServerContext* context
 grpc::Status ComplaintServiceImpl::CloseComplaint(grpc::ServerContext* context,
                                                   const v1::CloseComplaintRequest* request,
                                                   v1::CommandResponse* response) {
-  return Run(context, "CloseComplaint", request->request_id(), request->complaint_id(),
+  return Run(context, "CloseComplaint", *request, request->request_id(), request->complaint_id(),
              domain::CloseComplaint{request->customer_confirmed()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::ReopenComplaint(grpc::ServerContext* context,
                                                    const v1::ReopenComplaintRequest* request,
                                                    v1::CommandResponse* response) {
-  return Run(context, "ReopenComplaint", request->request_id(), request->complaint_id(),
+  return Run(context, "ReopenComplaint", *request, request->request_id(), request->complaint_id(),
              domain::ReopenComplaint{request->reason()}, response);
 }
 
 grpc::Status ComplaintServiceImpl::RedirectToSupport(grpc::ServerContext* context,
                                                      const v1::RedirectToSupportRequest* request,
                                                      v1::CommandResponse* response) {
-  return Run(context, "RedirectToSupport", request->request_id(), request->complaint_id(),
+  return Run(context, "RedirectToSupport", *request, request->request_id(), request->complaint_id(),
              domain::RedirectToSupport{request->reason()}, response);
 }
 
@@ -249,7 +260,7 @@ grpc::Status ComplaintServiceImpl::LinkToProblem(grpc::ServerContext* context,
   }
   const domain::LinkComplaint link{request->complaint_id()};
   if (absl::Status s = problems_.Check(request->problem_id(), link); !s.ok()) return ToGrpcStatus(s);
-  grpc::Status linked = Run(context, "LinkToProblem", request->request_id(), request->complaint_id(),
+  grpc::Status linked = Run(context, "LinkToProblem", *request, request->request_id(), request->complaint_id(),
              domain::LinkToProblem{request->problem_id()}, response);
   if (!linked.ok()) return linked;
   // Linking is idempotent on the problem's side, so it needs no request id of its own.
@@ -262,7 +273,7 @@ grpc::Status ComplaintServiceImpl::LinkToProblem(grpc::ServerContext* context,
 grpc::Status ComplaintServiceImpl::RecordSurvey(grpc::ServerContext* context,
                                                 const v1::RecordSurveyRequest* request,
                                                 v1::CommandResponse* response) {
-  return Run(context, "RecordSurvey", request->request_id(), request->complaint_id(),
+  return Run(context, "RecordSurvey", *request, request->request_id(), request->complaint_id(),
              domain::RecordSurvey{request->nps(), request->csat(), request->comment()}, response);
 }
 

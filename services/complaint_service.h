@@ -4,6 +4,7 @@
 #ifndef CLOSEDLOOP_SERVICES_COMPLAINT_SERVICE_H_
 #define CLOSEDLOOP_SERVICES_COMPLAINT_SERVICE_H_
 
+#include "google/protobuf/message.h"
 #include "absl/functional/function_ref.h"
 #include "closedloop/v1/complaint_service.grpc.pb.h"
 #include "services/authorization.h"
@@ -67,11 +68,13 @@ class ComplaintServiceImpl final
  private:
   // Authorizes, checks the ids, builds the command (checking the request's other fields), runs
   // it on the complaint and fills `response`: who is calling is settled before any field.
-  grpc::Status Run(grpc::ServerContext* context, const char* method, const std::string& request_id,
+  grpc::Status Run(grpc::ServerContext* context, const char* method,
+                   const google::protobuf::Message& request, const std::string& request_id,
                    const std::string& complaint_id,
                    absl::FunctionRef<absl::StatusOr<domain::ComplaintCommand>()> build,
                    v1::CommandResponse* response);
-  grpc::Status Run(grpc::ServerContext* context, const char* method, const std::string& request_id,
+  grpc::Status Run(grpc::ServerContext* context, const char* method,
+                   const google::protobuf::Message& request, const std::string& request_id,
                    const std::string& complaint_id, const domain::ComplaintCommand& command,
                    v1::CommandResponse* response);
 

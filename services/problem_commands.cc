@@ -1,6 +1,7 @@
 #include "services/problem_commands.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "domain/routing.h"
 
 namespace closedloop::services {
@@ -21,8 +22,8 @@ ProblemCommands::ProblemCommands(storage::EventLog& log, std::function<absl::Tim
 absl::StatusOr<ProblemResult> ProblemCommands::Run(const std::string& problem_id,
                                                    const domain::ProblemCommand& command,
                                                    const v1::Actor& actor,
-                                                   const std::string& request_id) {
-  return commands_.Run(ProblemStream(problem_id), request_id, actor, domain::RecordedType(command),
+                                                   const RequestKey& request) {
+  return commands_.Run(ProblemStream(problem_id), request, actor, domain::RecordedType(command),
                        [&](const domain::ProblemState& state, absl::Time now) {
                          return domain::DecideProblem(command, state, now);
                        });
@@ -30,9 +31,28 @@ absl::StatusOr<ProblemResult> ProblemCommands::Run(const std::string& problem_id
 
 absl::StatusOr<ProblemResult> ProblemCommands::Open(domain::OpenProblem command,
                                                     const v1::Actor& actor,
-                                                    const std::string& request_id) {
+                                                    const RequestKey& request) {
+  absl::StatusOr<ProblemResult> joined;
+  absl::Notification finished;
+  std::optional<InFlightRequests<ProblemResult>::Done> lead =
+      in_flight_.Lead(request, [&](absl::StatusOr<ProblemResult> outcome) {
+        joined = std::move(outcome);
+        finished.Notify();
+      });
+  if (!lead) {
+    finished.WaitForNotification();
+    return joined;
+  }
+  absl::StatusOr<ProblemResult> result = OpenNew(std::move(command), actor, request);
+  if (!request.id.empty()) in_flight_.Finish(request.id, result);
+  return result;
+}
+
+absl::StatusOr<ProblemResult> ProblemCommands::OpenNew(domain::OpenProblem command,
+                                                       const v1::Actor& actor,
+                                                       const RequestKey& request) {
   absl::StatusOr<std::optional<ProblemResult>> earlier =
-      commands_.FindCreation(request_id, "problem-");
+      commands_.FindCreation(request, "problem-");
   if (!earlier.ok()) return earlier.status();
   if (earlier->has_value()) return **std::move(earlier);
   // Check the fields before an id is spent on them.
@@ -49,7 +69,7 @@ absl::StatusOr<ProblemResult> ProblemCommands::Open(domain::OpenProblem command,
   absl::StatusOr<std::string> id = ids_.Next();
   if (!id.ok()) return id.status();
   command.problem_id = *id;
-  return Run(*id, command, actor, request_id);
+  return Run(*id, command, actor, request);
 }
 
 absl::Status ProblemCommands::Check(const std::string& problem_id,

@@ -12,6 +12,8 @@
 #include "closedloop/v1/policy.pb.h"
 #include "domain/problem.h"
 #include "services/id_sequence.h"
+#include "services/in_flight_requests.h"
+#include "services/request_key.h"
 #include "services/stream_commands.h"
 #include "storage/event_log.h"
 
@@ -31,17 +33,23 @@ class ProblemCommands {
   // Errors as ComplaintCommands::Run.
   absl::StatusOr<ProblemResult> Run(const std::string& problem_id,
                                     const domain::ProblemCommand& command, const v1::Actor& actor,
-                                    const std::string& request_id);
+                                    const RequestKey& request);
   // Opens a problem under the next id (`command.problem_id` is ignored); its department must
-  // be configured. A retry with a request id already used to open a problem returns that result.
+  // be configured. A retry with a request id already used to open the same problem returns
+  // that result, also while the first is still in flight; with another request, ALREADY_EXISTS.
   absl::StatusOr<ProblemResult> Open(domain::OpenProblem command, const v1::Actor& actor,
-                                     const std::string& request_id);
+                                     const RequestKey& request);
   // What `command` would decide now, without appending: lets a caller check a problem-side
   // change before it records the complaint side of a link.
   absl::Status Check(const std::string& problem_id, const domain::ProblemCommand& command);
 
  private:
+  // Open without the in-flight check.
+  absl::StatusOr<ProblemResult> OpenNew(domain::OpenProblem command, const v1::Actor& actor,
+                                        const RequestKey& request);
+
   StreamCommands<domain::ProblemState, v1::ProblemEvent> commands_;
+  InFlightRequests<ProblemResult> in_flight_;
   IdSequence ids_;
   const v1::Directory& directory_;
 };

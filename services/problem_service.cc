@@ -2,6 +2,7 @@
 
 #include "services/authorization.h"
 #include "services/request_checks.h"
+#include "services/request_key.h"
 #include "services/status_util.h"
 
 namespace closedloop::services {
@@ -21,6 +22,7 @@ void FillResponse(const ProblemResult& result, v1::ProblemCommandResponse* respo
 }  // namespace
 
 grpc::Status ProblemServiceImpl::Run(grpc::ServerContext* context, const char* method,
+                                     const google::protobuf::Message& request,
                                      const std::string& request_id, const std::string& problem_id,
                                      const domain::ProblemCommand& command,
                                      v1::ProblemCommandResponse* response) {
@@ -28,13 +30,14 @@ grpc::Status ProblemServiceImpl::Run(grpc::ServerContext* context, const char* m
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   const v1::Actor actor = ActorOf(*caller);
   if (absl::Status s = CheckRequestId(request_id); !s.ok()) return ToGrpcStatus(s);
+  const RequestKey key = ClientRequestKey(*caller, method, request, request_id);
   absl::StatusOr<ProblemResult> result;
   if (const auto* open = std::get_if<domain::OpenProblem>(&command)) {
-    result = commands_.Open(*open, actor, request_id);
+    result = commands_.Open(*open, actor, key);
   } else if (absl::Status s = CheckAssignedId("problem_id", problem_id, "PR-"); !s.ok()) {
     return ToGrpcStatus(s);
   } else {
-    result = commands_.Run(problem_id, command, actor, request_id);
+    result = commands_.Run(problem_id, command, actor, key);
   }
   if (!result.ok()) return ToGrpcStatus(result.status());
   FillResponse(*result, response);
@@ -44,7 +47,7 @@ grpc::Status ProblemServiceImpl::Run(grpc::ServerContext* context, const char* m
 grpc::Status ProblemServiceImpl::OpenProblem(grpc::ServerContext* context,
                                              const v1::OpenProblemRequest* request,
                                              v1::ProblemCommandResponse* response) {
-  return Run(context, "OpenProblem", request->request_id(), "",
+  return Run(context, "OpenProblem", *request, request->request_id(), "",
              domain::OpenProblem{"", request->department(), request->description(),
                                  request->source()},
              response);
@@ -61,28 +64,28 @@ grpc::Status ProblemServiceImpl::AddActionItem(grpc::ServerContext* context,
   if (!request->has_due()) return ToGrpcStatus(absl::InvalidArgumentError("due: required"));
   absl::StatusOr<absl::Time> due = CheckTime("due", request->due());
   if (!due.ok()) return ToGrpcStatus(due.status());
-  return Run(context, "AddActionItem", request->request_id(), request->problem_id(),
+  return Run(context, "AddActionItem", *request, request->request_id(), request->problem_id(),
              domain::AddActionItem{request->description(), request->owner(), *due}, response);
 }
 
 grpc::Status ProblemServiceImpl::CompleteActionItem(grpc::ServerContext* context,
                                                     const v1::CompleteActionItemRequest* request,
                                                     v1::ProblemCommandResponse* response) {
-  return Run(context, "CompleteActionItem", request->request_id(), request->problem_id(),
+  return Run(context, "CompleteActionItem", *request, request->request_id(), request->problem_id(),
              domain::CompleteActionItem{request->item_id(), request->outcome()}, response);
 }
 
 grpc::Status ProblemServiceImpl::MarkFixed(grpc::ServerContext* context,
                                            const v1::MarkFixedRequest* request,
                                            v1::ProblemCommandResponse* response) {
-  return Run(context, "MarkFixed", request->request_id(), request->problem_id(),
+  return Run(context, "MarkFixed", *request, request->request_id(), request->problem_id(),
              domain::MarkFixed{request->summary()}, response);
 }
 
 grpc::Status ProblemServiceImpl::VerifyFix(grpc::ServerContext* context,
                                            const v1::VerifyFixRequest* request,
                                            v1::ProblemCommandResponse* response) {
-  return Run(context, "VerifyFix", request->request_id(), request->problem_id(),
+  return Run(context, "VerifyFix", *request, request->request_id(), request->problem_id(),
              domain::VerifyFix{request->evidence()}, response);
 }
 

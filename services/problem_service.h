@@ -26,7 +26,8 @@ class ProblemServiceImpl final : public v1::ProblemService::Service {
                          v1::ProblemCommandResponse* response) override;
 
  private:
-  grpc::Status Run(grpc::ServerContext* context, const char* method, const std::string& request_id,
+  grpc::Status Run(grpc::ServerContext* context, const char* method,
+                   const google::protobuf::Message& request, const std::string& request_id,
                    const std::string& problem_id, const domain::ProblemCommand& command,
                    v1::ProblemCommandResponse* response);
 

@@ -113,9 +113,9 @@ void Projections::Read(
   read(state_, position_);
 }
 
-domain::OpenCaseLoad Projections::Load() const {
+LoadAt Projections::Load() const {
   absl::ReaderMutexLock lock(&mu_);
-  return state_.Load();
+  return LoadAt{state_.Load(), position_};
 }
 
 }  // namespace closedloop::services

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/pending_assignments.h"
 #include "services/projection_state.h"
 #include "storage/event_log.h"
 #include "storage/view_store.h"
@@ -49,7 +50,7 @@ class Projections {
   // Runs `read` on the views under a shared lock (no event is applied meanwhile).
   void Read(absl::FunctionRef<void(const ProjectionState&, uint64_t position)> read) const;
   // Open cases per owner, for routing.
-  domain::OpenCaseLoad Load() const;
+  LoadAt Load() const;
 
  private:
   void Follow();

@@ -62,12 +62,20 @@ absl::StatusOr<absl::Duration> WindowOf(bool set, const google::protobuf::Durati
   return d;
 }
 
-// What `caller` may see of `view`: PERMISSION_DENIED, or OK with what its role does not see
-// removed from the view.
-absl::Status ScopeView(const domain::Caller& caller, v1::ComplaintView& view) {
-  if (absl::Status s = domain::CheckMayRead(caller, view); !s.ok()) return s;
+// What `caller` may see of `view`: OK with what its role does not see removed from the view,
+// or `not_found`, the very answer an unknown case gets, when the case is outside its scope.
+absl::Status ScopeView(const domain::Caller& caller, v1::ComplaintView& view,
+                       const absl::Status& not_found) {
+  if (!domain::MayRead(caller, view)) {
+    view.Clear();
+    return not_found;
+  }
   domain::Redact(domain::ScopeOf(caller.role), view);
   return absl::OkStatus();
+}
+
+absl::Status NotFound(const std::string& complaint_id) {
+  return absl::NotFoundError(absl::StrCat("complaint ", complaint_id, " not found"));
 }
 
 }  // namespace
@@ -94,7 +102,7 @@ grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
     absl::StatusOr<v1::ComplaintView> view = ComplaintAsOf(log_, *request);
     if (!view.ok()) return ToGrpcStatus(view.status());
     *response = *std::move(view);
-    return ToGrpcStatus(ScopeView(*caller, *response));
+    return ToGrpcStatus(ScopeView(*caller, *response, NotFiledAsOf(request->complaint_id())));
   }
   bool found = false;
   projections_.Read([&](const ProjectionState& state, uint64_t) {
@@ -103,10 +111,8 @@ grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
       found = true;
     }
   });
-  if (!found) {
-    return ToGrpcStatus(absl::NotFoundError(absl::StrCat("complaint ", request->complaint_id(), " not found")));
-  }
-  return ToGrpcStatus(ScopeView(*caller, *response));
+  if (!found) return ToGrpcStatus(NotFound(request->complaint_id()));
+  return ToGrpcStatus(ScopeView(*caller, *response, NotFound(request->complaint_id())));
 }
 
 grpc::Status QueryServiceImpl::ListComplaints(grpc::ServerContext* context,
@@ -122,10 +128,16 @@ grpc::Status QueryServiceImpl::ListComplaints(grpc::ServerContext* context,
   if (absl::Status s = CheckListRequest(*request); !s.ok()) return ToGrpcStatus(s);
   absl::StatusOr<std::string> department = domain::DepartmentFilter(*caller, request->department());
   if (!department.ok()) return ToGrpcStatus(department.status());
+  // A department lists what it may read: cases attributed to it and cases holding a task
+  // for it. Every other role that may list reads every case.
   v1::ListComplaintsRequest scoped = *request;
-  scoped.set_department(*department);
+  ListScope in_scope = nullptr;
+  if (caller->role == domain::kRoleDepartment) {
+    scoped.clear_department();
+    in_scope = [&](const v1::ComplaintView& view) { return domain::MayRead(*caller, view); };
+  }
   projections_.Read([&](const ProjectionState& state, uint64_t) {
-    *response = ListPage(state, scoped);
+    *response = ListPage(state, scoped, in_scope);
   });
   const domain::ReadScope scope = domain::ScopeOf(caller->role);
   for (v1::ComplaintView& view : *response->mutable_complaints()) domain::Redact(scope, view);

@@ -13,9 +13,9 @@ constexpr int64_t kMaxSeconds = 253402300799;
 }  // namespace
 
 absl::Status CheckRequestId(const std::string& request_id) {
-  if (request_id.size() > storage::kMaxRequestIdBytes) {
+  if (request_id.size() > kMaxRequestIdBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("request_id: longer than ", storage::kMaxRequestIdBytes, " bytes"));
+        absl::StrCat("request_id: longer than ", kMaxRequestIdBytes, " bytes"));
   }
   for (char c : request_id) {
     if (!absl::ascii_isgraph(static_cast<unsigned char>(c))) {

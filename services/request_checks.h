@@ -14,7 +14,9 @@
 
 namespace closedloop::services {
 
-// Optional; at most 128 bytes of printable ASCII.
+// A caller's request id: optional; at most 128 bytes of printable ASCII. (The log keeps it
+// scoped to the caller, services/request_key.h, which takes the rest of the log's limit.)
+inline constexpr size_t kMaxRequestIdBytes = 128;
 absl::Status CheckRequestId(const std::string& request_id);
 // An id the service assigned: `prefix` followed by a positive decimal number ("CL-42").
 absl::Status CheckAssignedId(absl::string_view field, const std::string& id, absl::string_view prefix);

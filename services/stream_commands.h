@@ -26,6 +26,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/event.pb.h"
+#include "services/request_key.h"
 #include "services/stream_state_cache.h"
 #include "storage/event_log.h"
 
@@ -98,26 +99,28 @@ class StreamCommands {
   }
 
   // Runs `decide` on the stream's current state. Errors: the decider's; ALREADY_EXISTS for a
-  // request id used on another stream; ABORTED when concurrent changes outlasted every retry;
+  // request id used for another request; ABORTED when concurrent changes outlasted every retry;
   // the log's UNAVAILABLE; DATA_LOSS for an unreadable stream. Nothing is appended on an error.
   // `command_type` is the event type the command records first (domain::RecordedType; "" if it
   // varies): a request id found on this stream whose append began otherwise was used for
   // another command, which is ALREADY_EXISTS rather than a retry.
-  absl::StatusOr<Result> Run(const std::string& stream, const std::string& request_id,
+  absl::StatusOr<Result> Run(const std::string& stream, const RequestKey& request,
                              const v1::Actor& actor, const std::string& command_type,
                              Decide decide) {
     absl::MutexLock turn(&stripes_[absl::Hash<std::string>()(stream) % kStripes]);
     for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
-      if (!request_id.empty()) {
-        absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = log_.FindReceipt(request_id);
+      if (!request.id.empty()) {
+        absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = log_.FindReceipt(request.id);
         if (!receipt.ok()) return receipt.status();
         if (receipt->has_value()) {
-          if ((*receipt)->stream() != stream) return Reused(request_id, (*receipt)->stream());
+          if ((*receipt)->stream() != stream || !SameRequest(**receipt, request)) {
+            return ReusedError(request);
+          }
           absl::StatusOr<Result> earlier = Recall(**receipt);
           if (!earlier.ok()) return earlier.status();
           if (!command_type.empty() &&
               (earlier->events.empty() || type_of_(earlier->events.front()) != command_type)) {
-            return Reused(request_id, absl::StrCat("another command on ", stream));
+            return ReusedError(request);
           }
           return earlier;
         }
@@ -138,9 +141,11 @@ class StreamCommands {
       State after = loaded->state;
       for (const Event& event : *events) after = evolve_(std::move(after), event);
       storage::AppendRequest append = ToAppend(
-          stream, storage::ExpectedRevision::Exact(loaded->revision), request_id, actor, *events);
+          stream, storage::ExpectedRevision::Exact(loaded->revision), request, actor, *events);
       if (index_of_) append.index_changes = index_of_(stream, loaded->state, after);
       absl::StatusOr<storage::AppendResult> appended = log_.Append(append);
+      // The same request reached the log first from elsewhere: answer with what it recorded.
+      if (appended.ok() && appended->deduplicated) continue;
       if (appended.ok()) {
         if (!appended->deduplicated) {
           cache_.Put(stream, {std::move(after), appended->stream_revision});
@@ -171,7 +176,7 @@ class StreamCommands {
   // Decides like Run, without the request-id check or the per-stream turn, and appends
   // nothing. nullopt when the command would change nothing.
   absl::StatusOr<std::optional<Prepared>> Prepare(const std::string& stream,
-                                                  const std::string& request_id,
+                                                  const RequestKey& request,
                                                   const v1::Actor& actor, Decide decide) {
     absl::StatusOr<Loaded> loaded = Load(stream);
     if (!loaded.ok()) return loaded.status();
@@ -182,7 +187,7 @@ class StreamCommands {
     prepared.after = loaded->state;
     for (const Event& event : *events) prepared.after = evolve_(std::move(prepared.after), event);
     prepared.append = ToAppend(stream, storage::ExpectedRevision::Exact(loaded->revision),
-                               request_id, actor, *events);
+                               request, actor, *events);
     if (index_of_) prepared.append.index_changes = index_of_(stream, loaded->state, prepared.after);
     prepared.result.stream = stream;
     prepared.result.events = *std::move(events);
@@ -206,12 +211,13 @@ class StreamCommands {
 
   // The append of `events` to `stream`, each typed by `type_of` and attributed to `actor`.
   storage::AppendRequest ToAppend(const std::string& stream, storage::ExpectedRevision expected,
-                                  const std::string& request_id, const v1::Actor& actor,
+                                  const RequestKey& request, const v1::Actor& actor,
                                   const std::vector<Event>& events) const {
     storage::AppendRequest append;
     append.stream = stream;
     append.expected = expected;
-    append.request_id = request_id;
+    append.request_id = request.id;
+    append.request_digest = request.digest;
     for (const Event& event : events) {
       storage::ProposedEvent& proposed = append.events.emplace_back();
       proposed.set_type(type_of_(event));
@@ -241,24 +247,29 @@ class StreamCommands {
     return result;
   }
 
-  static absl::Status Reused(const std::string& request_id, absl::string_view used_for) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("request_id: '", request_id, "' was already used for ", used_for));
+
+  // Whether the receipt records the request `request` names: by the caller's digest when both
+  // have one (receipts written before digests were kept have none).
+  static bool SameRequest(const v1::AppendReceipt& receipt, const RequestKey& request) {
+    if (request.digest.empty() || receipt.request_digest().empty()) return true;
+    return receipt.request_digest() == request.digest;
   }
 
   // The earlier result of a request that created a stream starting with `stream_prefix`
   // (ids are assigned before the append, so a retry must find its stream by request id).
   // nullopt when `request_id` is empty or unused; ALREADY_EXISTS when it was used otherwise.
-  absl::StatusOr<std::optional<Result>> FindCreation(const std::string& request_id,
+  absl::StatusOr<std::optional<Result>> FindCreation(const RequestKey& request,
                                                      absl::string_view stream_prefix) {
-    if (request_id.empty()) return std::nullopt;
-    absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = log_.FindReceipt(request_id);
+    if (request.id.empty()) return std::nullopt;
+    absl::StatusOr<std::optional<v1::AppendReceipt>> receipt = log_.FindReceipt(request.id);
     if (!receipt.ok()) return receipt.status();
     if (!receipt->has_value()) return std::nullopt;
     const v1::AppendReceipt& r = **receipt;
     // The append began the stream: it wrote revisions 1..stream_revision.
     const bool created = r.last_position() - r.first_position() + 1 == r.stream_revision();
-    if (!absl::StartsWith(r.stream(), stream_prefix) || !created) return Reused(request_id, r.stream());
+    if (!absl::StartsWith(r.stream(), stream_prefix) || !created || !SameRequest(r, request)) {
+      return ReusedError(request);
+    }
     absl::StatusOr<Result> earlier = Recall(r);
     if (!earlier.ok()) return earlier.status();
     return std::optional<Result>(*std::move(earlier));

@@ -216,11 +216,17 @@ absl::StatusOr<bool> TimerService::Flush(Batch& batch, Pass& pass) {
     }
     all_ok = false;
     ++pass.skipped;
-    // ABORTED: a command changed the case meanwhile; the next pass decides again.
-    if (result.status().code() != absl::StatusCode::kAborted) {
+    // ABORTED: a command changed the case meanwhile; the next pass decides again. A refusal
+    // that would only repeat (ALREADY_EXISTS, say) sets the entry aside until restart, so the
+    // loop never retries it pass after pass.
+    if (StopsThePass(result.status())) {
       Log(absl::StrCat(TimerKey(firing.entry), ": ", result.status().ToString()));
+      if (stop.ok()) stop = result.status();
+    } else if (result.status().code() != absl::StatusCode::kAborted) {
+      Log(absl::StrCat(TimerKey(firing.entry), ": ", result.status().ToString(),
+                       "; skipped until restart"));
+      stale_.insert(TimerKey(firing.entry));
     }
-    if (StopsThePass(result.status()) && stop.ok()) stop = result.status();
   }
   batch.firings.clear();
   batch.cases.clear();

@@ -72,9 +72,14 @@ struct AppendRequest {
   ExpectedRevision expected = ExpectedRevision::Any();
   // 1 to kMaxEventsPerAppend events.
   std::vector<ProposedEvent> events;
-  // Optional (empty = none), at most 128 bytes. An append with an id the log has seen before
-  // is not written again: it returns the original result (same content) or is refused.
+  // Optional (empty = none), at most kMaxRequestIdBytes. An append with an id the log has seen
+  // before is not written again: it returns the original result (same request) or is refused.
   std::string request_id;
+  // Optional: what identifies the request as its sender made it (e.g. a digest of the RPC
+  // request), kept in the receipt. With it, an append under a known request id is the same
+  // request when the digests match, whatever the events (a retry decided anew at another time
+  // still returns the original result); without it, when the appended content matches.
+  std::string request_digest;
   // Entries of the log's side index, written in the same atomic batch as the events and only
   // if the append is accepted: lets a caller keep a lookup (e.g. deadlines by due time) that
   // can never disagree with the events it was derived from. At most kMaxIndexChanges.
@@ -95,7 +100,7 @@ inline constexpr int kMaxIndexChanges = 1000;
 inline constexpr size_t kMaxIndexKeyBytes = 512;
 inline constexpr size_t kMaxEventBytes = 1 << 20;  // payload + type + actor of one event
 inline constexpr size_t kMaxStreamNameBytes = 200;
-inline constexpr size_t kMaxRequestIdBytes = 128;
+inline constexpr size_t kMaxRequestIdBytes = 256;
 inline constexpr size_t kMaxEventTypeBytes = 128;
 
 enum class Direction { kForward, kBackward };
@@ -161,7 +166,8 @@ class EventLog {
   //   INVALID_ARGUMENT   the request is malformed (the message names the field);
   //   ABORTED            the stream's revision does not satisfy request.expected; the status
   //                      carries the actual revision (see ActualRevisionOf);
-  //   ALREADY_EXISTS     request.request_id was used before for other content;
+  //   ALREADY_EXISTS     request.request_id was used before for another request (see
+  //                      AppendRequest::request_digest);
   //   UNAVAILABLE        the disk write failed or the log is closing; nothing was written.
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 

@@ -107,7 +107,11 @@ PreparedCommit PrepareCommit(LogDatabase& db, const StreamRevisionCache& cache,
         continue;
       }
       if (receipt->has_value()) {
-        if ((*receipt)->content_digest() == digest) {
+        const bool same_request = !request->request_digest.empty() &&
+                                          !(*receipt)->request_digest().empty()
+                                      ? (*receipt)->request_digest() == request->request_digest
+                                      : (*receipt)->content_digest() == digest;
+        if (same_request) {
           commit.outcomes.push_back(ResultOf(**receipt));
         } else {
           commit.outcomes.push_back(absl::AlreadyExistsError(absl::StrCat(
@@ -153,6 +157,7 @@ PreparedCommit PrepareCommit(LogDatabase& db, const StreamRevisionCache& cache,
     receipt.set_last_position(result.last_position);
     receipt.set_stream_revision(result.stream_revision);
     receipt.set_content_digest(digest);
+    if (!request->request_digest.empty()) receipt.set_request_digest(request->request_digest);
     if (!request->request_id.empty()) {
       commit.batch.Put(db.index(), keys::ReceiptKey(request->request_id),
                        receipt.SerializeAsString());

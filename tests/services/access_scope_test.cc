@@ -98,9 +98,79 @@ TEST_CASE("an integrator reads only the cases it filed", "[access]") {
   v1::ComplaintView view;
   const grpc::Status other = CallAs("token-for-app", *s->queries, &QS::GetComplaint,
                                     Msg<v1::GetComplaintRequest>(absl::StrCat("complaint_id: '", id, "'")), &view);
-  CHECK(other.error_code() == grpc::StatusCode::PERMISSION_DENIED);
-  CHECK(other.error_message() == absl::StrCat("role integrator (system:app) may not read ", id,
-                                              ": filed by another system"));
+  // Exactly the answer an unknown case gets, so the error tells nothing of which cases exist.
+  const grpc::Status unknown = CallAs("token-for-app", *s->queries, &QS::GetComplaint,
+                                      Msg<v1::GetComplaintRequest>("complaint_id: 'CL-999'"), &view);
+  CHECK(other.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(other.error_message() == absl::StrCat("complaint ", id, " not found"));
+  CHECK(unknown.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(unknown.error_message() == "complaint CL-999 not found");
+  CHECK(view.complaint_id().empty());
+  // The same as of a past position.
+  const grpc::Status then = CallAs(
+      "token-for-app", *s->queries, &QS::GetComplaint,
+      Msg<v1::GetComplaintRequest>(absl::StrCat("complaint_id: '", id, "' as_of_position: 3")), &view);
+  CHECK(then.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(then.error_message() == absl::StrCat("complaint ", id, " had not been filed at that point"));
+  CHECK(view.complaint_id().empty());
+}
+
+TEST_CASE("an integrator records a survey only on a case it filed, and learns nothing of others", "[access]") {
+  std::unique_ptr<TestServer> s = SecuredServer();
+  const std::string hero = TokenOf("superhero");
+  const std::string ours = GivenCase(*s, TokenOf("integrator"), "warehouse");
+  const std::string staff = GivenCase(*s, hero, "warehouse");
+  for (const std::string& id : {ours, staff}) {
+    OkAs(hero, *s->complaints, &CS::RecordCustomerContact,
+         Cmd<v1::RecordCustomerContactRequest>(
+             "method: CONTACT_METHOD_PHONE outcome: CONTACT_OUTCOME_REACHED summary: 'called'", id));
+    OkAs(hero, *s->complaints, &CS::ResolveComplaint,
+         Cmd<v1::ResolveComplaintRequest>("resolution: 'new leg' remedy { type: REMEDY_TYPE_REPLACEMENT }", id));
+  }
+  const auto survey = [](const std::string& id) {
+    return Cmd<v1::RecordSurveyRequest>("nps: 9 csat: 5", id);
+  };
+  const uint64_t head = s->log->HeadPosition();
+  v1::CommandResponse response;
+  const grpc::Status others = CallAs(TokenOf("integrator"), *s->complaints, &CS::RecordSurvey, survey(staff), &response);
+  const grpc::Status unknown = CallAs(TokenOf("integrator"), *s->complaints, &CS::RecordSurvey, survey("CL-999"), &response);
+  CHECK(others.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(others.error_message() == unknown.error_message());
+  CHECK(CallAs("token-for-app", *s->complaints, &CS::RecordSurvey, survey(ours), &response).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
+  CHECK(s->log->HeadPosition() == head);
+  CHECK(OkAs(TokenOf("integrator"), *s->complaints, &CS::RecordSurvey, survey(ours)).event_types(0) ==
+        "complaint.survey_recorded");
+}
+
+TEST_CASE("a department lists the cases holding its task though attributed elsewhere, and may not comment on others", "[access]") {
+  std::unique_ptr<TestServer> s = SecuredServer();
+  const std::string hero = TokenOf("superhero");
+  const std::string wes = TokenOf("department");  // warehouse
+  const std::string theirs = GivenCase(*s, hero, "delivery");
+  const std::string shared = GivenCase(*s, hero, "delivery");
+  const v1::CommandResponse tasked = OkAs(hero, *s->complaints, &CS::OpenTask,
+      Cmd<v1::OpenTaskRequest>(absl::StrCat("department: 'warehouse' description: 'legs?' due { seconds: ",
+                                            absl::ToUnixSeconds(s->clock.Now() + absl::Hours(8)), " }"),
+                               shared));
+  const auto list = OkAs(wes, *s->queries, &QS::ListComplaints,
+                         Msg<v1::ListComplaintsRequest>(absl::StrCat("min_position: ", tasked.position())));
+  REQUIRE(list.complaints_size() == 1);
+  CHECK(list.complaints(0).complaint_id() == shared);
+  CHECK(list.total_size() == 1);
+  CHECK(ViewAs(*s, wes, shared).complaint_id() == shared);
+
+  const uint64_t head = s->log->HeadPosition();
+  v1::CommandResponse response;
+  const grpc::Status comment = CallAs(wes, *s->complaints, &CS::AddComment,
+      Cmd<v1::AddCommentRequest>("visibility: VISIBILITY_INTERNAL author: 'wes' text: 'hm'", theirs), &response);
+  const grpc::Status unknown = CallAs(wes, *s->complaints, &CS::AddComment,
+      Cmd<v1::AddCommentRequest>("visibility: VISIBILITY_INTERNAL author: 'wes' text: 'hm'", "CL-999"), &response);
+  CHECK(comment.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(comment.error_message() == unknown.error_message());
+  CHECK(s->log->HeadPosition() == head);
+  OkAs(wes, *s->complaints, &CS::AddComment,
+       Cmd<v1::AddCommentRequest>("visibility: VISIBILITY_INTERNAL author: 'wes' text: 'on it'", shared));
 }
 
 TEST_CASE("a department reads and answers only its own department's cases and tasks", "[access]") {
@@ -113,7 +183,7 @@ TEST_CASE("a department reads and answers only its own department's cases and ta
   CHECK(ViewAs(*s, wes, ours).complaint_id() == ours);
   const grpc::Status read = CallAs(wes, *s->queries, &QS::GetComplaint,
                                    Msg<v1::GetComplaintRequest>(absl::StrCat("complaint_id: '", theirs, "'")), &view);
-  CHECK(read.error_code() == grpc::StatusCode::PERMISSION_DENIED);
+  CHECK(read.error_code() == grpc::StatusCode::NOT_FOUND);
 
   // Lists and the catalog are narrowed to the warehouse; asking for another is denied.
   const auto list = OkAs(wes, *s->queries, &QS::ListComplaints, Msg<v1::ListComplaintsRequest>(""));
@@ -132,9 +202,9 @@ TEST_CASE("a department reads and answers only its own department's cases and ta
   v1::CommandResponse response;
   const grpc::Status foreign = CallAs(wes, *s->complaints, &CS::RespondToTask,
                                       Cmd<v1::RespondToTaskRequest>("task_id: 'T1' response: 'mine?'", theirs), &response);
-  CHECK(foreign.error_code() == grpc::StatusCode::PERMISSION_DENIED);
-  CHECK(foreign.error_message() ==
-        "role department (user:wes) may not answer task T1: it is addressed to department delivery, not warehouse");
+  // A case the warehouse may not see: answered as an unfiled one, revealing nothing of it.
+  CHECK(foreign.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(foreign.error_message() == "complaint: not filed");
   const grpc::Status public_comment = CallAs(wes, *s->complaints, &CS::AddComment,
       Cmd<v1::AddCommentRequest>("visibility: VISIBILITY_PUBLIC author: 'wes' text: 'hello'", ours), &response);
   CHECK(public_comment.error_code() == grpc::StatusCode::PERMISSION_DENIED);
