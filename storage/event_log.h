@@ -173,7 +173,9 @@ class EventLog {
 
   // Reads up to `limit` events of `stream`, starting at `from_revision` (inclusive) and going
   // in `direction`. from_revision 0 means the first (forward) or last (backward) event.
-  // An empty result means no event at or past from_revision. Errors: INVALID_ARGUMENT.
+  // An empty result means no event at or past from_revision. Errors: INVALID_ARGUMENT;
+  // DATA_LOSS if the stream index points at a record of another stream or revision (the
+  // message names the position).
   virtual absl::StatusOr<std::vector<RecordedEvent>> ReadStream(const std::string& stream,
                                                                 uint64_t from_revision,
                                                                 Direction direction,
@@ -202,8 +204,8 @@ class EventLog {
                                            absl::FunctionRef<bool(const RecordedEvent&)> visit) = 0;
 
   // Recomputes the hash chain over [from, to] (to = 0: the head) and reports the first
-  // position that is missing, out of place, or does not hash to its stored hash. OK with
-  // ok=false is a verification failure; an error status means the check itself failed.
+  // position that is missing, out of place, does not hash to its stored hash, or is not where
+  // its stream's index entry points. OK with ok=false is a verification failure; an error status means the check itself failed.
   virtual absl::StatusOr<ChainVerification> VerifyChain(uint64_t from, uint64_t to) = 0;
 
   // Position of the last acknowledged event (0 for an empty log).

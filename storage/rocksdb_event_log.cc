@@ -28,13 +28,12 @@
 #include "storage/log_database.h"
 #include "storage/recent_events.h"
 #include "storage/side_index.h"
+#include "storage/stream_index.h"
 #include "storage/record_hash.h"
 
 namespace closedloop::storage {
 namespace {
 
-// How many of the newest records Open() re-verifies before accepting the recovered head.
-constexpr uint64_t kRecoveredRecordsChecked = 1000;
 constexpr size_t kRecentEventsMaxBytes = 64 << 20;
 constexpr size_t kSubscriberMaxScanned = 4096;
 constexpr size_t kStreamRevisionCacheSize = 100000;
@@ -96,36 +95,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
                                                         Direction direction,
                                                         size_t limit) override {
     if (absl::Status s = ValidateStreamName(stream); !s.ok()) return s;
-    const std::string prefix = keys::StreamKeyPrefix(stream);
-    std::vector<std::string> event_keys;
-    const uint64_t head = HeadPosition();
-    std::unique_ptr<rocksdb::Iterator> it(db_->db().NewIterator(rocksdb::ReadOptions(), db_->index()));
-    if (direction == Direction::kForward) {
-      it->Seek(keys::StreamKey(stream, std::max<uint64_t>(from_revision, 1)));
-    } else {
-      it->SeekForPrev(keys::StreamKey(stream, from_revision == 0 ? UINT64_MAX : from_revision));
-    }
-    for (; it->Valid() && event_keys.size() < limit;
-         direction == Direction::kForward ? it->Next() : it->Prev()) {
-      if (!keys::RevisionOfStreamKey(it->key().ToStringView(), prefix)) break;
-      std::optional<uint64_t> position = keys::DecodeU64(it->value().ToStringView());
-      if (!position) return absl::DataLossError(absl::StrCat("stream index of ", stream, " is malformed"));
-      if (*position > head) continue;  // not yet acknowledged
-      event_keys.push_back(keys::EventKey(*position));
-    }
-    if (absl::Status s = FromRocks(it->status(), "reading stream index"); !s.ok()) return s;
-
-    std::vector<RecordedEvent> events(event_keys.size());
-    for (size_t i = 0; i < event_keys.size(); ++i) {
-      std::string value;
-      rocksdb::Status s = db_->db().Get(rocksdb::ReadOptions(), db_->events(), event_keys[i], &value);
-      if (s.IsNotFound()) return absl::DataLossError(absl::StrCat("event of ", stream, " is missing"));
-      if (absl::Status st = FromRocks(s, "reading event"); !st.ok()) return st;
-      if (!events[i].ParseFromString(value)) {
-        return absl::DataLossError(absl::StrCat("event of ", stream, " is unreadable"));
-      }
-    }
-    return events;
+    return ReadStreamEvents(*db_, HeadPosition(), stream, from_revision, direction, limit);
   }
 
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanIndex(
@@ -376,33 +346,6 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
 
   std::thread writer_;
 };
-
-// Finds the recovered head and re-verifies the newest records before serving anything.
-absl::StatusOr<LogTail> RecoverTail(LogDatabase& db) {
-  absl::StatusOr<uint64_t> head = ReadLastPosition(db);
-  if (!head.ok()) return head.status();
-  LogTail tail;
-  tail.head_position = *head;
-  tail.head_hash = GenesisHash();
-  if (*head == 0) return tail;
-  uint64_t from = *head > kRecoveredRecordsChecked ? *head - kRecoveredRecordsChecked + 1 : 1;
-  absl::StatusOr<ChainVerification> check = VerifyStoredChain(db, nullptr, from, *head);
-  if (!check.ok()) return check.status();
-  if (!check->ok) {
-    return absl::DataLossError(absl::StrCat("recovered log fails verification at position ",
-                                            check->first_bad_position, ": ", check->problem));
-  }
-  tail.head_hash = check->last_hash;
-  std::string value;
-  v1::RecordedEvent last;
-  if (!db.db().Get(rocksdb::ReadOptions(), db.events(), keys::EventKey(*head), &value).ok() ||
-      !last.ParseFromString(value)) {
-    return absl::DataLossError("cannot read the recovered head record");
-  }
-  tail.last_recorded_at = absl::FromUnixSeconds(last.recorded_at().seconds()) +
-                          absl::Nanoseconds(last.recorded_at().nanos());
-  return tail;
-}
 
 }  // namespace
 
