@@ -29,6 +29,10 @@
 #include "storage/bucket_counts.h"
 #include "storage/subscription.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace closedloop::storage {
 
 using v1::ProposedEvent;
@@ -133,6 +137,13 @@ struct EventLogOptions {
   size_t recent_events_capacity = 65536;
   // Most appends the writer groups into one synced write.
   size_t max_appends_per_commit = 4096;
+
+  // For tests only. The environment (file system) RocksDB runs on; null = the default. Not
+  // owned: it must outlive the log.
+  rocksdb::Env* env = nullptr;
+  // For tests only: false acknowledges appends without syncing them, which is not durable.
+  // Exists so that the power-cut test can show that it would notice.
+  bool sync_writes = true;
 };
 
 // Counters for benchmarks and metrics; read with EventLog::GetStats().

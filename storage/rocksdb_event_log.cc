@@ -286,7 +286,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     double sync_seconds = 0;
     if (writes) {
       rocksdb::WriteOptions write_options;
-      write_options.sync = true;
+      write_options.sync = options_.sync_writes;
       // A measured duration, not a recorded fact: the steady clock, never options_.clock
       // (which tests fake and which may jump).
       const auto sync_start = std::chrono::steady_clock::now();
@@ -351,7 +351,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(EventLogOptions options) {
   if (options.path.empty()) return absl::InvalidArgumentError("path: must not be empty");
-  absl::StatusOr<std::unique_ptr<LogDatabase>> db = LogDatabase::Open(options.path);
+  absl::StatusOr<std::unique_ptr<LogDatabase>> db = LogDatabase::Open(options.path, options.env);
   if (!db.ok()) return db.status();
   absl::StatusOr<LogTail> tail = RecoverTail(**db);
   if (!tail.ok()) return tail.status();
