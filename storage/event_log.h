@@ -173,7 +173,12 @@ class EventLog {
   //   ABORTED            the stream's revision does not satisfy request.expected; the status
   //                      carries the actual revision (see ActualRevisionOf);
   //   ALREADY_EXISTS     request.request_id was used before for other content;
-  //   UNAVAILABLE        the disk write failed or the log is closing; nothing was written.
+  //   UNAVAILABLE        the log is closing: nothing was written, retry. Or a disk write failed: then the outcome
+  //                      is unknown (the append may be in the log after a restart, or not),
+  //                      and the log refuses every later append, naming that first failure,
+  //                      until it is reopened (after a failed fsync a retried one can report
+  //                      success for data the kernel already dropped). A retry with the same
+  //                      request_id is always safe: it is written once at most.
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 
   // Like Append, but returns at once; `done` runs once the append is durable or has failed,

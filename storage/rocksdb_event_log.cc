@@ -40,6 +40,12 @@ constexpr size_t kStreamRevisionCacheSize = 100000;
 // A ScanAll allowed to examine at least this many events is treated as a sequential replay.
 constexpr size_t kLongScan = 1000;
 
+absl::Status StoppedError(const absl::Status& first_failure) {
+  return absl::UnavailableError(
+      absl::StrCat("the log stopped accepting writes after a failed write: ",
+                   first_failure.message(), "; restart the daemon"));
+}
+
 class RocksDbEventLog final : public EventLog, private SubscriptionSource {
  public:
   RocksDbEventLog(EventLogOptions options, std::unique_ptr<LogDatabase> db, LogTail tail)
@@ -80,14 +86,19 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
       std::move(done)(s);
       return;
     }
+    absl::Status refusal;
     {
       absl::MutexLock lock(&queue_mu_);
-      if (!closing_) {
+      if (!write_failure_.ok()) {
+        refusal = StoppedError(write_failure_);
+      } else if (closing_) {
+        refusal = absl::UnavailableError("the event log is closing");
+      } else {
         queue_.push_back(Pending{std::move(request), std::move(done)});
         return;
       }
     }
-    std::move(done)(absl::UnavailableError("the event log is closing"));
+    std::move(done)(refusal);
   }
 
   absl::StatusOr<std::vector<RecordedEvent>> ReadStream(const std::string& stream,
@@ -269,11 +280,8 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   }
 
   void Commit(std::vector<Pending>& group) {
-    if (failed_) {
-      for (Pending& p : group) {
-        std::move(p.done)(absl::UnavailableError(
-            "the event log stopped after a failed disk write; restart to recover"));
-      }
+    if (!failure_.ok()) {
+      for (Pending& p : group) std::move(p.done)(StoppedError(failure_));
       return;
     }
     std::vector<const AppendRequest*> requests;
@@ -294,11 +302,20 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
       sync_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - sync_start).count();
       if (!s.ok()) {
-        // RocksDB stops accepting writes after a failed WAL sync; so do we, and every append
-        // of this group fails with nothing acknowledged. Reopening recovers the synced prefix.
-        failed_ = true;
+        // After a failed fsync the kernel may have dropped the unsynced pages and marked them
+        // clean, so a retried fsync can succeed without them: nothing written from here on
+        // could be trusted. Stop until a restart recovers whatever actually reached the disk,
+        // which may or may not include this group (its outcome is unknown, not "failed").
+        failure_ = absl::UnavailableError(absl::StrCat("disk write failed: ", s.ToString()));
+        {
+          absl::MutexLock lock(&queue_mu_);
+          write_failure_ = failure_;
+        }
         for (Pending& p : group) {
-          std::move(p.done)(absl::UnavailableError(absl::StrCat("disk write failed: ", s.ToString())));
+          std::move(p.done)(absl::UnavailableError(absl::StrCat(
+              "the disk write failed, so whether this append is in the log is unknown until "
+              "the daemon restarts (a retry with the same request id is safe): ",
+              s.ToString())));
         }
         return;
       }
@@ -333,11 +350,12 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   absl::Mutex queue_mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
+  absl::Status write_failure_ ABSL_GUARDED_BY(queue_mu_);  // the writer's failure_, for callers
 
   // Owned by the writer thread.
   LogTail tail_;
   StreamRevisionCache revisions_{kStreamRevisionCacheSize};
-  bool failed_ = false;
+  absl::Status failure_;  // the first failed write; once set, nothing more is written
 
   absl::Mutex head_mu_;
   uint64_t head_ ABSL_GUARDED_BY(head_mu_);
