@@ -137,6 +137,10 @@ struct EventLogOptions {
   size_t recent_events_capacity = 65536;
   // Most appends the writer groups into one synced write.
   size_t max_appends_per_commit = 4096;
+  // Most appends waiting for the writer. Past it, appends fail at once with UNAVAILABLE
+  // instead of queueing: a slow disk then slows callers down rather than growing memory
+  // without limit.
+  size_t max_queued_appends = 65536;
 
   // For tests only. The environment (file system) RocksDB runs on; null = the default. Not
   // owned: it must outlive the log.
@@ -150,6 +154,8 @@ struct EventLogOptions {
 struct EventLogStats {
   uint64_t appends = 0;
   uint64_t commits = 0;  // synced writes; appends / commits = the group-commit factor
+  // Appends refused at once because max_queued_appends were already waiting.
+  uint64_t queue_full_refusals = 0;
   // One sample per synced write: the appends it took (accepted, retried or refused), the
   // events it wrote, and how long the synced RocksDB write took, in seconds.
   BucketCounts appends_per_commit = BucketCounts::Exponential(1, 2, 13);   // 1 .. 4096
@@ -173,7 +179,8 @@ class EventLog {
   //   ABORTED            the stream's revision does not satisfy request.expected; the status
   //                      carries the actual revision (see ActualRevisionOf);
   //   ALREADY_EXISTS     request.request_id was used before for other content;
-  //   UNAVAILABLE        the log is closing: nothing was written, retry. Or a disk write failed: then the outcome
+  //   UNAVAILABLE        the log is closing or its write queue is full (max_queued_appends):
+  //                      nothing was written, retry. Or a disk write failed: then the outcome
   //                      is unknown (the append may be in the log after a restart, or not),
   //                      and the log refuses every later append, naming that first failure,
   //                      until it is reopened (after a failed fsync a retried one can report

@@ -93,6 +93,9 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
         refusal = StoppedError(write_failure_);
       } else if (closing_) {
         refusal = absl::UnavailableError("the event log is closing");
+      } else if (queue_.size() >= options_.max_queued_appends) {
+        ++queue_full_refusals_;
+        refusal = absl::UnavailableError("the log's write queue is full; retry");
       } else {
         queue_.push_back(Pending{std::move(request), std::move(done)});
         return;
@@ -215,8 +218,15 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   }
 
   EventLogStats GetStats() override {
+    uint64_t refusals = 0;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      refusals = queue_full_refusals_;
+    }
     absl::MutexLock lock(&head_mu_);
-    return stats_;
+    EventLogStats stats = stats_;
+    stats.queue_full_refusals = refusals;
+    return stats;
   }
 
   absl::Status Checkpoint(const std::string& dir) override {
@@ -351,6 +361,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   std::deque<Pending> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
   absl::Status write_failure_ ABSL_GUARDED_BY(queue_mu_);  // the writer's failure_, for callers
+  uint64_t queue_full_refusals_ ABSL_GUARDED_BY(queue_mu_) = 0;
 
   // Owned by the writer thread.
   LogTail tail_;

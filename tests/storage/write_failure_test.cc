@@ -1,11 +1,13 @@
-// A failing disk, through the fault-injecting file system (tests/storage/fault_injection_fs.h):
-// after a failed sync the log refuses every write until it is reopened.
+// A failing disk and a slow one, through the fault-injecting file system
+// (tests/storage/fault_injection_fs.h): after a failed sync the log refuses every write until
+// it is reopened, and a full write queue refuses appends at once instead of growing.
 #include <memory>
 #include <optional>
 #include <string>
 
 #include <catch2/catch.hpp>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/notification.h"
 #include "rocksdb/env.h"
@@ -102,6 +104,44 @@ TEST_CASE("after a failed sync every later append fails with UNAVAILABLE naming 
   CHECK((*events)[0].payload() == "first");
   CHECK((*events)[1].payload() == "during-the-failure");
   CHECK((*events)[2].payload() == "after-0");
+}
+
+TEST_CASE("past max_queued_appends appends fail at once with UNAVAILABLE and the stats count them") {
+  Harness harness;
+  EventLogOptions options = harness.Options();
+  options.max_queued_appends = 2;
+  auto log = OpenLog(options);
+
+  // The writer takes the first append and waits in its sync: the next two fill the queue.
+  harness.fs->HoldWalSyncs();
+  // Should a check fail, let the writer go before the log closes (it waits for the writer).
+  absl::Cleanup release = [&harness] { harness.fs->ReleaseWalSyncs(); };
+  AsyncAppend appends[3];
+  appends[0].Start(*log, Request("in-the-sync"));
+  harness.fs->AwaitHeldWalSync();
+  appends[1].Start(*log, Request("queued-1"));
+  appends[2].Start(*log, Request("queued-2"));
+
+  AsyncAppend refused;
+  refused.Start(*log, Request("refused"));
+  REQUIRE(refused.done.HasBeenNotified());
+  INFO(refused.result.status().ToString());
+  CHECK(refused.result.status().code() == absl::StatusCode::kUnavailable);
+  CHECK(Contains(refused.result.status(), "write queue is full"));
+  absl::StatusOr<AppendResult> blocking = log->Append(Request("refused-too"));
+  CHECK(blocking.status().code() == absl::StatusCode::kUnavailable);
+  CHECK(log->GetStats().queue_full_refusals == 2);
+  CHECK_FALSE(appends[1].done.HasBeenNotified());
+
+  harness.fs->ReleaseWalSyncs();
+  for (AsyncAppend& append : appends) {
+    append.done.WaitForNotification();
+    INFO(append.result.status().ToString());
+    CHECK(append.result.ok());
+  }
+  // With room again, appends are accepted.
+  CHECK(log->Append(Request("later")).ok());
+  CHECK(log->HeadPosition() == 4);
 }
 
 }  // namespace
