@@ -19,6 +19,32 @@ ChainVerification Failure(uint64_t from, uint64_t position, std::string problem)
   return v;
 }
 
+// The stream index must point back at every record: reads of a stream go through it
+// (storage/stream_index.h), so an entry pointing elsewhere would hide this record from its
+// stream. DATA_LOSS describes a mismatch; other errors mean the read failed.
+absl::Status CheckIndexEntry(LogDatabase& db, const rocksdb::ReadOptions& options,
+                             const v1::RecordedEvent& record) {
+  std::string value;
+  rocksdb::Status s = db.db().Get(options, db.index(),
+                                  keys::StreamKey(record.stream(), record.revision()), &value);
+  if (s.IsNotFound()) {
+    return absl::DataLossError(absl::StrCat("the stream index has no entry for ", record.stream(),
+                                            " revision ", record.revision()));
+  }
+  if (!s.ok()) return absl::UnavailableError(absl::StrCat("reading: ", s.ToString()));
+  std::optional<uint64_t> indexed = keys::DecodeU64(value);
+  if (indexed != record.position()) {
+    return absl::DataLossError(absl::StrCat(
+        "the stream index entry of ", record.stream(), " revision ", record.revision(),
+        " points at ", indexed ? absl::StrCat("position ", *indexed) : "a malformed position",
+        " instead of this record"));
+  }
+  return absl::OkStatus();
+}
+
+// How many of the newest records RecoverTail re-verifies before accepting the recovered head.
+constexpr uint64_t kRecoveredRecordsChecked = 1000;
+
 }  // namespace
 
 absl::StatusOr<uint64_t> ReadLastPosition(LogDatabase& db) {
@@ -56,6 +82,9 @@ absl::StatusOr<ChainVerification> VerifyStoredChain(LogDatabase& db,
     previous_hash = anchor.hash();
   }
 
+  rocksdb::ReadOptions index_options;
+  index_options.snapshot = snapshot;
+  index_options.fill_cache = false;
   const std::string upper = keys::EventKey(to + 1);
   rocksdb::Slice upper_slice(upper);
   options.iterate_upper_bound = &upper_slice;
@@ -78,6 +107,10 @@ absl::StatusOr<ChainVerification> VerifyStoredChain(LogDatabase& db,
     if (ChainHash(previous_hash, record) != record.hash()) {
       return Failure(from, expected, "hash mismatch: the record's content was changed");
     }
+    if (absl::Status st = CheckIndexEntry(db, index_options, record); !st.ok()) {
+      if (st.code() != absl::StatusCode::kDataLoss) return st;
+      return Failure(from, expected, std::string(st.message()));
+    }
     previous_hash = record.hash();
   }
   if (!it->status().ok()) {
@@ -90,6 +123,32 @@ absl::StatusOr<ChainVerification> VerifyStoredChain(LogDatabase& db,
   v.verified_to = to;
   v.last_hash = previous_hash;
   return v;
+}
+
+absl::StatusOr<LogTail> RecoverTail(LogDatabase& db) {
+  absl::StatusOr<uint64_t> head = ReadLastPosition(db);
+  if (!head.ok()) return head.status();
+  LogTail tail;
+  tail.head_position = *head;
+  tail.head_hash = GenesisHash();
+  if (*head == 0) return tail;
+  uint64_t from = *head > kRecoveredRecordsChecked ? *head - kRecoveredRecordsChecked + 1 : 1;
+  absl::StatusOr<ChainVerification> check = VerifyStoredChain(db, nullptr, from, *head);
+  if (!check.ok()) return check.status();
+  if (!check->ok) {
+    return absl::DataLossError(absl::StrCat("recovered log fails verification at position ",
+                                            check->first_bad_position, ": ", check->problem));
+  }
+  tail.head_hash = check->last_hash;
+  std::string value;
+  v1::RecordedEvent last;
+  if (!db.db().Get(rocksdb::ReadOptions(), db.events(), keys::EventKey(*head), &value).ok() ||
+      !last.ParseFromString(value)) {
+    return absl::DataLossError("cannot read the recovered head record");
+  }
+  tail.last_recorded_at = absl::FromUnixSeconds(last.recorded_at().seconds()) +
+                          absl::Nanoseconds(last.recorded_at().nanos());
+  return tail;
 }
 
 }  // namespace closedloop::storage

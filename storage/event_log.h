@@ -29,6 +29,10 @@
 #include "storage/bucket_counts.h"
 #include "storage/subscription.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace closedloop::storage {
 
 using v1::ProposedEvent;
@@ -138,12 +142,25 @@ struct EventLogOptions {
   size_t recent_events_capacity = 65536;
   // Most appends the writer groups into one synced write.
   size_t max_appends_per_commit = 4096;
+  // Most appends waiting for the writer. Past it, appends fail at once with UNAVAILABLE
+  // instead of queueing: a slow disk then slows callers down rather than growing memory
+  // without limit.
+  size_t max_queued_appends = 65536;
+
+  // For tests only. The environment (file system) RocksDB runs on; null = the default. Not
+  // owned: it must outlive the log.
+  rocksdb::Env* env = nullptr;
+  // For tests only: false acknowledges appends without syncing them, which is not durable.
+  // Exists so that the power-cut test can show that it would notice.
+  bool sync_writes = true;
 };
 
 // Counters for benchmarks and metrics; read with EventLog::GetStats().
 struct EventLogStats {
   uint64_t appends = 0;
   uint64_t commits = 0;  // synced writes; appends / commits = the group-commit factor
+  // Appends refused at once because max_queued_appends were already waiting.
+  uint64_t queue_full_refusals = 0;
   // One sample per synced write: the appends it took (accepted, retried or refused), the
   // events it wrote, and how long the synced RocksDB write took, in seconds.
   BucketCounts appends_per_commit = BucketCounts::Exponential(1, 2, 13);   // 1 .. 4096
@@ -168,7 +185,13 @@ class EventLog {
   //                      carries the actual revision (see ActualRevisionOf);
   //   ALREADY_EXISTS     request.request_id was used before for another request (see
   //                      AppendRequest::request_digest);
-  //   UNAVAILABLE        the disk write failed or the log is closing; nothing was written.
+  //   UNAVAILABLE        the log is closing or its write queue is full (max_queued_appends):
+  //                      nothing was written, retry. Or a disk write failed: then the outcome
+  //                      is unknown (the append may be in the log after a restart, or not),
+  //                      and the log refuses every later append, naming that first failure,
+  //                      until it is reopened (after a failed fsync a retried one can report
+  //                      success for data the kernel already dropped). A retry with the same
+  //                      request_id is always safe: it is written once at most.
   virtual absl::StatusOr<AppendResult> Append(AppendRequest request) = 0;
 
   // Like Append, but returns at once; `done` runs once the append is durable or has failed,
@@ -179,7 +202,9 @@ class EventLog {
 
   // Reads up to `limit` events of `stream`, starting at `from_revision` (inclusive) and going
   // in `direction`. from_revision 0 means the first (forward) or last (backward) event.
-  // An empty result means no event at or past from_revision. Errors: INVALID_ARGUMENT.
+  // An empty result means no event at or past from_revision. Errors: INVALID_ARGUMENT;
+  // DATA_LOSS if the stream index points at a record of another stream or revision (the
+  // message names the position).
   virtual absl::StatusOr<std::vector<RecordedEvent>> ReadStream(const std::string& stream,
                                                                 uint64_t from_revision,
                                                                 Direction direction,
@@ -208,8 +233,8 @@ class EventLog {
                                            absl::FunctionRef<bool(const RecordedEvent&)> visit) = 0;
 
   // Recomputes the hash chain over [from, to] (to = 0: the head) and reports the first
-  // position that is missing, out of place, or does not hash to its stored hash. OK with
-  // ok=false is a verification failure; an error status means the check itself failed.
+  // position that is missing, out of place, does not hash to its stored hash, or is not where
+  // its stream's index entry points. OK with ok=false is a verification failure; an error status means the check itself failed.
   virtual absl::StatusOr<ChainVerification> VerifyChain(uint64_t from, uint64_t to) = 0;
 
   // Position of the last acknowledged event (0 for an empty log).

@@ -72,18 +72,6 @@ void StreamRevisionCache::Update(const std::string& stream, uint64_t revision) {
   revisions_[stream] = revision;
 }
 
-absl::StatusOr<uint64_t> ReadStreamRevision(LogDatabase& db, const std::string& stream) {
-  const std::string prefix = keys::StreamKeyPrefix(stream);
-  std::unique_ptr<rocksdb::Iterator> it(db.db().NewIterator(rocksdb::ReadOptions(), db.index()));
-  it->SeekForPrev(keys::StreamKey(stream, UINT64_MAX));
-  if (!it->status().ok()) {
-    return absl::UnavailableError(absl::StrCat("reading stream index: ", it->status().ToString()));
-  }
-  if (!it->Valid()) return 0;
-  std::optional<uint64_t> revision = keys::RevisionOfStreamKey(it->key().ToStringView(), prefix);
-  return revision.value_or(0);
-}
-
 PreparedCommit PrepareCommit(LogDatabase& db, const StreamRevisionCache& cache,
                              const LogTail& tail, absl::Time now,
                              const std::vector<const AppendRequest*>& requests) {

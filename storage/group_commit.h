@@ -18,6 +18,7 @@
 #include "storage/log_database.h"
 #include "rocksdb/write_batch.h"
 #include "storage/event_log.h"
+#include "storage/stream_index.h"  // ReadStreamRevision
 
 namespace closedloop::storage {
 
@@ -64,9 +65,6 @@ struct PreparedCommit {
 PreparedCommit PrepareCommit(LogDatabase& db, const StreamRevisionCache& cache,
                              const LogTail& tail, absl::Time now,
                              const std::vector<const AppendRequest*>& requests);
-
-// The stream's revision on disk (0 if it does not exist).
-absl::StatusOr<uint64_t> ReadStreamRevision(LogDatabase& db, const std::string& stream);
 
 }  // namespace closedloop::storage
 

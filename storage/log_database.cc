@@ -24,8 +24,9 @@ constexpr char kEventsFamily[] = "events";
 // - allow_mmap_reads: table files are read through the page cache mapping instead of pread
 //   copies; full replays ran 1.5x faster. (A disk read error then surfaces as SIGBUS rather
 //   than an error status; on a disk that fails reads the daemon stops either way.)
-rocksdb::DBOptions DatabaseOptions() {
+rocksdb::DBOptions DatabaseOptions(rocksdb::Env* env) {
   rocksdb::DBOptions options;
+  if (env != nullptr) options.env = env;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
@@ -56,7 +57,8 @@ absl::Status FromRocks(const rocksdb::Status& status, const std::string& what) {
   return absl::UnavailableError(absl::StrCat(what, ": ", status.ToString()));
 }
 
-absl::StatusOr<std::unique_ptr<LogDatabase>> LogDatabase::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<LogDatabase>> LogDatabase::Open(const std::string& path,
+                                                            rocksdb::Env* env) {
   const std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       // The index: point lookups (receipts, stream heads) want bloom filters, small blocks.
       {rocksdb::kDefaultColumnFamilyName, FamilyOptions(4 << 10, /*bloom=*/true)},
@@ -65,7 +67,7 @@ absl::StatusOr<std::unique_ptr<LogDatabase>> LogDatabase::Open(const std::string
   };
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(), path, families, &handles, &raw);
+  rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(env), path, families, &handles, &raw);
   if (absl::Status st = FromRocks(s, absl::StrCat("opening ", path)); !st.ok()) return st;
   std::unique_ptr<LogDatabase> database(new LogDatabase());
   database->db_.reset(raw);

@@ -25,7 +25,9 @@ class LogDatabase {
  public:
   // Opens (creating if needed) the database at `path`. Errors: UNAVAILABLE if it cannot be
   // opened (e.g. another process holds it), DATA_LOSS if RocksDB reports corruption.
-  static absl::StatusOr<std::unique_ptr<LogDatabase>> Open(const std::string& path);
+  // `env` (tests only; null = the default) is the file system to run on; not owned.
+  static absl::StatusOr<std::unique_ptr<LogDatabase>> Open(const std::string& path,
+                                                           rocksdb::Env* env = nullptr);
 
   // Releases the column families, then closes the database.
   ~LogDatabase();

@@ -28,18 +28,23 @@
 #include "storage/log_database.h"
 #include "storage/recent_events.h"
 #include "storage/side_index.h"
+#include "storage/stream_index.h"
 #include "storage/record_hash.h"
 
 namespace closedloop::storage {
 namespace {
 
-// How many of the newest records Open() re-verifies before accepting the recovered head.
-constexpr uint64_t kRecoveredRecordsChecked = 1000;
 constexpr size_t kRecentEventsMaxBytes = 64 << 20;
 constexpr size_t kSubscriberMaxScanned = 4096;
 constexpr size_t kStreamRevisionCacheSize = 100000;
 // A ScanAll allowed to examine at least this many events is treated as a sequential replay.
 constexpr size_t kLongScan = 1000;
+
+absl::Status StoppedError(const absl::Status& first_failure) {
+  return absl::UnavailableError(
+      absl::StrCat("the log stopped accepting writes after a failed write: ",
+                   first_failure.message(), "; restart the daemon"));
+}
 
 class RocksDbEventLog final : public EventLog, private SubscriptionSource {
  public:
@@ -81,14 +86,22 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
       std::move(done)(s);
       return;
     }
+    absl::Status refusal;
     {
       absl::MutexLock lock(&queue_mu_);
-      if (!closing_) {
+      if (!write_failure_.ok()) {
+        refusal = StoppedError(write_failure_);
+      } else if (closing_) {
+        refusal = absl::UnavailableError("the event log is closing");
+      } else if (queue_.size() >= options_.max_queued_appends) {
+        ++queue_full_refusals_;
+        refusal = absl::UnavailableError("the log's write queue is full; retry");
+      } else {
         queue_.push_back(Pending{std::move(request), std::move(done)});
         return;
       }
     }
-    std::move(done)(absl::UnavailableError("the event log is closing"));
+    std::move(done)(refusal);
   }
 
   absl::StatusOr<std::vector<RecordedEvent>> ReadStream(const std::string& stream,
@@ -96,36 +109,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
                                                         Direction direction,
                                                         size_t limit) override {
     if (absl::Status s = ValidateStreamName(stream); !s.ok()) return s;
-    const std::string prefix = keys::StreamKeyPrefix(stream);
-    std::vector<std::string> event_keys;
-    const uint64_t head = HeadPosition();
-    std::unique_ptr<rocksdb::Iterator> it(db_->db().NewIterator(rocksdb::ReadOptions(), db_->index()));
-    if (direction == Direction::kForward) {
-      it->Seek(keys::StreamKey(stream, std::max<uint64_t>(from_revision, 1)));
-    } else {
-      it->SeekForPrev(keys::StreamKey(stream, from_revision == 0 ? UINT64_MAX : from_revision));
-    }
-    for (; it->Valid() && event_keys.size() < limit;
-         direction == Direction::kForward ? it->Next() : it->Prev()) {
-      if (!keys::RevisionOfStreamKey(it->key().ToStringView(), prefix)) break;
-      std::optional<uint64_t> position = keys::DecodeU64(it->value().ToStringView());
-      if (!position) return absl::DataLossError(absl::StrCat("stream index of ", stream, " is malformed"));
-      if (*position > head) continue;  // not yet acknowledged
-      event_keys.push_back(keys::EventKey(*position));
-    }
-    if (absl::Status s = FromRocks(it->status(), "reading stream index"); !s.ok()) return s;
-
-    std::vector<RecordedEvent> events(event_keys.size());
-    for (size_t i = 0; i < event_keys.size(); ++i) {
-      std::string value;
-      rocksdb::Status s = db_->db().Get(rocksdb::ReadOptions(), db_->events(), event_keys[i], &value);
-      if (s.IsNotFound()) return absl::DataLossError(absl::StrCat("event of ", stream, " is missing"));
-      if (absl::Status st = FromRocks(s, "reading event"); !st.ok()) return st;
-      if (!events[i].ParseFromString(value)) {
-        return absl::DataLossError(absl::StrCat("event of ", stream, " is unreadable"));
-      }
-    }
-    return events;
+    return ReadStreamEvents(*db_, HeadPosition(), stream, from_revision, direction, limit);
   }
 
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ScanIndex(
@@ -234,8 +218,15 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   }
 
   EventLogStats GetStats() override {
+    uint64_t refusals = 0;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      refusals = queue_full_refusals_;
+    }
     absl::MutexLock lock(&head_mu_);
-    return stats_;
+    EventLogStats stats = stats_;
+    stats.queue_full_refusals = refusals;
+    return stats;
   }
 
   absl::Status Checkpoint(const std::string& dir) override {
@@ -299,11 +290,8 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   }
 
   void Commit(std::vector<Pending>& group) {
-    if (failed_) {
-      for (Pending& p : group) {
-        std::move(p.done)(absl::UnavailableError(
-            "the event log stopped after a failed disk write; restart to recover"));
-      }
+    if (!failure_.ok()) {
+      for (Pending& p : group) std::move(p.done)(StoppedError(failure_));
       return;
     }
     std::vector<const AppendRequest*> requests;
@@ -316,7 +304,7 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
     double sync_seconds = 0;
     if (writes) {
       rocksdb::WriteOptions write_options;
-      write_options.sync = true;
+      write_options.sync = options_.sync_writes;
       // A measured duration, not a recorded fact: the steady clock, never options_.clock
       // (which tests fake and which may jump).
       const auto sync_start = std::chrono::steady_clock::now();
@@ -324,11 +312,20 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
       sync_seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - sync_start).count();
       if (!s.ok()) {
-        // RocksDB stops accepting writes after a failed WAL sync; so do we, and every append
-        // of this group fails with nothing acknowledged. Reopening recovers the synced prefix.
-        failed_ = true;
+        // After a failed fsync the kernel may have dropped the unsynced pages and marked them
+        // clean, so a retried fsync can succeed without them: nothing written from here on
+        // could be trusted. Stop until a restart recovers whatever actually reached the disk,
+        // which may or may not include this group (its outcome is unknown, not "failed").
+        failure_ = absl::UnavailableError(absl::StrCat("disk write failed: ", s.ToString()));
+        {
+          absl::MutexLock lock(&queue_mu_);
+          write_failure_ = failure_;
+        }
         for (Pending& p : group) {
-          std::move(p.done)(absl::UnavailableError(absl::StrCat("disk write failed: ", s.ToString())));
+          std::move(p.done)(absl::UnavailableError(absl::StrCat(
+              "the disk write failed, so whether this append is in the log is unknown until "
+              "the daemon restarts (a retry with the same request id is safe): ",
+              s.ToString())));
         }
         return;
       }
@@ -363,11 +360,13 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   absl::Mutex queue_mu_;
   std::deque<Pending> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
+  absl::Status write_failure_ ABSL_GUARDED_BY(queue_mu_);  // the writer's failure_, for callers
+  uint64_t queue_full_refusals_ ABSL_GUARDED_BY(queue_mu_) = 0;
 
   // Owned by the writer thread.
   LogTail tail_;
   StreamRevisionCache revisions_{kStreamRevisionCacheSize};
-  bool failed_ = false;
+  absl::Status failure_;  // the first failed write; once set, nothing more is written
 
   absl::Mutex head_mu_;
   uint64_t head_ ABSL_GUARDED_BY(head_mu_);
@@ -377,38 +376,11 @@ class RocksDbEventLog final : public EventLog, private SubscriptionSource {
   std::thread writer_;
 };
 
-// Finds the recovered head and re-verifies the newest records before serving anything.
-absl::StatusOr<LogTail> RecoverTail(LogDatabase& db) {
-  absl::StatusOr<uint64_t> head = ReadLastPosition(db);
-  if (!head.ok()) return head.status();
-  LogTail tail;
-  tail.head_position = *head;
-  tail.head_hash = GenesisHash();
-  if (*head == 0) return tail;
-  uint64_t from = *head > kRecoveredRecordsChecked ? *head - kRecoveredRecordsChecked + 1 : 1;
-  absl::StatusOr<ChainVerification> check = VerifyStoredChain(db, nullptr, from, *head);
-  if (!check.ok()) return check.status();
-  if (!check->ok) {
-    return absl::DataLossError(absl::StrCat("recovered log fails verification at position ",
-                                            check->first_bad_position, ": ", check->problem));
-  }
-  tail.head_hash = check->last_hash;
-  std::string value;
-  v1::RecordedEvent last;
-  if (!db.db().Get(rocksdb::ReadOptions(), db.events(), keys::EventKey(*head), &value).ok() ||
-      !last.ParseFromString(value)) {
-    return absl::DataLossError("cannot read the recovered head record");
-  }
-  tail.last_recorded_at = absl::FromUnixSeconds(last.recorded_at().seconds()) +
-                          absl::Nanoseconds(last.recorded_at().nanos());
-  return tail;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(EventLogOptions options) {
   if (options.path.empty()) return absl::InvalidArgumentError("path: must not be empty");
-  absl::StatusOr<std::unique_ptr<LogDatabase>> db = LogDatabase::Open(options.path);
+  absl::StatusOr<std::unique_ptr<LogDatabase>> db = LogDatabase::Open(options.path, options.env);
   if (!db.ok()) return db.status();
   absl::StatusOr<LogTail> tail = RecoverTail(**db);
   if (!tail.ok()) return tail.status();

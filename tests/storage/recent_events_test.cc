@@ -77,5 +77,35 @@ TEST_CASE("a gap in added positions restarts the window so it stays contiguous")
   CHECK(page->events.size() == 3);
 }
 
+TEST_CASE("long reads, taken from the window a chunk at a time, stop at the limit and at max_scanned") {
+  RecentEvents recent(5000, 64 << 20);
+  for (uint64_t p = 1; p <= 3000; p += 2) {
+    std::vector<SerializedEvent> pair = Events(p, p);
+    std::vector<SerializedEvent> other = Events(p + 1, p + 1, "s-2");
+    pair.push_back(std::move(other[0]));
+    recent.Add(std::move(pair));
+  }
+  EventFilter only_s2;
+  only_s2.stream_prefix = "s-2";
+  // The limit: the 700th event of s-2 is at position 1400.
+  std::optional<ReadAllResult> limited = recent.Read(1, 700, only_s2, 3000);
+  REQUIRE(limited.has_value());
+  REQUIRE(limited->events.size() == 700);
+  for (size_t i = 0; i < 700; ++i) REQUIRE(limited->events[i].position() == 2 * (i + 1));
+  CHECK(limited->next_position == 1401);
+  // max_scanned: positions 500 to 1500 examined, of which the even ones are of s-2.
+  std::optional<ReadAllResult> scanned = recent.Read(500, 3000, only_s2, 1001);
+  REQUIRE(scanned.has_value());
+  CHECK(scanned->events.size() == 501);
+  CHECK(scanned->events.front().position() == 500);
+  CHECK(scanned->events.back().position() == 1500);
+  CHECK(scanned->next_position == 1501);
+  // To the end of the window.
+  std::optional<ReadAllResult> all = recent.Read(2990, 3000, {}, 3000);
+  REQUIRE(all.has_value());
+  CHECK(all->events.size() == 11);
+  CHECK(all->next_position == 3001);
+}
+
 }  // namespace
 }  // namespace closedloop::storage

@@ -2,13 +2,16 @@
 //
 //   workload           what it measures
 //   -----------------  ---------------------------------------------------------------------
-//   append_c1          EventLog::Append, 1 event per append, synced, 1 thread
+//   append_c1          EventLog::Append, 1 event per append, synced, 1 thread; like every
+//                      command, each append has a unique request id (so the log looks up and
+//                      writes its receipt) and expects the stream's exact revision
 //   append_c16         the same from 16 threads (group commit at work)
 //   append_c64         the same from 64 threads
 //   append_async_c64   64 appends kept in flight with AppendAsync, each completion issuing the
 //                      next: how the gRPC server uses the log (no thread parked per request)
 //   rocksdb_sync_c64   the ceiling: raw RocksDB Put(sync=true) of a same-sized value from
-//                      64 threads, grouped only by RocksDB's own writer queue
+//                      64 threads into the log's own database (same options and column
+//                      families), grouped only by RocksDB's own writer queue
 //   scan_all           EventLog::ScanAll (the replay path) over --scan_events events
 //
 // Usage: closedloop_bench [--workloads=a,b,...] [--seconds=3] [--scan_events=1000000]
@@ -31,6 +34,8 @@
 #include "absl/time/clock.h"
 #include "rocksdb/db.h"
 #include "storage/event_log.h"
+#include "storage/key_layout.h"
+#include "storage/log_database.h"
 #include "tools/bench/usage.h"
 
 ABSL_FLAG(std::string, workloads,
@@ -103,9 +108,13 @@ std::unique_ptr<EventLog> OpenLog(const std::string& path) {
   return *std::move(log);
 }
 
+// Streams per thread (or async slot); each is written by that thread only, so it knows the
+// exact revision to expect.
+constexpr uint64_t kStreamsPerThread = 100;
+
 AppendRequest OneEvent(int thread, uint64_t i, const std::string& payload) {
   AppendRequest request;
-  request.stream = absl::StrCat("complaint-", thread, "-", i % 100);
+  request.stream = absl::StrCat("complaint-", thread, "-", i % kStreamsPerThread);
   auto& event = request.events.emplace_back();
   event.set_type("complaint.commented");
   event.set_payload(payload);
@@ -114,14 +123,35 @@ AppendRequest OneEvent(int thread, uint64_t i, const std::string& payload) {
   return request;
 }
 
+// What a command appends: OneEvent with a unique request id and the exact revision expected.
+AppendRequest Command(int thread, uint64_t i, const std::string& payload, uint64_t revision) {
+  AppendRequest request = OneEvent(thread, i, payload);
+  request.request_id = absl::StrCat("bench-", getpid(), "-", thread, "-", i);
+  request.expected = closedloop::storage::ExpectedRevision::Exact(revision);
+  return request;
+}
+
+// The revision of each thread's streams, indexed [thread][i % kStreamsPerThread].
+using Revisions = std::vector<std::vector<uint64_t>>;
+Revisions NewRevisions(int threads) {
+  return Revisions(threads, std::vector<uint64_t>(kStreamsPerThread, 0));
+}
+
 void AppendWorkload(const std::string& name, int threads) {
   const std::string path = FreshDir(name);
   const std::string payload(absl::GetFlag(FLAGS_payload_bytes), 'x');
   {
     std::unique_ptr<EventLog> log = OpenLog(path);
     std::atomic<bool> failed{false};
+    Revisions revisions = NewRevisions(threads);
     Latencies l = RunTimed(threads, [&](int t, uint64_t i) {
-      if (!log->Append(OneEvent(t, i, payload)).ok()) failed = true;
+      uint64_t& revision = revisions[t][i % kStreamsPerThread];
+      auto result = log->Append(Command(t, i, payload, revision));
+      if (result.ok()) {
+        revision = result->stream_revision;
+      } else {
+        failed = true;
+      }
     });
     auto stats = log->GetStats();
     Report(name, l.samples.size(), l,
@@ -142,13 +172,20 @@ void AsyncAppendWorkload(const std::string& name, int inflight) {
     std::atomic<int> active{inflight};
     std::atomic<bool> failed{false};
     absl::Notification all_done;
+    // A slot's appends run one after another, so the slot owns its streams' revisions.
+    Revisions revisions = NewRevisions(inflight);
     std::function<void(int, uint64_t)> issue = [&](int slot, uint64_t i) {
       const absl::Time issued = absl::Now();
-      log->AppendAsync(OneEvent(slot, i, payload),
+      uint64_t& revision = revisions[slot][i % kStreamsPerThread];
+      log->AppendAsync(Command(slot, i, payload, revision),
                        [&, slot, i, issued](absl::StatusOr<closedloop::storage::AppendResult> r) {
                          const absl::Time now = absl::Now();
                          per_slot[slot].push_back(now - issued);
-                         if (!r.ok()) failed = true;
+                         if (r.ok()) {
+                           revisions[slot][i % kStreamsPerThread] = r->stream_revision;
+                         } else {
+                           failed = true;
+                         }
                          if (now < stop) {
                            issue(slot, i + 1);
                          } else if (--active == 0) {
@@ -174,19 +211,22 @@ void RawRocksDbWorkload(const std::string& name, int threads) {
   const std::string path = FreshDir(name);
   const std::string value(absl::GetFlag(FLAGS_payload_bytes) + 120, 'x');  // ~ a serialized record
   {
-    rocksdb::Options options;
-    options.create_if_missing = true;
-    rocksdb::DB* raw = nullptr;
-    if (!rocksdb::DB::Open(options, path, &raw).ok()) std::exit(1);
-    std::unique_ptr<rocksdb::DB> db(raw);
+    auto db = closedloop::storage::LogDatabase::Open(path);
+    if (!db.ok()) {
+      std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str());
+      std::exit(1);
+    }
     rocksdb::WriteOptions sync;
     sync.sync = true;
     std::atomic<uint64_t> key{0};
+    std::atomic<bool> failed{false};
     Latencies l = RunTimed(threads, [&](int, uint64_t) {
-      std::string k = absl::StrCat("e", key.fetch_add(1));
-      (void)db->Put(sync, k, value);
+      const std::string k = closedloop::storage::keys::EventKey(key.fetch_add(1) + 1);
+      if (!(*db)->db().Put(sync, (*db)->events(), k, value).ok()) failed = true;
     });
-    Report(name, l.samples.size(), l, "(ceiling: RocksDB's own write group)");
+    Report(name, l.samples.size(), l,
+           absl::StrCat("(ceiling: RocksDB's own write group)",
+                        failed ? "  (SOME PUTS FAILED)" : ""));
   }
   std::filesystem::remove_all(path);
 }
