@@ -1,0 +1,61 @@
+// The rules that act, through the API: filings without a customer, who may own a case, links
+// to verified problems, and one-call resolution in the metrics. Real server, fake clock.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "tests/services/api_test_util.h"
+
+namespace closedloop::testing {
+namespace {
+
+using ComplaintStub = v1::ComplaintService::Stub;
+using ProblemStub = v1::ProblemService::Stub;
+using QueryStub = v1::QueryService::Stub;
+
+v1::CommandResponse File(TestServer& s, v1::Channel channel, const std::string& customer) {
+  v1::FileComplaintRequest request =
+      Msg<v1::FileComplaintRequest>("complaint { kind: ITEM_KIND_COMPLAINT text: 'Nobody came.' }");
+  request.mutable_complaint()->set_channel(channel);
+  request.mutable_complaint()->set_customer_ref(customer);
+  return Ok(*s.complaints, &ComplaintStub::FileComplaint, request);
+}
+
+uint64_t Head(TestServer& s) { return s.log->HeadPosition(); }
+
+TEST_CASE("LinkToProblem refuses a problem whose fix is verified, recording nothing on either side", "[api][rules]") {
+  TestServer s;
+  const std::string id = File(s, v1::CHANNEL_HOTLINE, "cust-1").complaint_id();
+  const std::string problem =
+      Ok(*s.problems, &ProblemStub::OpenProblem,
+         Msg<v1::OpenProblemRequest>("department: 'delivery' description: 'late parcels' source: PROBLEM_SOURCE_COMPLAINTS"))
+          .problem_id();
+  v1::AddActionItemRequest item = Msg<v1::AddActionItemRequest>("description: 'retrain' owner: 'dina'");
+  item.set_problem_id(problem);
+  *item.mutable_due() = domain::ToProto(s.clock.Now() + absl::Hours(24));
+  const std::string item_id = Ok(*s.problems, &ProblemStub::AddActionItem, item).item_id();
+  v1::CompleteActionItemRequest complete = Msg<v1::CompleteActionItemRequest>("outcome: 'done'");
+  complete.set_problem_id(problem);
+  complete.set_item_id(item_id);
+  Ok(*s.problems, &ProblemStub::CompleteActionItem, complete);
+  v1::MarkFixedRequest fixed = Msg<v1::MarkFixedRequest>("summary: 'fixed'");
+  fixed.set_problem_id(problem);
+  Ok(*s.problems, &ProblemStub::MarkFixed, fixed);
+  v1::VerifyFixRequest verify = Msg<v1::VerifyFixRequest>("evidence: 'quiet for a month'");
+  verify.set_problem_id(problem);
+  Ok(*s.problems, &ProblemStub::VerifyFix, verify);
+
+  const uint64_t head = Head(s);
+  v1::LinkToProblemRequest link;
+  link.set_complaint_id(id);
+  link.set_problem_id(problem);
+  v1::CommandResponse ignored;
+  const grpc::Status status = Call(*s.complaints, &ComplaintStub::LinkToProblem, link, &ignored);
+  CHECK(status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(status.error_message().find("verified") != std::string::npos);
+  CHECK(Head(s) == head);
+}
+
+}  // namespace
+}  // namespace closedloop::testing
