@@ -24,6 +24,29 @@ v1::CommandResponse File(TestServer& s, v1::Channel channel, const std::string& 
 
 uint64_t Head(TestServer& s) { return s.log->HeadPosition(); }
 
+TEST_CASE("AssignComplaint takes only a configured person, and keeps a red-button case with its team", "[api][rules]") {
+  TestServer s;
+  const std::string hotline = File(s, v1::CHANNEL_HOTLINE, "cust-1").complaint_id();
+  const std::string emergency = File(s, v1::CHANNEL_RED_BUTTON, "cust-2").complaint_id();
+  const uint64_t head = Head(s);
+  v1::CommandResponse ignored;
+  const grpc::Status nobody = Call(*s.complaints, &ComplaintStub::AssignComplaint,
+                                   Cmd<v1::AssignComplaintRequest>("owner: 'nobody-such'", hotline), &ignored);
+  CHECK(nobody.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(nobody.error_message().find("owner") != std::string::npos);
+  const grpc::Status to_support = Call(*s.complaints, &ComplaintStub::AssignComplaint,
+                                       Cmd<v1::AssignComplaintRequest>("owner: 'anna'", emergency), &ignored);
+  CHECK(to_support.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(to_support.error_message().find("red-button") != std::string::npos);
+  CHECK(Head(s) == head);
+
+  const std::string current = View(s, emergency, head).owner();
+  const std::string colleague = current == "rita" ? "sam" : "rita";
+  const v1::CommandResponse handed = Ok(*s.complaints, &ComplaintStub::AssignComplaint,
+                                        Cmd<v1::AssignComplaintRequest>(absl::StrCat("owner: '", colleague, "'"), emergency));
+  CHECK(View(s, emergency, handed.position()).owner() == colleague);
+}
+
 TEST_CASE("LinkToProblem refuses a problem whose fix is verified, recording nothing on either side", "[api][rules]") {
   TestServer s;
   const std::string id = File(s, v1::CHANNEL_HOTLINE, "cust-1").complaint_id();
