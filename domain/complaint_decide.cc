@@ -35,7 +35,8 @@ absl::Status CheckFiling(const v1::Filed& f) {
   if (absl::Status s = FirstError({RequireName("complaint_id", f.complaint_id()),
                          RequireEnum("channel", f.channel(), v1::Channel_IsValid),
                          RequireEnum("kind", f.kind(), v1::ItemKind_IsValid),
-                         RequireName("customer_ref", f.customer_ref()),
+                         // Optional: an anonymous post or a red-button call names no customer.
+                         LimitText("customer_ref", f.customer_ref(), kMaxNameBytes),
                          RequireText("text", f.text()),
                          LimitText("customer_contact", f.customer_contact(), kMaxNameBytes),
                          LimitText("market", f.market(), kMaxNameBytes),

@@ -48,7 +48,7 @@ TEST_CASE("every complaint command rejects bad input and records nothing", "[bad
   file("kind 0", [](auto& r) { r.mutable_complaint()->set_kind(v1::ITEM_KIND_UNSPECIFIED); }, kInvalid, "complaint.kind");
   file("kind 99", [](auto& r) { r.mutable_complaint()->set_kind(static_cast<v1::ItemKind>(99)); }, kInvalid, "complaint.kind");
   file("severity 99", [](auto& r) { r.mutable_complaint()->set_severity(static_cast<v1::Severity>(99)); }, kInvalid, "complaint.severity");
-  file("no customer_ref", [](auto& r) { r.mutable_complaint()->clear_customer_ref(); }, kInvalid, "complaint.customer_ref");
+  file("customer_ref of 201 bytes", [&](auto& r) { r.mutable_complaint()->set_customer_ref(kName201); }, kInvalid, "complaint.customer_ref");
   file("empty text", [](auto& r) { r.mutable_complaint()->clear_text(); }, kInvalid, "complaint.text");
   file("text over 16 KiB", [&](auto& r) { r.mutable_complaint()->set_text(kBig); }, kInvalid, "complaint.text");
   file("store of 201 bytes", [&](auto& r) { r.mutable_complaint()->set_store(kName201); }, kInvalid, "complaint.store");

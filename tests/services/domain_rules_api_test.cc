@@ -22,7 +22,45 @@ v1::CommandResponse File(TestServer& s, v1::Channel channel, const std::string& 
   return Ok(*s.complaints, &ComplaintStub::FileComplaint, request);
 }
 
+v1::CommandResponse Reach(TestServer& s, const std::string& id) {
+  return Ok(*s.complaints, &ComplaintStub::RecordCustomerContact,
+            Cmd<v1::RecordCustomerContactRequest>(
+                "method: CONTACT_METHOD_PHONE outcome: CONTACT_OUTCOME_REACHED", id));
+}
+
 uint64_t Head(TestServer& s) { return s.log->HeadPosition(); }
+
+TEST_CASE("a filing without a customer is filed, listed and on its owner's board, and is no customer's case", "[api][rules]") {
+  TestServer s;
+  const v1::CommandResponse social = File(s, v1::CHANNEL_SOCIAL, "");
+  const v1::CommandResponse emergency = File(s, v1::CHANNEL_RED_BUTTON, "");
+  const v1::CommandResponse other = File(s, v1::CHANNEL_SOCIAL, "");
+  const v1::ComplaintView view = View(s, social.complaint_id(), other.position());
+  CHECK(view.filing().customer_ref().empty());
+  CHECK(view.team() == "cx-social");
+  CHECK(View(s, emergency.complaint_id()).team() == "red-button");
+
+  v1::ListComplaintsResponse all = Ok(*s.queries, &QueryStub::ListComplaints, v1::ListComplaintsRequest());
+  CHECK(all.total_size() == 3);
+  v1::GetSuperheroBoardRequest board;
+  board.set_owner(view.owner());
+  CHECK(Ok(*s.queries, &QueryStub::GetSuperheroBoard, board).open() >= 1);
+  // Two cases without a customer are not one customer complaining twice.
+  CHECK(Ok(*s.queries, &QueryStub::GetMetrics, v1::GetMetricsRequest()).repeat_complainers() == 0);
+}
+
+TEST_CASE("a complaint resolved without remedy.type is refused naming it, and records nothing", "[api][rules]") {
+  TestServer s;
+  const std::string id = File(s, v1::CHANNEL_HOTLINE, "cust-1").complaint_id();
+  Reach(s, id);
+  const uint64_t head = Head(s);
+  v1::CommandResponse ignored;
+  const grpc::Status status = Call(*s.complaints, &ComplaintStub::ResolveComplaint,
+                                   Cmd<v1::ResolveComplaintRequest>("resolution: 'fixed'", id), &ignored);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message().find("remedy.type") != std::string::npos);
+  CHECK(Head(s) == head);
+}
 
 TEST_CASE("AssignComplaint takes only a configured person, and keeps a red-button case with its team", "[api][rules]") {
   TestServer s;
