@@ -28,6 +28,12 @@ v1::CommandResponse Reach(TestServer& s, const std::string& id) {
                 "method: CONTACT_METHOD_PHONE outcome: CONTACT_OUTCOME_REACHED", id));
 }
 
+v1::CommandResponse Resolve(TestServer& s, const std::string& id) {
+  return Ok(*s.complaints, &ComplaintStub::ResolveComplaint,
+            Cmd<v1::ResolveComplaintRequest>(
+                "resolution: 'apologised' remedy { type: REMEDY_TYPE_APOLOGY }", id));
+}
+
 uint64_t Head(TestServer& s) { return s.log->HeadPosition(); }
 
 TEST_CASE("a filing without a customer is filed, listed and on its owner's board, and is no customer's case", "[api][rules]") {
@@ -116,6 +122,28 @@ TEST_CASE("LinkToProblem refuses a problem whose fix is verified, recording noth
   CHECK(status.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(status.error_message().find("verified") != std::string::npos);
   CHECK(Head(s) == head);
+}
+
+TEST_CASE("GetMetrics reports one-call resolution overall, by channel and by team", "[api][rules]") {
+  TestServer s;
+  const std::string once = File(s, v1::CHANNEL_HOTLINE, "cust-1").complaint_id();
+  Reach(s, once);
+  Resolve(s, once);
+  const std::string twice = File(s, v1::CHANNEL_WEB, "cust-2").complaint_id();
+  Reach(s, twice);
+  Reach(s, twice);
+  const uint64_t last = Resolve(s, twice).position();
+
+  v1::GetMetricsRequest request;
+  request.set_min_position(last);
+  const v1::Metrics m = Ok(*s.queries, &QueryStub::GetMetrics, request);
+  CHECK(m.one_call_resolution().resolved() == 2);
+  CHECK(m.one_call_resolution().one_call() == 1);
+  CHECK(m.one_call_resolution().rate() == Approx(0.5));
+  CHECK(m.one_call_resolution_by_channel().at("CHANNEL_HOTLINE").one_call() == 1);
+  CHECK(m.one_call_resolution_by_channel().at("CHANNEL_WEB").one_call() == 0);
+  CHECK(m.one_call_resolution_by_team().at("cx-hotline").rate() == Approx(1.0));
+  CHECK(m.one_call_resolution_by_team().at("cx-digital").rate() == Approx(0.0));
 }
 
 }  // namespace
