@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/access.h"
+#include "domain/assignment.h"
 #include "domain/complaint_decision.h"
 #include "domain/proto_time.h"
 #include "domain/validation.h"
@@ -34,7 +35,8 @@ absl::Status CheckFiling(const v1::Filed& f) {
   if (absl::Status s = FirstError({RequireName("complaint_id", f.complaint_id()),
                          RequireEnum("channel", f.channel(), v1::Channel_IsValid),
                          RequireEnum("kind", f.kind(), v1::ItemKind_IsValid),
-                         RequireName("customer_ref", f.customer_ref()),
+                         // Optional: an anonymous post or a red-button call names no customer.
+                         LimitText("customer_ref", f.customer_ref(), kMaxNameBytes),
                          RequireText("text", f.text()),
                          LimitText("customer_contact", f.customer_contact(), kMaxNameBytes),
                          LimitText("market", f.market(), kMaxNameBytes),
@@ -138,9 +140,13 @@ absl::Status DecideTriage(const TriageComplaint& c, Decision& d) {
 }
 
 absl::Status DecideAssign(const AssignComplaint& c, Decision& d) {
+  const v1::Directory empty;
+  const v1::Directory& directory = d.context().directory ? *d.context().directory : empty;
   if (absl::Status s = RequireName("owner", c.owner); !s.ok()) return s;
+  if (absl::Status s = RequireConfiguredPerson(directory, c.owner); !s.ok()) return s;
   if (absl::Status s = RequireStatus(d.state(), kActive, "assign"); !s.ok()) return s;
   if (c.owner == d.state().owner) return absl::OkStatus();
+  if (absl::Status s = RequireRedButtonOwner(directory, d.state(), c.owner); !s.ok()) return s;
   v1::Assigned assigned;
   assigned.set_owner(c.owner);
   assigned.set_previous_owner(d.state().owner);

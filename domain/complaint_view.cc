@@ -57,6 +57,9 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
     case E::kCustomerContacted:
       view.set_contact_attempts(view.contact_attempts() + 1);
       *view.mutable_last_contact_at() = at;
+      if (event.customer_contacted().outcome() == v1::CONTACT_OUTCOME_REACHED) {
+        view.set_reached_contacts(view.reached_contacts() + 1);
+      }
       if (event.customer_contacted().first_contact()) {
         view.set_customer_reached(true);
         if (!view.has_first_contact_at()) *view.mutable_first_contact_at() = at;
@@ -109,7 +112,10 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
       view.set_state(v1::COMPLAINT_STATE_RESOLVED);
       view.set_hanging(false);
       *view.mutable_resolved_at() = at;
-      if (!view.has_first_resolved_at()) *view.mutable_first_resolved_at() = at;
+      if (!view.has_first_resolved_at()) {
+        *view.mutable_first_resolved_at() = at;
+        view.set_reached_contacts_before_resolution(view.reached_contacts());
+      }
       *view.mutable_resolution() = event.resolved();
       break;
     case E::kClosed:

@@ -64,6 +64,30 @@ const v1::DeadlineView* FirstResolutionDeadline(const v1::ComplaintView& view) {
 
 double Share(int part, int whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / whole; }
 
+// One-call resolution of one group, reduced to its proto at the end.
+struct OneCall {
+  int resolved = 0;
+  int one_call = 0;
+
+  void Add(bool in_one_call) {
+    ++resolved;
+    if (in_one_call) ++one_call;
+  }
+
+  v1::Metrics::OneCallResolution Reduce() const {
+    v1::Metrics::OneCallResolution out;
+    out.set_resolved(resolved);
+    out.set_one_call(one_call);
+    out.set_rate(Share(one_call, resolved));
+    return out;
+  }
+};
+
+// At most one contact reached the customer before the first resolution (see boards.proto).
+bool ResolvedInOneCall(const v1::ComplaintView& view) {
+  return view.reached_contacts_before_resolution() <= 1;
+}
+
 }  // namespace
 
 v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
@@ -81,6 +105,9 @@ v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
   std::map<absl::CivilMonth, Scores> by_month;
   std::map<v1::Channel, Scores> by_channel;
   std::map<std::string, Scores> by_store, by_department;
+  OneCall one_call;
+  std::map<v1::Channel, OneCall> one_call_by_channel;
+  absl::flat_hash_map<absl::string_view, OneCall> one_call_by_team;
 
   for (const v1::ComplaintView* view : views) {
     if (view == nullptr) continue;
@@ -108,6 +135,10 @@ v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
       resolution.push_back(resolved_at - filed_at);
       const v1::DeadlineView* target = FirstResolutionDeadline(*view);
       if (target == nullptr || resolved_at <= FromProto(target->due())) ++within_target;
+      const bool in_one_call = ResolvedInOneCall(*view);
+      one_call.Add(in_one_call);
+      one_call_by_channel[filing.channel()].Add(in_one_call);
+      one_call_by_team[view->team()].Add(in_one_call);
     }
     if (complaint && view->reopen_count() > 0) ++reopened;
     if (view->breach_count() > 0) {
@@ -154,6 +185,13 @@ v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
   Fill(by_channel, ChannelName, m.mutable_satisfaction_by_channel());
   Fill(by_store, Itself, m.mutable_satisfaction_by_store());
   Fill(by_department, Itself, m.mutable_satisfaction_by_department());
+  *m.mutable_one_call_resolution() = one_call.Reduce();
+  for (const auto& [channel, counts] : one_call_by_channel) {
+    (*m.mutable_one_call_resolution_by_channel())[ChannelName(channel)] = counts.Reduce();
+  }
+  for (const auto& [team, counts] : one_call_by_team) {
+    (*m.mutable_one_call_resolution_by_team())[std::string(team)] = counts.Reduce();
+  }
   return m;
 }
 

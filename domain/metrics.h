@@ -25,7 +25,8 @@ namespace closedloop::domain {
 // red_button_redirect_rate (state REDIRECTED among them); repeat_complainers = distinct non-empty
 // customer_ref with >= 2 cases; satisfaction (over surveyed views: responses, nps = %promoters(9-10) -
 // %detractors(0-6), csat mean) overall and by month of filed_at "YYYY-MM" UTC, channel name, store
-// (filing.store), department.
+// (filing.store), department; one_call_resolution = resolved complaints whose
+// reached_contacts_before_resolution <= 1, overall, by channel name and by view.team.
 // Percentiles are nearest-rank (see Percentile in boards.h) and left unset when there is no sample;
 // shares and rates are 0 when their denominator is.
 v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views);

@@ -184,7 +184,9 @@ struct Decider {
     return One(std::move(event));
   }
 
-  // Allowed in every state: complaints keep pointing at a problem even after its fix is verified.
+  // Allowed while the problem is open or fixed (a complaint after the fix is evidence against
+  // it), refused once the fix is verified: the second-level loop is closed, and a new complaint
+  // belongs to a new problem. A complaint already linked stays linked, so a retry is a no-op.
   absl::StatusOr<Events> operator()(const LinkComplaint& command) const {
     if (absl::Status status = FirstError({
             RequireName("complaint_id", command.complaint_id),
@@ -194,6 +196,10 @@ struct Decider {
       return status;
     }
     if (state.linked_complaints.contains(command.complaint_id)) return Events{};
+    if (state.verified) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "problem ", state.problem_id, " is verified: its fix is confirmed, link complaints to an open problem"));
+    }
     v1::ProblemEvent event;
     event.mutable_complaint_linked()->set_complaint_id(command.complaint_id);
     return One(std::move(event));

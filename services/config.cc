@@ -73,7 +73,17 @@ absl::Status ValidateConfig(const v1::Config& config) {
       !s.ok()) {
     return s;
   }
-  return Prefixed(domain::ValidateDirectory(config.directory()), "directory.");
+  if (absl::Status s = Prefixed(domain::ValidateDirectory(config.directory()), "directory.");
+      !s.ok()) {
+    return s;
+  }
+  // Routing sends every red-button filing to the red-button team only: without one, each
+  // emergency would be refused at filing time, long after the daemon started happily.
+  for (const v1::Team& team : config.directory().teams()) {
+    if (team.red_button()) return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(
+      "directory.teams: no team has red_button: true; red-button filings need one");
 }
 
 absl::StatusOr<v1::Config> ParseConfig(const std::string& text, bool json) {

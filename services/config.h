@@ -30,7 +30,8 @@ absl::StatusOr<v1::Config> ParseConfig(const std::string& text, bool json);
 // cannot be read; otherwise as ParseConfig.
 absl::StatusOr<v1::Config> LoadConfigFile(const std::string& path);
 
-// OK, or INVALID_ARGUMENT naming the first bad field.
+// OK, or INVALID_ARGUMENT naming the first bad field. A directory must have a red-button
+// team: red-button filings go to it and nowhere else.
 absl::Status ValidateConfig(const v1::Config& config);
 
 // SHA-256 of the deterministic serialization of `config`.

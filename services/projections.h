@@ -26,7 +26,8 @@ namespace closedloop::services {
 class Projections {
  public:
   // The view format this binary writes; a store of another format is rebuilt.
-  static constexpr char kFormat[] = "closedloop.views.v1";
+  // v2: views count the contacts that reached the customer (one-call resolution).
+  static constexpr char kFormat[] = "closedloop.views.v2";
 
   // `log` and `store` must outlive this object.
   Projections(storage::EventLog& log, storage::ViewStore& store);

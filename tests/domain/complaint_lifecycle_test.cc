@@ -40,7 +40,7 @@ TEST_CASE("filing the same complaint twice is refused as already existing", "[co
   RequireError(h.When(Filing()), absl::StatusCode::kAlreadyExists, "CL-1");
 }
 
-TEST_CASE("a filing without text, channel or customer is refused naming the field", "[complaint]") {
+TEST_CASE("a filing without text or channel, or with a malformed customer, is refused naming the field", "[complaint]") {
   History h;
   FileComplaint no_text = Filing();
   no_text.filing.clear_text();
@@ -48,15 +48,40 @@ TEST_CASE("a filing without text, channel or customer is refused naming the fiel
   FileComplaint no_channel = Filing();
   no_channel.filing.set_channel(v1::CHANNEL_UNSPECIFIED);
   RequireError(h.When(no_channel), absl::StatusCode::kInvalidArgument, "channel");
-  FileComplaint no_customer = Filing();
-  no_customer.filing.clear_customer_ref();
-  RequireError(h.When(no_customer), absl::StatusCode::kInvalidArgument, "customer_ref");
+  FileComplaint bad_customer = Filing();
+  bad_customer.filing.set_customer_ref("c\n7");
+  RequireError(h.When(bad_customer), absl::StatusCode::kInvalidArgument, "customer_ref");
+  FileComplaint long_customer = Filing();
+  long_customer.filing.set_customer_ref(std::string(201, 'c'));
+  RequireError(h.When(long_customer), absl::StatusCode::kInvalidArgument, "customer_ref");
   FileComplaint too_long = Filing();
   too_long.filing.set_text(std::string(16 * 1024 + 1, 'x'));
   RequireError(h.When(too_long), absl::StatusCode::kInvalidArgument, "text");
   FileComplaint bad_severity = Filing();
   bad_severity.filing.set_severity(static_cast<v1::Severity>(99));
   RequireError(h.When(bad_severity), absl::StatusCode::kInvalidArgument, "severity");
+}
+
+TEST_CASE("a filing without a customer reference, an anonymous post or a red-button call, is filed and routed", "[complaint]") {
+  for (v1::Channel channel : {v1::CHANNEL_SOCIAL, v1::CHANNEL_RED_BUTTON}) {
+    History h;
+    FileComplaint anonymous = Filing(channel);
+    anonymous.filing.clear_customer_ref();
+    anonymous.filing.clear_customer_contact();
+    auto events = h.When(anonymous);
+    INFO(v1::Channel_Name(channel) << ": " << events.status().ToString());
+    REQUIRE(events.ok());
+    CHECK(Types(*events)[0] == "complaint.filed");
+    CHECK((*events)[0].filed().customer_ref().empty());
+  }
+}
+
+TEST_CASE("a complaint resolved without a remedy type is refused naming remedy.type", "[complaint]") {
+  History h;
+  h.Run(Filing()).Run(Reached());
+  ResolveComplaint no_remedy = Resolution();
+  no_remedy.remedy.Clear();
+  RequireError(h.When(no_remedy), absl::StatusCode::kInvalidArgument, "remedy.type");
 }
 
 TEST_CASE("a recommendation is tracked without a resolution clock", "[complaint]") {

@@ -274,15 +274,22 @@ TEST_CASE("Linking a complaint records it once, linking it again decides nothing
   ThenEvents(When(Given(Opened(), Linked("C1")), LinkComplaint{"C1"}), {});
 }
 
-TEST_CASE("Complaints can be linked in every state of the problem", "[problem]") {
+TEST_CASE("Complaints can be linked while the problem is open or fixed", "[problem]") {
   const std::vector<ProblemState> states = {
       Given(Opened()), Given(Opened(), ItemAdded("A1")),
-      Given(Opened(), ItemAdded("A1"), ItemCompleted("A1"), MarkedFixed()),
-      Given(Opened(), ItemAdded("A1"), ItemCompleted("A1"), MarkedFixed(), FixVerified())};
+      Given(Opened(), ItemAdded("A1"), ItemCompleted("A1"), MarkedFixed())};
   for (const ProblemState& state : states) {
     INFO(Summary(state));
     ThenEvents(When(state, LinkComplaint{"C9"}), {Linked("C9")});
   }
+}
+
+TEST_CASE("Given a verified fix, linking a new complaint is refused naming the state, and relinking a linked one decides nothing",
+          "[problem]") {
+  const ProblemState verified =
+      Given(Opened(), ItemAdded("A1"), ItemCompleted("A1"), Linked("C1"), MarkedFixed(), FixVerified());
+  ThenError(When(verified, LinkComplaint{"C9"}), absl::StatusCode::kFailedPrecondition, "is verified");
+  ThenEvents(When(verified, LinkComplaint{"C1"}), {});
 }
 
 TEST_CASE("Evolve records every event and ignores an unset one", "[problem]") {

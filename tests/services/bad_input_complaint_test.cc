@@ -19,7 +19,7 @@ TEST_CASE("every complaint command rejects bad input and records nothing", "[bad
   // Each complaint command with otherwise valid fields, for the id and request id rows.
   const std::vector<std::pair<std::string, Build>> commands = {
       {"TriageComplaint", [&](auto id, auto rid) { return Rpc(cs, &CS::TriageComplaint, [=](auto& r) { r.set_request_id(rid); r.set_complaint_id(id); r.set_category("late"); }); }},
-      {"AssignComplaint", [&](auto id, auto rid) { return Rpc(cs, &CS::AssignComplaint, [=](auto& r) { r.set_request_id(rid); r.set_complaint_id(id); r.set_owner("zoe"); }); }},
+      {"AssignComplaint", [&](auto id, auto rid) { return Rpc(cs, &CS::AssignComplaint, [=](auto& r) { r.set_request_id(rid); r.set_complaint_id(id); r.set_owner("bob"); }); }},
       {"RecordCustomerContact", [&](auto id, auto rid) { return Rpc(cs, &CS::RecordCustomerContact, [=](auto& r) { r.set_request_id(rid); r.set_complaint_id(id); r.set_method(v1::CONTACT_METHOD_PHONE); r.set_outcome(v1::CONTACT_OUTCOME_NO_ANSWER); }); }},
       {"AddComment", [&](auto id, auto rid) { return Rpc(cs, &CS::AddComment, [=](auto& r) { r.set_request_id(rid); r.set_complaint_id(id); r.set_visibility(v1::VISIBILITY_INTERNAL); r.set_author("anna"); r.set_text("hi"); }); }},
       {"OpenTask", [&](auto id, auto rid) { return Rpc(cs, &CS::OpenTask, [=](auto& r) { r.set_request_id(rid); r.set_complaint_id(id); r.set_department("warehouse"); r.set_description("d"); *r.mutable_due() = Ts(kNow + 86400); }); }},
@@ -48,7 +48,7 @@ TEST_CASE("every complaint command rejects bad input and records nothing", "[bad
   file("kind 0", [](auto& r) { r.mutable_complaint()->set_kind(v1::ITEM_KIND_UNSPECIFIED); }, kInvalid, "complaint.kind");
   file("kind 99", [](auto& r) { r.mutable_complaint()->set_kind(static_cast<v1::ItemKind>(99)); }, kInvalid, "complaint.kind");
   file("severity 99", [](auto& r) { r.mutable_complaint()->set_severity(static_cast<v1::Severity>(99)); }, kInvalid, "complaint.severity");
-  file("no customer_ref", [](auto& r) { r.mutable_complaint()->clear_customer_ref(); }, kInvalid, "complaint.customer_ref");
+  file("customer_ref of 201 bytes", [&](auto& r) { r.mutable_complaint()->set_customer_ref(kName201); }, kInvalid, "complaint.customer_ref");
   file("empty text", [](auto& r) { r.mutable_complaint()->clear_text(); }, kInvalid, "complaint.text");
   file("text over 16 KiB", [&](auto& r) { r.mutable_complaint()->set_text(kBig); }, kInvalid, "complaint.text");
   file("store of 201 bytes", [&](auto& r) { r.mutable_complaint()->set_store(kName201); }, kInvalid, "complaint.store");
@@ -68,9 +68,10 @@ TEST_CASE("every complaint command rejects bad input and records nothing", "[bad
   add("Triage: category of 201 bytes", Rpc(cs, &CS::TriageComplaint, [&](auto& r) { r.set_complaint_id(open_id); r.set_category(kName201); }), kInvalid, "category");
   add("Assign: empty owner", Rpc(cs, &CS::AssignComplaint, [&](auto& r) { r.set_complaint_id(open_id); }), kInvalid, "owner");
   add("Assign: owner of 201 bytes", Rpc(cs, &CS::AssignComplaint, [&](auto& r) { r.set_complaint_id(open_id); r.set_owner(kName201); }), kInvalid, "owner");
+  add("Assign: owner in no team", Rpc(cs, &CS::AssignComplaint, [&](auto& r) { r.set_complaint_id(open_id); r.set_owner("nobody-such"); }), kInvalid, "owner");
   // A request id reused for another command on the same case is not a retry.
   add("Assign: request_id of the same case's filing", Rpc(cs, &CS::AssignComplaint, [&](auto& r) { r.set_request_id("setup-file-open"); r.set_complaint_id(open_id); }), StatusCode::ALREADY_EXISTS, "request_id");
-  add("Assign: bad principal", Rpc(cs, &CS::AssignComplaint, [&](auto& r) { r.set_complaint_id(open_id); r.set_owner("zoe"); }, kBadPrincipal), StatusCode::UNAUTHENTICATED, "x-closedloop-principal");
+  add("Assign: bad principal", Rpc(cs, &CS::AssignComplaint, [&](auto& r) { r.set_complaint_id(open_id); r.set_owner("bob"); }, kBadPrincipal), StatusCode::UNAUTHENTICATED, "x-closedloop-principal");
   add("Contact: no method", Rpc(cs, &CS::RecordCustomerContact, [&](auto& r) { r.set_complaint_id(open_id); r.set_outcome(v1::CONTACT_OUTCOME_REACHED); }), kInvalid, "method");
   add("Contact: outcome 99", Rpc(cs, &CS::RecordCustomerContact, [&](auto& r) { r.set_complaint_id(open_id); r.set_method(v1::CONTACT_METHOD_PHONE); r.set_outcome(static_cast<v1::ContactOutcome>(99)); }), kInvalid, "outcome");
   add("Contact: summary over 16 KiB", Rpc(cs, &CS::RecordCustomerContact, [&](auto& r) { r.set_complaint_id(open_id); r.set_method(v1::CONTACT_METHOD_PHONE); r.set_outcome(v1::CONTACT_OUTCOME_REACHED); r.set_summary(kBig); }), kInvalid, "summary");

@@ -157,6 +157,7 @@ TEST_CASE("closedloop lists cases and shows the board, deadlines, catalog and me
   testing::CliRun metrics = d.Run(absl::StrCat("metrics", at));
   CHECK(Contains(metrics.out, "complaints"));
   CHECK(Contains(metrics.out, "social"));
+  CHECK(Contains(metrics.out, "one-call resolution"));
   const v1::Metrics figures = FromJson<v1::Metrics>(d.Run(absl::StrCat("metrics --json", at)).out);
   CHECK(figures.complaints() == 2);
   CHECK(figures.position() >= task.position());

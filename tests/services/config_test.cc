@@ -60,7 +60,8 @@ TEST_CASE("a text-format config parses, and a missing policy means the default p
 
 TEST_CASE("a JSON config parses") {
   absl::StatusOr<v1::Config> config = ParseConfig(
-      R"({"directory": {"teams": [{"name": "cx", "members": ["anna"]}],
+      R"({"directory": {"teams": [{"name": "cx", "members": ["anna"]},
+                                  {"name": "red", "members": ["rita"], "redButton": true}],
           "routingRules": [{"name": "all", "team": "cx"}]}})",
       /*json=*/true);
   INFO(config.status().ToString());
@@ -79,6 +80,21 @@ TEST_CASE("an invalid config is refused naming the field") {
       ParseConfig(R"pb(directory { teams { name: "cx" } routing_rules { name: "all" team: "cx" } })pb", false);
   CHECK(config.status().code() == absl::StatusCode::kInvalidArgument);
   CHECK(std::string(config.status().message()).find("directory.teams[0].members") != std::string::npos);
+}
+
+TEST_CASE("a config without a red-button team is refused at start, naming the field") {
+  // Accepted, it would refuse every red-button filing while the daemon looks healthy.
+  absl::StatusOr<v1::Config> config = ParseConfig(
+      R"pb(directory { teams { name: "cx" members: "anna" } routing_rules { name: "all" team: "cx" } })pb",
+      false);
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(std::string(config.status().message()).find("directory.teams") != std::string::npos);
+  CHECK(std::string(config.status().message()).find("red_button") != std::string::npos);
+
+  v1::Config without = DefaultConfig();
+  for (v1::Team& team : *without.mutable_directory()->mutable_teams()) team.set_red_button(false);
+  CHECK(ValidateConfig(without).code() == absl::StatusCode::kInvalidArgument);
 }
 
 TEST_CASE("a config file that cannot be read is not found") {

@@ -222,7 +222,7 @@ std::vector<Command> ComplaintCommands() {
        {{"channel", "CHANNEL", "required: hotline, social, web, email, store, app, red_button"},
         {"kind", "KIND", "complaint (default) or recommendation"},
         {"severity", "SEVERITY", "low, normal, high or critical"},
-        {"customer", "REF", "the customer's reference"},
+        {"customer", "REF", "the customer's reference; optional (an anonymous post has none)"},
         {"contact", "PHONE|EMAIL", "how to reach the customer (confidential)"},
         {"market", "MARKET", ""},
         {"site", "SITE", ""},
@@ -270,7 +270,9 @@ std::vector<Command> ComplaintCommands() {
       {"resolve",
        "COMPLAINT-ID RESOLUTION...",
        "resolve a case: what was done, with a remedy",
-       "The customer must have been reached first.",
+       "The customer must have been reached first. A complaint needs --remedy (the API's\n"
+       "remedy.type; without it the server answers INVALID_ARGUMENT naming remedy.type),\n"
+       "none if nothing was given; a recommendation may omit it.",
        {{"remedy", "TYPE",
          "required for a complaint: none, refund, replacement, repair, apology "
          "or compensation"},
@@ -297,7 +299,13 @@ std::vector<Command> ComplaintCommands() {
         {"root_cause", "CODE", "the root cause code"},
         request_id},
        Triage},
-      {"assign", "COMPLAINT-ID OWNER", "hand a case to another owner", "", {request_id}, Assign},
+      {"assign",
+       "COMPLAINT-ID OWNER",
+       "hand a case to another owner",
+       "OWNER must be a member of a configured team; a red-button case goes only to a\n"
+       "member of the red-button team.",
+       {request_id},
+       Assign},
       {"escalate",
        "COMPLAINT-ID REASON...",
        "escalate a case by hand to someone up the chain",

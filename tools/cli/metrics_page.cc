@@ -32,6 +32,10 @@ std::string ChannelLabel(const std::string& name) {
 
 void Line(const char* label, const std::string& value) { std::printf("%-26s%s\n", label, value.c_str()); }
 
+std::string OneCall(const v1::Metrics::OneCallResolution& r) {
+  return absl::StrCat(Percent(r.rate()), " (", r.one_call(), " of ", r.resolved(), ")");
+}
+
 }  // namespace
 
 void PrintMetricsPage(const v1::Metrics& m) {
@@ -42,6 +46,7 @@ void PrintMetricsPage(const v1::Metrics& m) {
   Line("resolution p50 / p90",
        absl::StrCat(FormatDuration(m.resolution_p50()), " / ", FormatDuration(m.resolution_p90())));
   Line("resolved", absl::StrCat(m.resolved(), " (", Percent(m.resolved_within_target()), " within target)"));
+  Line("one-call resolution", OneCall(m.one_call_resolution()));
   Line("reopen rate", Percent(m.reopen_rate()));
   Line("red button", absl::StrCat(m.red_button_cases(), " case(s), ", Percent(m.red_button_redirect_rate()),
                                   " redirected"));
@@ -62,6 +67,22 @@ void PrintMetricsPage(const v1::Metrics& m) {
     Table table({"CHANNEL", "COMPLAINTS", "RECOMMENDATIONS"});
     for (const auto& [channel, mix] : Sorted(m.by_channel())) {
       table.Add({ChannelLabel(channel), absl::StrCat(mix.complaints()), absl::StrCat(mix.recommendations())});
+    }
+    table.Print();
+  }
+  if (!m.one_call_resolution_by_channel().empty()) {
+    std::printf("\none-call resolution by channel\n");
+    Table table({"CHANNEL", "ONE-CALL"});
+    for (const auto& [channel, r] : Sorted(m.one_call_resolution_by_channel())) {
+      table.Add({ChannelLabel(channel), OneCall(r)});
+    }
+    table.Print();
+  }
+  if (!m.one_call_resolution_by_team().empty()) {
+    std::printf("\none-call resolution by team\n");
+    Table table({"TEAM", "ONE-CALL"});
+    for (const auto& [team, r] : Sorted(m.one_call_resolution_by_team())) {
+      table.Add({team.empty() ? "(none)" : team, OneCall(r)});
     }
     table.Print();
   }

@@ -6,8 +6,9 @@
 
 namespace closedloop::cli {
 
-// The headline figures as "label  value" lines, then breaches by department, the channel mix
-// and satisfaction by month as tables (each only when it has rows).
+// The headline figures as "label  value" lines, then breaches by department, the channel mix,
+// one-call resolution by channel and by team, and satisfaction by month as tables (each only
+// when it has rows).
 void PrintMetricsPage(const v1::Metrics& metrics);
 
 }  // namespace closedloop::cli
