@@ -42,7 +42,11 @@ struct DeadlineState {
   std::optional<absl::Time> warn_at;
   std::string task_id;
   DeadlineStatus status = DeadlineStatus::kPending;
+  std::optional<absl::Time> counted_from;  // unset on deadlines recorded without it
 };
+
+// The reason a DeadlineScheduled records when triage moved a pending deadline.
+inline constexpr char kReclassifiedReason[] = "reclassified";
 
 struct TaskState {
   std::string department;

@@ -31,8 +31,12 @@ absl::StatusOr<const TaskState*> FindTask(const ComplaintState& state, const std
   return &it->second;
 }
 
-void SatisfyTask(const std::string& task_id, Decision& d) {
-  d.Satisfy([&](const DeadlineState& deadline) { return deadline.task_id == task_id; });
+// Completion meets every deadline of the task; a reply only its response deadlines.
+void SatisfyTask(const std::string& task_id, Decision& d, bool completed) {
+  d.Satisfy([&](const DeadlineState& deadline) {
+    return deadline.task_id == task_id &&
+           (completed || deadline.kind == v1::DEADLINE_KIND_TASK_RESPONSE);
+  });
 }
 
 absl::Status DecideOpenTask(const OpenTask& c, Decision& d) {
@@ -57,11 +61,17 @@ absl::Status DecideOpenTask(const OpenTask& c, Decision& d) {
   task->set_description(c.description);
   *task->mutable_due() = ToProto(c.due);
   d.Emit(std::move(event));
-  // The department's feedback deadline: the policy's task-response target, or the task's own
-  // due time when the policy sets none.
+  // Two clocks: the department's feedback deadline (the policy's task-response target, if it
+  // sets one), met by a reply; and the task's own due time, met only by completing it.
   const absl::Time now = d.context().now;
-  const absl::Duration target = d.Targets().task_response.value_or(c.due - now);
-  return d.Schedule(v1::DEADLINE_KIND_TASK_RESPONSE, now, target, task_id);
+  if (std::optional<absl::Duration> target = d.Targets().task_response) {
+    if (absl::Status s = d.Schedule(v1::DEADLINE_KIND_TASK_RESPONSE, now, *target, task_id);
+        !s.ok()) {
+      return s;
+    }
+  }
+  d.ScheduleAt(v1::DEADLINE_KIND_TASK_DUE, now, c.due, task_id);
+  return absl::OkStatus();
 }
 
 absl::Status DecideRespond(const RespondToTask& c, Decision& d) {
@@ -76,7 +86,7 @@ absl::Status DecideRespond(const RespondToTask& c, Decision& d) {
   event.mutable_task_responded()->set_task_id(c.task_id);
   event.mutable_task_responded()->set_response(c.response);
   d.Emit(std::move(event));
-  SatisfyTask(c.task_id, d);
+  SatisfyTask(c.task_id, d, /*completed=*/false);
   return absl::OkStatus();
 }
 
@@ -92,7 +102,7 @@ absl::Status DecideComplete(const CompleteTask& c, Decision& d) {
   event.mutable_task_completed()->set_task_id(c.task_id);
   event.mutable_task_completed()->set_outcome(c.outcome);
   d.Emit(std::move(event));
-  SatisfyTask(c.task_id, d);
+  SatisfyTask(c.task_id, d, /*completed=*/true);
   return absl::OkStatus();
 }
 
