@@ -30,7 +30,7 @@ enum class ComplaintStatus {
   kInProgress,  // the customer was contacted
   kResolved,
   kClosed,
-  kRedirected,  // a red-button misuse sent back to ordinary support
+  kRedirected,  // no longer reached: a redirected case is open again, in ordinary support
 };
 const char* StatusName(ComplaintStatus status);
 
@@ -74,6 +74,7 @@ struct ComplaintState {
   int reopen_count = 0;
   std::string problem_id;
   bool surveyed = false;
+  bool redirected = false;  // a red-button case sent to ordinary support
   std::map<std::string, TaskState> tasks;          // by task id, "T1", "T2", ...
   std::map<std::string, DeadlineState> deadlines;  // by timer id; never shrinks
 };

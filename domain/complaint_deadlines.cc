@@ -80,7 +80,7 @@ Decision::Decision(const ComplaintState& state, const DecisionContext& context)
 }
 
 SlaTargets Decision::Targets() const {
-  return TargetsFor(*policy_, state_.filed.channel(), state_.kind, state_.severity);
+  return TargetsFor(*policy_, SupportItem(state_).channel(), state_.kind, state_.severity);
 }
 
 void Decision::Emit(v1::ComplaintEvent event) {

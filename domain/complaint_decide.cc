@@ -91,11 +91,12 @@ absl::Status DecideFile(const FileComplaint& c, Decision& d) {
 // matches, or one whose rule sends it to the team it is already with, changes nothing.
 absl::Status RerouteByCategory(Decision& d) {
   const ComplaintState& s = d.state();
-  if (s.filed.channel() == v1::CHANNEL_RED_BUTTON || d.context().directory == nullptr) {
+  const v1::Filed item = SupportItem(s);
+  if (item.channel() == v1::CHANNEL_RED_BUTTON || d.context().directory == nullptr) {
     return absl::OkStatus();  // red-button cases stay with the red-button team
   }
   const v1::Directory& directory = *d.context().directory;
-  absl::StatusOr<RoutingDecision> route = Route(s.filed, s.category, directory, d.context().load);
+  absl::StatusOr<RoutingDecision> route = Route(item, s.category, directory, d.context().load);
   if (!route.ok()) return absl::OkStatus();  // no rule for it: the case stays where it is
   bool by_category = false;
   for (const v1::RoutingRule& rule : directory.routing_rules()) {
@@ -243,6 +244,12 @@ void Decision::EmitRouting(const RoutingDecision& route) {
   assigned.mutable_assigned()->set_owner(route.owner);
   assigned.mutable_assigned()->set_previous_owner(previous_owner);
   Emit(std::move(assigned));
+}
+
+v1::Filed SupportItem(const ComplaintState& state) {
+  v1::Filed item = state.filed;
+  if (state.redirected) item.set_channel(v1::CHANNEL_UNSPECIFIED);
+  return item;
 }
 
 absl::Status RequireStatus(const ComplaintState& state,

@@ -79,6 +79,10 @@ class Decision {
   std::vector<v1::ComplaintEvent> events_;
 };
 
+// The item as ordinary rules (routing and SLA) see it: a red-button case redirected to
+// support has left the emergency channel, and is matched as a case of no particular channel.
+v1::Filed SupportItem(const ComplaintState& state);
+
 // Tasks, resolution, closure and the rest of the lifecycle (complaint_lifecycle.cc).
 absl::Status DecideLifecycle(const ComplaintCommand& command, Decision& d);
 

@@ -120,7 +120,10 @@ ComplaintState Evolve(ComplaintState s, const v1::ComplaintEvent& event) {
       s.surveyed = false;
       break;
     case E::kRedirectedToSupport:
-      s.status = ComplaintStatus::kRedirected;
+      // It lands in ordinary support, to be worked there (the routed and assigned events that
+      // follow say by whom).
+      s.status = s.customer_reached ? ComplaintStatus::kInProgress : ComplaintStatus::kOpen;
+      s.redirected = true;
       s.hanging = false;
       break;
     case E::kLinkedToProblem:

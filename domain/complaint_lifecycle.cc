@@ -194,16 +194,37 @@ absl::Status DecideReopen(const ReopenComplaint& c, Decision& d) {
 absl::Status DecideRedirect(const RedirectToSupport& c, Decision& d) {
   const ComplaintState& s = d.state();
   if (absl::Status st = RequireText("reason", c.reason); !st.ok()) return st;
-  if (s.status == S::kRedirected) return absl::OkStatus();
+  if (s.redirected) return absl::OkStatus();
   if (absl::Status st = RequireStatus(s, kActive, "redirect"); !st.ok()) return st;
   if (s.filed.channel() != v1::CHANNEL_RED_BUTTON) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot redirect complaint ", s.filed.complaint_id(), ": only red-button cases can be redirected to support"));
   }
+  // Routed first, so that a directory that cannot take the case refuses the redirect whole.
+  const v1::Directory empty;
+  const v1::Directory& directory = d.context().directory ? *d.context().directory : empty;
+  ComplaintState supported = s;
+  supported.redirected = true;
+  absl::StatusOr<RoutingDecision> route =
+      Route(SupportItem(supported), s.category, directory, d.context().load);
+  if (!route.ok()) return route.status();
   v1::ComplaintEvent event;
   event.mutable_redirected_to_support()->set_reason(c.reason);
   d.Emit(std::move(event));
+  // The emergency clocks stop; ordinary support's start now, and an owner there works the case.
   d.Satisfy([](const DeadlineState&) { return true; });
+  d.EmitRouting(*route);
+  const SlaTargets targets = d.Targets();
+  const absl::Time now = d.context().now;
+  if (!d.state().customer_reached && targets.first_contact) {
+    if (absl::Status st = d.Schedule(v1::DEADLINE_KIND_FIRST_CONTACT, now, *targets.first_contact);
+        !st.ok()) {
+      return st;
+    }
+  }
+  if (d.state().kind == v1::ITEM_KIND_COMPLAINT && targets.resolution) {
+    return d.Schedule(v1::DEADLINE_KIND_RESOLUTION, now, *targets.resolution);
+  }
   return absl::OkStatus();
 }
 

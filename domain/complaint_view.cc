@@ -124,7 +124,9 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
       view.set_surveyed(false);
       break;
     case E::kRedirectedToSupport:
-      view.set_state(v1::COMPLAINT_STATE_REDIRECTED);
+      // Back in ordinary support: open, or in progress once the customer was reached.
+      view.set_state(view.customer_reached() ? v1::COMPLAINT_STATE_IN_PROGRESS
+                                             : v1::COMPLAINT_STATE_OPEN);
       view.set_hanging(false);
       view.set_redirect_reason(event.redirected_to_support().reason());
       break;

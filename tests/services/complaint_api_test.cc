@@ -241,10 +241,17 @@ TEST_CASE("a red-button case goes to the red-button team and can be redirected",
 
   redirect.set_complaint_id(filed.complaint_id());
   const v1::CommandResponse r = Ok(*s.complaints, &ComplaintStub::RedirectToSupport, redirect);
+  // It lands in ordinary support: routed by the ordinary rules to an owner there, on ordinary
+  // clocks.
   CHECK(Types(r) == Strings{"complaint.redirected_to_support", "complaint.deadline_satisfied",
-                            "complaint.deadline_satisfied"});
+                            "complaint.deadline_satisfied", "complaint.routed", "complaint.assigned",
+                            "complaint.deadline_scheduled", "complaint.deadline_scheduled"});
   view = View(s, filed.complaint_id(), r.position());
-  CHECK(view.state() == v1::COMPLAINT_STATE_REDIRECTED);
+  CHECK(view.state() == v1::COMPLAINT_STATE_OPEN);
+  CHECK(view.team() != "red-button");
+  CHECK_FALSE(view.owner().empty());
+  CHECK(view.owner() != "rita");
+  CHECK(view.owner() != "sam");
   CHECK(view.redirect_reason() == "not an emergency");
 
   const v1::Metrics m = Metrics(s, r.position());
