@@ -30,7 +30,7 @@ enum class ComplaintStatus {
   kInProgress,  // the customer was contacted
   kResolved,
   kClosed,
-  kRedirected,  // a red-button misuse sent back to ordinary support
+  kRedirected,  // no longer reached: a redirected case is open again, in ordinary support
 };
 const char* StatusName(ComplaintStatus status);
 
@@ -42,7 +42,11 @@ struct DeadlineState {
   std::optional<absl::Time> warn_at;
   std::string task_id;
   DeadlineStatus status = DeadlineStatus::kPending;
+  std::optional<absl::Time> counted_from;  // unset on deadlines recorded without it
 };
+
+// The reason a DeadlineScheduled records when triage moved a pending deadline.
+inline constexpr char kReclassifiedReason[] = "reclassified";
 
 struct TaskState {
   std::string department;
@@ -70,6 +74,7 @@ struct ComplaintState {
   int reopen_count = 0;
   std::string problem_id;
   bool surveyed = false;
+  bool redirected = false;  // a red-button case sent to ordinary support
   std::map<std::string, TaskState> tasks;          // by task id, "T1", "T2", ...
   std::map<std::string, DeadlineState> deadlines;  // by timer id; never shrinks
 };

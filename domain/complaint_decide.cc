@@ -71,13 +71,7 @@ absl::Status DecideFile(const FileComplaint& c, Decision& d) {
   if (!route.ok()) return route.status();
 
   d.Emit(Event(&v1::ComplaintEvent::mutable_filed, filed));
-  v1::Routed routed;
-  routed.set_team(route->team);
-  routed.set_rule(route->rule);
-  d.Emit(Event(&v1::ComplaintEvent::mutable_routed, routed));
-  v1::Assigned assigned;
-  assigned.set_owner(route->owner);
-  d.Emit(Event(&v1::ComplaintEvent::mutable_assigned, assigned));
+  d.EmitRouting(*route);
 
   // Deadlines are computed now, with the policy in force now, and written into the log.
   const SlaTargets targets = d.Targets();
@@ -91,6 +85,27 @@ absl::Status DecideFile(const FileComplaint& c, Decision& d) {
   if (IsComplaint(d.state()) && targets.resolution) {
     return d.Schedule(v1::DEADLINE_KIND_RESOLUTION, now, *targets.resolution);
   }
+  return absl::OkStatus();
+}
+
+// Filings carry no category, so a routing rule that names one can only match once triage sets
+// it: the case then moves to that rule's team, with an owner there. A category no category rule
+// matches, or one whose rule sends it to the team it is already with, changes nothing.
+absl::Status RerouteByCategory(Decision& d) {
+  const ComplaintState& s = d.state();
+  const v1::Filed item = SupportItem(s);
+  if (item.channel() == v1::CHANNEL_RED_BUTTON || d.context().directory == nullptr) {
+    return absl::OkStatus();  // red-button cases stay with the red-button team
+  }
+  const v1::Directory& directory = *d.context().directory;
+  absl::StatusOr<RoutingDecision> route = Route(item, s.category, directory, d.context().load);
+  if (!route.ok()) return absl::OkStatus();  // no rule for it: the case stays where it is
+  bool by_category = false;
+  for (const v1::RoutingRule& rule : directory.routing_rules()) {
+    if (rule.name() == route->rule) by_category = !rule.category().empty();
+  }
+  if (!by_category || route->team == s.team) return absl::OkStatus();
+  d.EmitRouting(*route);
   return absl::OkStatus();
 }
 
@@ -119,6 +134,9 @@ absl::Status DecideTriage(const TriageComplaint& c, Decision& d) {
   if (!changes) return absl::OkStatus();
   const bool becomes_complaint = c.kind == v1::ITEM_KIND_COMPLAINT && s.kind != c.kind;
   const bool becomes_recommendation = c.kind == v1::ITEM_KIND_RECOMMENDATION && s.kind != c.kind;
+  // Taken before the triaged event changes `s`.
+  const bool reclassified = (c.kind && c.kind != s.kind) || (c.severity && c.severity != s.severity);
+  const bool new_category = !c.category.empty() && c.category != s.category;
   v1::Triaged triaged;
   triaged.set_kind(c.kind);
   triaged.set_category(c.category);
@@ -130,6 +148,14 @@ absl::Status DecideTriage(const TriageComplaint& c, Decision& d) {
     // A recommendation runs no resolution clock.
     d.SatisfyKind(v1::DEADLINE_KIND_RESOLUTION);
     d.SatisfyKind(v1::DEADLINE_KIND_CUSTOMER_UPDATE);
+  }
+  // A case raised to CRITICAL (or otherwise reclassified) runs on the clock its new class
+  // gets, as if it had been filed so: the pending deadlines move.
+  if (reclassified) {
+    if (absl::Status st = d.Reschedule(); !st.ok()) return st;
+  }
+  if (new_category) {
+    if (absl::Status st = RerouteByCategory(d); !st.ok()) return st;
   }
   if (becomes_complaint) {
     if (std::optional<absl::Duration> target = d.Targets().resolution) {
@@ -212,6 +238,25 @@ absl::Status DecideEscalate(const Escalate& c, Decision& d) {
 }
 
 }  // namespace
+
+void Decision::EmitRouting(const RoutingDecision& route) {
+  v1::ComplaintEvent routed;
+  routed.mutable_routed()->set_team(route.team);
+  routed.mutable_routed()->set_rule(route.rule);
+  routed.mutable_routed()->set_policy_version(policy_->version());
+  const std::string previous_owner = state_.owner;
+  Emit(std::move(routed));
+  v1::ComplaintEvent assigned;
+  assigned.mutable_assigned()->set_owner(route.owner);
+  assigned.mutable_assigned()->set_previous_owner(previous_owner);
+  Emit(std::move(assigned));
+}
+
+v1::Filed SupportItem(const ComplaintState& state) {
+  v1::Filed item = state.filed;
+  if (state.redirected) item.set_channel(v1::CHANNEL_UNSPECIFIED);
+  return item;
+}
 
 absl::Status RequireStatus(const ComplaintState& state,
                            std::initializer_list<ComplaintStatus> allowed, const char* action) {

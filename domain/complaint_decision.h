@@ -25,11 +25,22 @@ class Decision {
   SlaTargets Targets() const;
 
   void Emit(v1::ComplaintEvent event);
+  // Records `route`: the team with the rule and policy version, then the owner (with the
+  // previous one, if the case had one).
+  void EmitRouting(const RoutingDecision& route);
 
   // Schedules a deadline `target` after `start` (in the market's working time, if the policy
-  // has a calendar for it).
+  // has a calendar for it and the matching rule does not run around the clock), recorded with
+  // the rule and policy version that gave it.
   absl::Status Schedule(v1::DeadlineKind kind, absl::Time start, absl::Duration target,
                         const std::string& task_id = "");
+  // Schedules a deadline at `due` exactly (a task's own due time), warned at the policy's
+  // fraction of the time from `start`.
+  void ScheduleAt(v1::DeadlineKind kind, absl::Time start, absl::Time due,
+                  const std::string& task_id);
+  // Triage changed what the case is: every pending first-contact and resolution deadline is
+  // counted again from where it was counted from, under the rule the case matches now.
+  absl::Status Reschedule();
   // Marks every pending or warned deadline that `matches` as satisfied.
   template <typename Predicate>
   void Satisfy(Predicate matches) {
@@ -54,12 +65,23 @@ class Decision {
   std::vector<v1::ComplaintEvent> TakeEvents() { return std::move(events_); }
 
  private:
+  // Computes the deadline `target` after `start` under the targets in force.
+  absl::StatusOr<Deadline> Compute(absl::Time start, absl::Duration target) const;
+  // Records a DeadlineScheduled for `timer_id` (a new id, or one being replaced).
+  void EmitScheduled(const std::string& timer_id, v1::DeadlineKind kind, absl::Time start,
+                     const Deadline& deadline, const std::string& task_id, const std::string& rule,
+                     const std::string& reason);
+
   ComplaintState state_;
   const DecisionContext& context_;
   v1::SlaPolicy default_policy_;
   const v1::SlaPolicy* policy_;
   std::vector<v1::ComplaintEvent> events_;
 };
+
+// The item as ordinary rules (routing and SLA) see it: a red-button case redirected to
+// support has left the emergency channel, and is matched as a case of no particular channel.
+v1::Filed SupportItem(const ComplaintState& state);
 
 // Tasks, resolution, closure and the rest of the lifecycle (complaint_lifecycle.cc).
 absl::Status DecideLifecycle(const ComplaintCommand& command, Decision& d);

@@ -120,7 +120,10 @@ ComplaintState Evolve(ComplaintState s, const v1::ComplaintEvent& event) {
       s.surveyed = false;
       break;
     case E::kRedirectedToSupport:
-      s.status = ComplaintStatus::kRedirected;
+      // It lands in ordinary support, to be worked there (the routed and assigned events that
+      // follow say by whom).
+      s.status = s.customer_reached ? ComplaintStatus::kInProgress : ComplaintStatus::kOpen;
+      s.redirected = true;
       s.hanging = false;
       break;
     case E::kLinkedToProblem:
@@ -131,8 +134,11 @@ ComplaintState Evolve(ComplaintState s, const v1::ComplaintEvent& event) {
       break;
     case E::kDeadlineScheduled: {
       const v1::DeadlineScheduled& d = event.deadline_scheduled();
+      // A timer id scheduled again (triage reclassified the case) starts over from this event.
       DeadlineState& deadline = s.deadlines[d.timer_id()];
+      deadline = DeadlineState{};
       deadline.kind = d.kind();
+      if (d.has_counted_from()) deadline.counted_from = FromProto(d.counted_from());
       deadline.due = FromProto(d.due());
       if (d.has_warn_at()) deadline.warn_at = FromProto(d.warn_at());
       deadline.task_id = d.task_id();

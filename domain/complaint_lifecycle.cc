@@ -31,8 +31,12 @@ absl::StatusOr<const TaskState*> FindTask(const ComplaintState& state, const std
   return &it->second;
 }
 
-void SatisfyTask(const std::string& task_id, Decision& d) {
-  d.Satisfy([&](const DeadlineState& deadline) { return deadline.task_id == task_id; });
+// Completion meets every deadline of the task; a reply only its response deadlines.
+void SatisfyTask(const std::string& task_id, Decision& d, bool completed) {
+  d.Satisfy([&](const DeadlineState& deadline) {
+    return deadline.task_id == task_id &&
+           (completed || deadline.kind == v1::DEADLINE_KIND_TASK_RESPONSE);
+  });
 }
 
 absl::Status DecideOpenTask(const OpenTask& c, Decision& d) {
@@ -57,11 +61,17 @@ absl::Status DecideOpenTask(const OpenTask& c, Decision& d) {
   task->set_description(c.description);
   *task->mutable_due() = ToProto(c.due);
   d.Emit(std::move(event));
-  // The department's feedback deadline: the policy's task-response target, or the task's own
-  // due time when the policy sets none.
+  // Two clocks: the department's feedback deadline (the policy's task-response target, if it
+  // sets one), met by a reply; and the task's own due time, met only by completing it.
   const absl::Time now = d.context().now;
-  const absl::Duration target = d.Targets().task_response.value_or(c.due - now);
-  return d.Schedule(v1::DEADLINE_KIND_TASK_RESPONSE, now, target, task_id);
+  if (std::optional<absl::Duration> target = d.Targets().task_response) {
+    if (absl::Status s = d.Schedule(v1::DEADLINE_KIND_TASK_RESPONSE, now, *target, task_id);
+        !s.ok()) {
+      return s;
+    }
+  }
+  d.ScheduleAt(v1::DEADLINE_KIND_TASK_DUE, now, c.due, task_id);
+  return absl::OkStatus();
 }
 
 absl::Status DecideRespond(const RespondToTask& c, Decision& d) {
@@ -76,7 +86,7 @@ absl::Status DecideRespond(const RespondToTask& c, Decision& d) {
   event.mutable_task_responded()->set_task_id(c.task_id);
   event.mutable_task_responded()->set_response(c.response);
   d.Emit(std::move(event));
-  SatisfyTask(c.task_id, d);
+  SatisfyTask(c.task_id, d, /*completed=*/false);
   return absl::OkStatus();
 }
 
@@ -92,7 +102,7 @@ absl::Status DecideComplete(const CompleteTask& c, Decision& d) {
   event.mutable_task_completed()->set_task_id(c.task_id);
   event.mutable_task_completed()->set_outcome(c.outcome);
   d.Emit(std::move(event));
-  SatisfyTask(c.task_id, d);
+  SatisfyTask(c.task_id, d, /*completed=*/true);
   return absl::OkStatus();
 }
 
@@ -184,16 +194,37 @@ absl::Status DecideReopen(const ReopenComplaint& c, Decision& d) {
 absl::Status DecideRedirect(const RedirectToSupport& c, Decision& d) {
   const ComplaintState& s = d.state();
   if (absl::Status st = RequireText("reason", c.reason); !st.ok()) return st;
-  if (s.status == S::kRedirected) return absl::OkStatus();
+  if (s.redirected) return absl::OkStatus();
   if (absl::Status st = RequireStatus(s, kActive, "redirect"); !st.ok()) return st;
   if (s.filed.channel() != v1::CHANNEL_RED_BUTTON) {
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot redirect complaint ", s.filed.complaint_id(), ": only red-button cases can be redirected to support"));
   }
+  // Routed first, so that a directory that cannot take the case refuses the redirect whole.
+  const v1::Directory empty;
+  const v1::Directory& directory = d.context().directory ? *d.context().directory : empty;
+  ComplaintState supported = s;
+  supported.redirected = true;
+  absl::StatusOr<RoutingDecision> route =
+      Route(SupportItem(supported), s.category, directory, d.context().load);
+  if (!route.ok()) return route.status();
   v1::ComplaintEvent event;
   event.mutable_redirected_to_support()->set_reason(c.reason);
   d.Emit(std::move(event));
+  // The emergency clocks stop; ordinary support's start now, and an owner there works the case.
   d.Satisfy([](const DeadlineState&) { return true; });
+  d.EmitRouting(*route);
+  const SlaTargets targets = d.Targets();
+  const absl::Time now = d.context().now;
+  if (!d.state().customer_reached && targets.first_contact) {
+    if (absl::Status st = d.Schedule(v1::DEADLINE_KIND_FIRST_CONTACT, now, *targets.first_contact);
+        !st.ok()) {
+      return st;
+    }
+  }
+  if (d.state().kind == v1::ITEM_KIND_COMPLAINT && targets.resolution) {
+    return d.Schedule(v1::DEADLINE_KIND_RESOLUTION, now, *targets.resolution);
+  }
   return absl::OkStatus();
 }
 

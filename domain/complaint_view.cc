@@ -130,7 +130,9 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
       view.set_surveyed(false);
       break;
     case E::kRedirectedToSupport:
-      view.set_state(v1::COMPLAINT_STATE_REDIRECTED);
+      // Back in ordinary support: open, or in progress once the customer was reached.
+      view.set_state(view.customer_reached() ? v1::COMPLAINT_STATE_IN_PROGRESS
+                                             : v1::COMPLAINT_STATE_OPEN);
       view.set_hanging(false);
       view.set_redirect_reason(event.redirected_to_support().reason());
       break;
@@ -143,7 +145,10 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
       break;
     case E::kDeadlineScheduled: {
       const v1::DeadlineScheduled& d = event.deadline_scheduled();
-      v1::DeadlineView& deadline = *view.add_deadlines();
+      // A timer id scheduled again (triage reclassified the case) replaces its entry.
+      v1::DeadlineView* existing = FindDeadline(view, d.timer_id());
+      v1::DeadlineView& deadline = existing != nullptr ? *existing : *view.add_deadlines();
+      deadline.Clear();
       deadline.set_timer_id(d.timer_id());
       deadline.set_kind(d.kind());
       if (d.has_due()) *deadline.mutable_due() = d.due();

@@ -147,7 +147,10 @@ v1::Metrics MetricsOf(const std::vector<const v1::ComplaintView*>& views) {
 
     if (filing.channel() == v1::CHANNEL_RED_BUTTON) {
       m.set_red_button_cases(m.red_button_cases() + 1);
-      if (view->state() == v1::COMPLAINT_STATE_REDIRECTED) ++red_button_redirected;
+      // A redirected case is worked on in ordinary support afterwards; the redirect stays.
+      if (view->state() == v1::COMPLAINT_STATE_REDIRECTED || !view->redirect_reason().empty()) {
+        ++red_button_redirected;
+      }
     }
     if (!filing.customer_ref().empty()) ++cases_by_customer[filing.customer_ref()];
 

@@ -63,8 +63,11 @@ const v1::SlaRule* FirstMatch(const v1::SlaPolicy& policy, v1::Channel channel, 
   return nullptr;
 }
 
-SlaTargets ToTargets(const v1::SlaTargets& targets, std::string rule) {
+SlaTargets ToTargets(const v1::SlaRule& matched, std::string rule, v1::Channel channel) {
+  const v1::SlaTargets& targets = matched.targets();
   SlaTargets out;
+  out.around_the_clock = matched.has_around_the_clock() ? matched.around_the_clock()
+                                                        : channel == v1::CHANNEL_RED_BUTTON;
   out.first_contact = OptionalDuration(targets.has_first_contact(), targets.first_contact());
   out.resolution = OptionalDuration(targets.has_resolution(), targets.resolution());
   out.task_response = OptionalDuration(targets.has_task_response(), targets.task_response());
@@ -152,6 +155,8 @@ v1::SlaPolicy DefaultSlaPolicy() {
   // The red button is for customers who no longer trust ordinary support: fastest contact.
   AddRule(policy, "red-button", v1::CHANNEL_RED_BUTTON, v1::ITEM_KIND_COMPLAINT,
           v1::SEVERITY_UNSPECIFIED, Minutes(15), Hours(24), Hours(2), Hours(12), 0.75);
+  // An emergency does not wait for opening hours.
+  policy.mutable_rules(policy.rules_size() - 1)->set_around_the_clock(true);
   // A critical complaint gets the tightest targets on every ordinary channel, social included.
   AddRule(policy, "critical", v1::CHANNEL_UNSPECIFIED, v1::ITEM_KIND_COMPLAINT,
           v1::SEVERITY_CRITICAL, Hours(1), Hours(12), Hours(2), Hours(12), 0.75);
@@ -169,14 +174,15 @@ v1::SlaPolicy DefaultSlaPolicy() {
 SlaTargets TargetsFor(const v1::SlaPolicy& policy, v1::Channel channel, v1::ItemKind kind,
                       v1::Severity severity) {
   if (const v1::SlaRule* rule = FirstMatch(policy, channel, kind, severity)) {
-    return ToTargets(rule->targets(), rule->name());
+    return ToTargets(*rule, rule->name(), channel);
   }
   const v1::SlaPolicy defaults = DefaultSlaPolicy();
   if (const v1::SlaRule* rule = FirstMatch(defaults, channel, kind, severity)) {
-    return ToTargets(rule->targets(), kDefaultRuleName);
+    return ToTargets(*rule, kDefaultRuleName, channel);
   }
   SlaTargets none;
   none.rule = kDefaultRuleName;
+  none.around_the_clock = channel == v1::CHANNEL_RED_BUTTON;
   return none;
 }
 

@@ -29,10 +29,14 @@ struct SlaTargets {
   std::optional<absl::Duration> customer_update;
   double warn_at_fraction = 0;  // 0 = no warning
   std::string rule;             // the SlaRule that matched, or kDefaultRuleName
+  // Calendar hours even in a market with a business calendar: the rule's around_the_clock, or
+  // when it leaves that unset, whether the case came by the red button (emergencies run 24/7).
+  bool around_the_clock = false;
 };
 
 // The built-in policy, version "default-1": red button, social fast track, critical, complaint,
-// recommendation (in that order; first match wins). No calendars: calendar hours everywhere.
+// recommendation (in that order; first match wins). No calendars: calendar hours everywhere
+// (and the red-button rule says around_the_clock, should a policy copy it and add calendars).
 v1::SlaPolicy DefaultSlaPolicy();
 
 // The targets of the first rule of `policy` that matches (a rule's UNSPECIFIED field matches

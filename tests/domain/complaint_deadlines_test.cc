@@ -132,6 +132,84 @@ TEST_CASE("a hanging case owes the customer an update every interval until it is
   CHECK(after->empty());
 }
 
+TEST_CASE("a firing reported up to a microsecond late records the warning and due times to the nanosecond", "[deadline]") {
+  // The timer index keeps whole microseconds, rounded up: it reports a deadline due 1 ns past a
+  // microsecond 999 ns late.
+  auto rounded_up = [](absl::Time t) { return absl::FromUnixMicros(absl::ToUnixMicros(t) + 1); };
+  History h;
+  const absl::Time filed = T0() + absl::Nanoseconds(1);
+  h.Run(Filing(), filed).Run(Reached(), filed);
+  const std::string timer = h.TimerOf(v1::DEADLINE_KIND_RESOLUTION);
+  const DeadlineState deadline = h.state().deadlines.at(timer);
+  REQUIRE(deadline.warn_at == filed + absl::Hours(18));
+  REQUIRE(deadline.due == filed + absl::Hours(24));
+
+  auto warned = h.When(Fire(timer, rounded_up(*deadline.warn_at)), rounded_up(*deadline.warn_at));
+  REQUIRE(warned.ok());
+  REQUIRE(Types(*warned) == Strings{"complaint.deadline_warned"});
+  CHECK(FromProto((*warned)[0].deadline_warned().reached_at()) == *deadline.warn_at);
+  h.Run(Fire(timer, rounded_up(*deadline.warn_at)), rounded_up(*deadline.warn_at));
+
+  auto breached = h.When(Fire(timer, rounded_up(deadline.due)), rounded_up(deadline.due));
+  REQUIRE(breached.ok());
+  REQUIRE_FALSE(breached->empty());
+  CHECK(FromProto((*breached)[0].deadline_breached().reached_at()) == deadline.due);
+  CHECK(FromProto((*breached)[0].deadline_breached().fired_at()) == rounded_up(deadline.due));
+}
+
+TEST_CASE("a task's own due time is a deadline, a reply does not meet it, completion does", "[deadline]") {
+  History h;
+  h.Run(Filing()).Run(Reached());
+  auto opened = h.When(OpenTask{"warehouse", "", "check the stock", T0() + absl::Hours(48)});
+  REQUIRE(opened.ok());
+  REQUIRE(Types(*opened) == Strings{"complaint.task_opened", "complaint.deadline_scheduled",
+                                    "complaint.deadline_scheduled"});
+  const v1::DeadlineScheduled& own = (*opened)[2].deadline_scheduled();
+  CHECK(own.kind() == v1::DEADLINE_KIND_TASK_DUE);
+  CHECK(own.task_id() == "T1");
+  CHECK(FromProto(own.due()) == T0() + absl::Hours(48));
+  CHECK(FromProto(own.warn_at()) == T0() + absl::Hours(36));  // 75 % of the time given
+  h.Run(OpenTask{"warehouse", "", "check the stock", T0() + absl::Hours(48)});
+
+  // "Looking into it" meets the response deadline only.
+  auto replied = h.When(RespondToTask{"T1", "looking into it"}, T0() + absl::Hours(1));
+  REQUIRE(replied.ok());
+  REQUIRE(Types(*replied) == Strings{"complaint.task_responded", "complaint.deadline_satisfied"});
+  CHECK((*replied)[1].deadline_satisfied().timer_id() == h.TimerOf(v1::DEADLINE_KIND_TASK_RESPONSE));
+  h.Run(RespondToTask{"T1", "looking into it"}, T0() + absl::Hours(1));
+
+  const std::string timer = h.TimerOf(v1::DEADLINE_KIND_TASK_DUE);
+  auto warned = h.When(Fire(timer, T0() + absl::Hours(36)), T0() + absl::Hours(36));
+  REQUIRE(warned.ok());
+  CHECK(Types(*warned) == Strings{"complaint.deadline_warned"});
+  h.Run(Fire(timer, T0() + absl::Hours(36)), T0() + absl::Hours(36));
+
+  // Never completed: breached at the due time and escalated up the department's chain, with the
+  // next due time a task-response interval later.
+  const absl::Time due = T0() + absl::Hours(48);
+  auto breached = h.When(Fire(timer, due), due);
+  REQUIRE(breached.ok());
+  REQUIRE(Types(*breached) == Strings{"complaint.deadline_breached", "complaint.escalated",
+                                      "complaint.deadline_scheduled"});
+  CHECK((*breached)[1].escalated().level() == 1);
+  CHECK((*breached)[1].escalated().to() == "warehouse-director");
+  CHECK((*breached)[1].escalated().task_id() == "T1");
+  CHECK((*breached)[2].deadline_scheduled().kind() == v1::DEADLINE_KIND_TASK_DUE);
+  CHECK(FromProto((*breached)[2].deadline_scheduled().due()) == due + absl::Hours(4));
+  h.Run(Fire(timer, due), due);
+
+  // Completion meets it: the next firing changes nothing.
+  const std::string next = h.TimerOf(v1::DEADLINE_KIND_TASK_DUE);
+  auto completed = h.When(CompleteTask{"T1", "restocked"}, due + absl::Hours(1));
+  REQUIRE(completed.ok());
+  REQUIRE(Types(*completed) == Strings{"complaint.task_completed", "complaint.deadline_satisfied"});
+  CHECK((*completed)[1].deadline_satisfied().timer_id() == next);
+  h.Run(CompleteTask{"T1", "restocked"}, due + absl::Hours(1));
+  auto later = h.When(Fire(next, due + absl::Hours(4)), due + absl::Hours(4));
+  REQUIRE(later.ok());
+  CHECK(later->empty());
+}
+
 TEST_CASE("firing an unknown timer is not found", "[deadline]") {
   History h;
   h.Run(Filing());

@@ -228,7 +228,8 @@ TEST_CASE("a task goes to a known department with a future due time and its resp
   const absl::Time due = T0() + absl::Hours(8);
   auto events = h.When(OpenTask{"warehouse", "", "check the stock of legs", due});
   REQUIRE(events.ok());
-  CHECK(Types(*events) == Strings{"complaint.task_opened", "complaint.deadline_scheduled"});
+  CHECK(Types(*events) == Strings{"complaint.task_opened", "complaint.deadline_scheduled",
+                                  "complaint.deadline_scheduled"});
   CHECK((*events)[0].task_opened().task_id() == "T1");
   CHECK((*events)[0].task_opened().responsible() == "wes");
   CHECK((*events)[1].deadline_scheduled().task_id() == "T1");
@@ -242,24 +243,48 @@ TEST_CASE("completing a task twice is refused, an unknown task is not found", "[
   h.Run(Filing()).Run(Reached()).Run(OpenTask{"warehouse", "", "check", T0() + absl::Hours(8)});
   auto done = h.When(CompleteTask{"T1", "legs in stock"});
   REQUIRE(done.ok());
-  CHECK(Types(*done) == Strings{"complaint.task_completed", "complaint.deadline_satisfied"});
+  // Both of its clocks: the reply and the due time.
+  CHECK(Types(*done) == Strings{"complaint.task_completed", "complaint.deadline_satisfied",
+                                "complaint.deadline_satisfied"});
   h.Run(CompleteTask{"T1", "legs in stock"});
   RequireError(h.When(CompleteTask{"T1", "again"}), absl::StatusCode::kFailedPrecondition, "already completed");
   RequireError(h.When(CompleteTask{"T7", "x"}), absl::StatusCode::kNotFound, "T7");
 }
 
-TEST_CASE("only a red-button case can be redirected to support, and it then takes no contact", "[complaint]") {
+TEST_CASE("only a red-button case can be redirected, and it lands in ordinary support with an owner and ordinary clocks", "[complaint]") {
   History ordinary;
   ordinary.Run(Filing());
   RequireError(ordinary.When(RedirectToSupport{"misuse"}), absl::StatusCode::kFailedPrecondition, "red-button");
 
   History red;
   red.Run(Filing(v1::CHANNEL_RED_BUTTON));
-  auto events = red.When(RedirectToSupport{"a question about opening hours"});
+  REQUIRE(red.state().owner == "rita");
+  const absl::Time at = T0() + absl::Minutes(5);
+  auto events = red.When(RedirectToSupport{"a question about opening hours"}, at);
   REQUIRE(events.ok());
-  CHECK(Types(*events)[0] == "complaint.redirected_to_support");
-  red.Run(RedirectToSupport{"a question about opening hours"});
-  RequireError(red.When(Reached()), absl::StatusCode::kFailedPrecondition, "redirected");
+  REQUIRE(Types(*events) == Strings{"complaint.redirected_to_support", "complaint.deadline_satisfied",
+                                    "complaint.deadline_satisfied", "complaint.routed",
+                                    "complaint.assigned", "complaint.deadline_scheduled",
+                                    "complaint.deadline_scheduled"});
+  // Routed by the ordinary rules, named like any routing, to an owner there.
+  CHECK((*events)[3].routed().team() == "cx");
+  CHECK((*events)[3].routed().rule() == "everything-else");
+  CHECK((*events)[4].assigned().owner() == "anna");
+  CHECK((*events)[4].assigned().previous_owner() == "rita");
+  // Ordinary support's clocks, from now.
+  CHECK((*events)[5].deadline_scheduled().sla_rule() == "complaint");
+  CHECK(FromProto((*events)[5].deadline_scheduled().due()) == at + absl::Hours(2));
+  red.Run(RedirectToSupport{"a question about opening hours"}, at);
+  CHECK(red.state().status == ComplaintStatus::kOpen);
+  CHECK(red.state().team == "cx");
+
+  // It is worked like any case, and redirecting again changes nothing.
+  auto again = red.When(RedirectToSupport{"again"}, at);
+  REQUIRE(again.ok());
+  CHECK(again->empty());
+  auto contacted = red.When(Reached(), at + absl::Minutes(30));
+  REQUIRE(contacted.ok());
+  CHECK(Types(*contacted) == Strings{"complaint.customer_contacted", "complaint.deadline_satisfied"});
 }
 
 TEST_CASE("a complaint links to at most one problem, and relinking the same one changes nothing", "[complaint]") {

@@ -96,8 +96,14 @@ TEST_CASE("triaging a complaint as a recommendation stops its resolution clock, 
   const absl::Time later = T0() + absl::Hours(5);
   auto back = h.When(TriageComplaint{v1::ITEM_KIND_COMPLAINT, "", v1::SEVERITY_UNSPECIFIED, "", ""}, later);
   REQUIRE(back.ok());
-  CHECK(Types(*back) == Strings{"complaint.triaged", "complaint.deadline_scheduled"});
-  CHECK(FromProto((*back)[1].deadline_scheduled().due()) == later + absl::Hours(24));
+  // The pending first-contact deadline returns to the complaint's target (from filing); the
+  // resolution clock starts now.
+  REQUIRE(Types(*back) == Strings{"complaint.triaged", "complaint.deadline_scheduled",
+                                  "complaint.deadline_scheduled"});
+  CHECK((*back)[1].deadline_scheduled().reason() == kReclassifiedReason);
+  CHECK(FromProto((*back)[1].deadline_scheduled().due()) == T0() + absl::Hours(2));
+  CHECK((*back)[2].deadline_scheduled().kind() == v1::DEADLINE_KIND_RESOLUTION);
+  CHECK(FromProto((*back)[2].deadline_scheduled().due()) == later + absl::Hours(24));
 }
 
 TEST_CASE("every event type is named after its oneof field", "[complaint]") {

@@ -202,13 +202,14 @@ TEST_CASE("a reopen puts the case back and keeps the first resolution", "[view]"
   CHECK(v.state() == ViewState(Fold(c.events()).status));
 }
 
-TEST_CASE("a redirect to support ends the case and clears hanging", "[view]") {
+TEST_CASE("a redirect to support returns the case to ordinary support as open and clears hanging", "[view]") {
   Case c;
   c.On(Minutes(0), Filed(v1::CHANNEL_RED_BUTTON))
       .On(Hours(30), Scheduled("upd-1", v1::DEADLINE_KIND_CUSTOMER_UPDATE, T0() + Hours(34)));
   REQUIRE(c.view().hanging());
   c.On(Hours(31), Make([](auto& e) { e.mutable_redirected_to_support()->set_reason("order status question"); }));
-  CHECK(c.view().state() == v1::COMPLAINT_STATE_REDIRECTED);
+  CHECK(c.view().state() == v1::COMPLAINT_STATE_OPEN);
+  CHECK(c.view().state() == ViewState(Fold(c.events()).status));
   CHECK_FALSE(c.view().hanging());
   CHECK(c.view().redirect_reason() == "order status question");
 }

@@ -122,6 +122,24 @@ TEST_CASE("Given an empty policy, when a complaint comes in, then the built-in d
             .first_contact == absl::Minutes(15));
 }
 
+TEST_CASE("Given rules silent on around_the_clock, when targets are looked up, then red-button cases run around the clock and others on the calendar, unless a rule says otherwise",
+          "[sla]") {
+  v1::SlaPolicy policy;
+  *policy.add_rules() = Rule("any", v1::CHANNEL_UNSPECIFIED, 3);
+  CHECK(TargetsFor(policy, v1::CHANNEL_RED_BUTTON, v1::ITEM_KIND_COMPLAINT, v1::SEVERITY_LOW)
+            .around_the_clock);
+  CHECK_FALSE(TargetsFor(policy, v1::CHANNEL_HOTLINE, v1::ITEM_KIND_COMPLAINT, v1::SEVERITY_LOW)
+                  .around_the_clock);
+  policy.mutable_rules(0)->set_around_the_clock(false);
+  CHECK_FALSE(TargetsFor(policy, v1::CHANNEL_RED_BUTTON, v1::ITEM_KIND_COMPLAINT, v1::SEVERITY_LOW)
+                  .around_the_clock);
+  policy.mutable_rules(0)->set_around_the_clock(true);
+  CHECK(TargetsFor(policy, v1::CHANNEL_HOTLINE, v1::ITEM_KIND_COMPLAINT, v1::SEVERITY_LOW)
+            .around_the_clock);
+  CHECK(DefaultSlaPolicy().rules(0).name() == "red-button");
+  CHECK(DefaultSlaPolicy().rules(0).around_the_clock());
+}
+
 TEST_CASE(
     "Given the default policy, when a recommendation comes in, then it has an answer "
     "target and no resolution clock",

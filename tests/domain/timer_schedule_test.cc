@@ -61,7 +61,7 @@ TEST_CASE("a command that touches no deadline changes no timer") {
   h.Run(AddComment{v1::VISIBILITY_INTERNAL, "anna", "checking"});
   CHECK(TimerChanges(before, h.state()).empty());
   CHECK_FALSE(NextFire(DeadlineState{v1::DEADLINE_KIND_RESOLUTION, T0(), std::nullopt, "",
-                                     DeadlineStatus::kBreached})
+                                     DeadlineStatus::kBreached, std::nullopt})
                   .has_value());
 }
 

@@ -46,14 +46,14 @@ TEST_CASE("only well-formed timer keys parse") {
 TEST_CASE("a command's index changes move, add and remove entries by timer") {
   domain::ComplaintState before;
   before.deadlines["first-contact-1"] = {v1::DEADLINE_KIND_FIRST_CONTACT, kT + absl::Hours(2),
-                                         kT + absl::Hours(1), "", domain::DeadlineStatus::kPending};
+                                         kT + absl::Hours(1), "", domain::DeadlineStatus::kPending, std::nullopt};
   before.deadlines["resolution-2"] = {v1::DEADLINE_KIND_RESOLUTION, kT + absl::Hours(24),
-                                      std::nullopt, "", domain::DeadlineStatus::kPending};
+                                      std::nullopt, "", domain::DeadlineStatus::kPending, std::nullopt};
   domain::ComplaintState after = before;
   after.deadlines["first-contact-1"].status = domain::DeadlineStatus::kWarned;
   after.deadlines["resolution-2"].status = domain::DeadlineStatus::kSatisfied;
   after.deadlines["customer-update-3"] = {v1::DEADLINE_KIND_CUSTOMER_UPDATE, kT + absl::Hours(48),
-                                          std::nullopt, "", domain::DeadlineStatus::kPending};
+                                          std::nullopt, "", domain::DeadlineStatus::kPending, std::nullopt};
   const std::vector<storage::IndexChange> changes = TimerIndexChanges("CL-7", before, after);
   auto has = [&](absl::Time at, const std::string& timer, bool remove) {
     for (const storage::IndexChange& c : changes) {

@@ -130,7 +130,7 @@ TEST_CASE("a red-button case warns and breaches on its 15-minute first-contact t
   watch_context.TryCancel();
 }
 
-TEST_CASE("a silent department task escalates up the chain and stops once answered", "[timers]") {
+TEST_CASE("a silent department task escalates up the chain, an answer stops its reply clock but not its due time", "[timers]") {
   TestServer s;
   const absl::Time t0 = s.clock.Now();
   const std::string id = FileCase(s, v1::CHANNEL_HOTLINE).complaint_id();
@@ -139,17 +139,17 @@ TEST_CASE("a silent department task escalates up the chain and stops once answer
       "department: 'warehouse' description: 'Why were the hoses missing?'", id);
   *task.mutable_due() = domain::ToProto(t0 + Hours(48));
   Ok(*s.complaints, &ComplaintStub::OpenTask, task);
-  // A second task in another department, answered in time: never escalated.
+  // A second task in another department, answered in time but never completed: escalated only
+  // when its due time passes.
   task.set_department("delivery");
   Ok(*s.complaints, &ComplaintStub::OpenTask, task);
   Ok(*s.complaints, &ComplaintStub::RespondToTask,
      Cmd<v1::RespondToTaskRequest>("task_id: 'T2' response: 'Driver had them.'", id));
 
-  auto escalations = [&] {
+  auto escalations = [&](const std::string& task_id = "T1") {
     std::vector<std::pair<int, std::string>> out;
     for (const StreamEvent& e : StreamOf(s, id)) {
-      if (e.event.has_escalated()) {
-        CHECK(e.event.escalated().task_id() == "T1");
+      if (e.event.has_escalated() && e.event.escalated().task_id() == task_id) {
         CHECK(e.event.escalated().mode() == v1::ESCALATION_MODE_AUTOMATIC);
         out.emplace_back(e.event.escalated().level(), e.event.escalated().to());
       }
@@ -182,11 +182,18 @@ TEST_CASE("a silent department task escalates up the chain and stops once answer
   AdvanceAndFire(s, Hours(4));
   CHECK(escalations().size() == 2);
 
-  // Answered: the task's clock stops; nothing escalates however long it waits.
+  // Answered: the reply clocks stop; nothing escalates until the due time, 48 h after opening.
   Ok(*s.complaints, &ComplaintStub::RespondToTask,
      Cmd<v1::RespondToTaskRequest>("task_id: 'T1' response: 'Packing station skipped them.'", id));
-  AdvanceAndFire(s, Hours(40));
+  AdvanceAndFire(s, Hours(36) - Microseconds(1));
   CHECK(escalations().size() == 2);
+  CHECK(escalations("T2").empty());
+  // Then the delivery task, answered but never completed, goes up its chain; the warehouse task
+  // is already at the top of its own.
+  AdvanceAndFire(s, Microseconds(1));
+  CHECK(escalations().size() == 2);
+  REQUIRE(escalations("T2").size() == 1);
+  CHECK(escalations("T2")[0].first == 1);
 }
 
 TEST_CASE("a silent task answered after one escalation escalates no further", "[timers]") {
@@ -237,6 +244,28 @@ TEST_CASE("a hanging case reminds its owner to update the customer every interva
   AdvanceAndFire(s, Hours(24 * 7));
   CHECK(Types(TypesAfter(s, id, resolved), "complaint.deadline_").empty());
   CHECK(reminders_so_far().size() == 3);
+}
+
+TEST_CASE("triage raising a case to critical moves its timers, so the first contact breaches at one hour", "[timers]") {
+  TestServer s;
+  const absl::Time filed_at = s.clock.Now();
+  const std::string id = FileCase(s, v1::CHANNEL_HOTLINE).complaint_id();
+  s.clock.Advance(Minutes(10));
+  const v1::CommandResponse triaged = Ok(*s.complaints, &ComplaintStub::TriageComplaint,
+      Cmd<v1::TriageComplaintRequest>("severity: SEVERITY_CRITICAL", id));
+  CHECK(Types({triaged.event_types().begin(), triaged.event_types().end()}, "complaint.deadline_") ==
+        std::vector<std::string>{"complaint.deadline_scheduled", "complaint.deadline_scheduled"});
+
+  // The index moved with the deadline: it fires at the critical target, not the old 2 h.
+  AdvanceAndFire(s, Minutes(50) - Microseconds(1));
+  CHECK(DeadlineOf(View(s, id, s.log->HeadPosition()), v1::DEADLINE_KIND_FIRST_CONTACT).state() ==
+        v1::DEADLINE_STATE_WARNED);
+  AdvanceAndFire(s, Microseconds(1));
+  const v1::DeadlineView first =
+      DeadlineOf(View(s, id, s.log->HeadPosition()), v1::DEADLINE_KIND_FIRST_CONTACT);
+  CHECK(first.state() == v1::DEADLINE_STATE_BREACHED);
+  CHECK(T(first.due()) == filed_at + Hours(1));
+  CHECK(T(first.breached_at()) == filed_at + Hours(1));
 }
 
 }  // namespace
