@@ -139,6 +139,7 @@ grpc::Status AuditServiceImpl::Subscribe(grpc::ServerContext* context,
   bool caught_up = false;
   v1::SubscribeResponse message;
   while (!context->IsCancelled()) {
+    if (absl::Status open = streams_.CheckOpen(); !open.ok()) return ToGrpcStatus(open);
     // While catching up, never wait: an empty batch then means the head was reached.
     const absl::Time deadline = caught_up ? absl::Now() + kSubscribePoll : absl::InfinitePast();
     absl::StatusOr<std::vector<storage::RecordedEvent>> batch =

@@ -8,6 +8,12 @@ namespace closedloop::services {
 
 absl::StatusOr<v1::BackupResponse> Backup(storage::EventLog& log, storage::ViewStore& views,
                                           const std::string& directory) {
+  // The longest path a Linux system call accepts (PATH_MAX): a longer one cannot be created.
+  constexpr size_t kMaxDirectoryBytes = 4096;
+  if (directory.size() > kMaxDirectoryBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("directory: longer than ", kMaxDirectoryBytes, " bytes"));
+  }
   const std::filesystem::path dir(directory);
   if (directory.empty() || !dir.is_absolute()) {
     return absl::InvalidArgumentError(

@@ -17,7 +17,41 @@ Projections::Projections(storage::EventLog& log, storage::ViewStore& store)
 
 Projections::~Projections() { Stop(); }
 
+absl::StatusOr<std::string> Projections::CheckpointMismatch() {
+  const uint64_t checkpoint = store_.checkpoint();
+  if (checkpoint == 0) return std::string();
+  const uint64_t head = log_.HeadPosition();
+  if (checkpoint > head) {
+    return absl::StrCat("the views reflect position ", checkpoint, " but the log ends at ", head);
+  }
+  // A store from before the hash was kept is checked by position only.
+  const std::string expected = store_.checkpoint_hash();
+  if (expected.empty()) return std::string();
+  absl::StatusOr<storage::ReadAllResult> read =
+      log_.ReadAll(checkpoint, 1, storage::EventFilter{}, /*max_scanned=*/1);
+  if (!read.ok()) return read.status();
+  if (read->events.empty() || read->events.front().position() != checkpoint) {
+    return absl::StrCat("the log holds no record at the views' position ", checkpoint);
+  }
+  if (read->events.front().hash() != expected) {
+    return absl::StrCat("the log's record at the views' position ", checkpoint,
+                        " is not the one the views were built from (its hash differs)");
+  }
+  return std::string();
+}
+
 absl::Status Projections::Start() {
+  // Views of another log (or of a longer past of this one) would answer for cases the log does
+  // not hold: start again from the log, the only truth.
+  absl::StatusOr<std::string> mismatch = CheckpointMismatch();
+  if (!mismatch.ok()) return mismatch.status();
+  if (!mismatch->empty()) {
+    if (absl::Status cleared = store_.Clear(); !cleared.ok()) return cleared;
+    rebuild_reason_ = *std::move(mismatch);
+    std::fprintf(stderr,
+                 "closedloopd: views do not match the log (%s); rebuilding them from position 1\n",
+                 rebuild_reason_.c_str());
+  }
   {
     absl::MutexLock lock(&mu_);
     absl::Status restored = absl::OkStatus();
@@ -48,6 +82,10 @@ void Projections::Follow() {
     if (applied.ok()) continue;
     if (applied.code() != absl::StatusCode::kCancelled) {
       std::fprintf(stderr, "closedloopd: projections stopped: %s\n", applied.ToString().c_str());
+      // Before the failure is published: whoever sees it (a query, a test) also sees its effect.
+      absl::MutexLock lock(&failure_mu_);
+      failed_ = applied;
+      if (on_failure_) on_failure_(applied);
     }
     absl::MutexLock lock(&mu_);
     failure_ = applied;
@@ -70,7 +108,9 @@ absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& event
   // The views in memory are already ahead; the store must catch up before anyone sees them.
   // A failing store stops the projections (queries then report UNAVAILABLE) rather than
   // showing views that a restart would not have.
-  if (absl::Status committed = store_.Commit(views, events.back().position()); !committed.ok()) {
+  if (absl::Status committed =
+          store_.Commit(views, events.back().position(), events.back().hash());
+      !committed.ok()) {
     return committed;
   }
   position_ = events.back().position();
@@ -105,6 +145,21 @@ uint64_t Projections::WaitPast(uint64_t after, absl::Time deadline) {
   auto moved = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return position_ > after || !failure_.ok(); };
   mu_.AwaitWithDeadline(absl::Condition(&moved), deadline);
   return position_;
+}
+
+absl::Status Projections::Check() const {
+  absl::MutexLock lock(&mu_);
+  if (failure_.ok() || failure_.code() == absl::StatusCode::kCancelled) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("projections stopped: ", failure_.message()));
+}
+
+void Projections::OnFailure(absl::AnyInvocable<void(const absl::Status&)> on_failure) {
+  absl::MutexLock lock(&failure_mu_);
+  if (!failed_.ok()) {
+    on_failure(failed_);
+    return;
+  }
+  on_failure_ = std::move(on_failure);
 }
 
 void Projections::Read(

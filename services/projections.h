@@ -4,14 +4,24 @@
 // checkpoint in one atomic write; only then are the events visible to queries. A restart
 // resumes from the checkpoint: no event is applied twice, none is skipped.
 //
+// The store is a cache of one log: at start its checkpoint (position and record hash) is
+// checked against the log, and a store the log does not hold (views newer than a log restored
+// from a backup, say) is cleared and rebuilt from position 1 rather than served.
+//
+// A follower that fails (an unreadable event, a store that cannot be written) stops; from then
+// on Check() and every wait report UNAVAILABLE naming the failure, and the OnFailure callback
+// runs once, so that no query serves the frozen views as current.
+//
 // Thread safety: every method may be called from any thread.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_H_
 
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -33,9 +43,12 @@ class Projections {
   Projections(storage::EventLog& log, storage::ViewStore& store);
   ~Projections();  // Stop()s
 
-  // Loads the stored views and starts following the log after the store's checkpoint.
-  // Errors: DATA_LOSS for an unreadable store; the store's UNAVAILABLE.
+  // Checks the store's checkpoint against the log (clearing the store if the log does not hold
+  // it), loads the stored views and starts following the log after the checkpoint.
+  // Errors: DATA_LOSS for an unreadable store or log; the store's UNAVAILABLE.
   absl::Status Start();
+  // Why Start() cleared the store and replays the log from position 1; empty if it did not.
+  const std::string& rebuild_reason() const { return rebuild_reason_; }
   // Stops following the log; idempotent.
   void Stop();
 
@@ -48,12 +61,22 @@ class Projections {
   // Waits until the position moves past `after` or `deadline` passes; returns the position.
   uint64_t WaitPast(uint64_t after, absl::Time deadline);
 
+  // OK while the views follow the log; UNAVAILABLE naming the failure once the follower
+  // stopped on an error (the views are then frozen and must not be served as current).
+  absl::Status Check() const;
+  // Runs `on_failure` once, on the follower's thread, when the follower stops on an error (at
+  // once, on this thread, if it already has). Not for a Stop(). At most one callback; it must
+  // not call back into this object.
+  void OnFailure(absl::AnyInvocable<void(const absl::Status&)> on_failure);
+
   // Runs `read` on the views under a shared lock (no event is applied meanwhile).
   void Read(absl::FunctionRef<void(const ProjectionState&, uint64_t position)> read) const;
   // Open cases per owner, for routing.
   LoadAt Load() const;
 
  private:
+  // Why the store's checkpoint is not a point of this log (empty when it is). Errors: the log's.
+  absl::StatusOr<std::string> CheckpointMismatch();
   void Follow();
   // Applies `events` and commits them with the store; then publishes them.
   absl::Status ApplyBatch(const std::vector<v1::RecordedEvent>& events);
@@ -64,6 +87,11 @@ class Projections {
   ProjectionState state_ ABSL_GUARDED_BY(mu_);
   uint64_t position_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  // Serializes the failure callback with its installation (never held with mu_).
+  absl::Mutex failure_mu_;
+  absl::Status failed_ ABSL_GUARDED_BY(failure_mu_);
+  absl::AnyInvocable<void(const absl::Status&)> on_failure_ ABSL_GUARDED_BY(failure_mu_);
+  std::string rebuild_reason_;
   std::unique_ptr<storage::Subscription> subscription_;
   std::thread follower_;
 };

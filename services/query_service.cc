@@ -83,7 +83,10 @@ absl::Status NotFound(const std::string& complaint_id) {
 absl::StatusOr<domain::Caller> QueryServiceImpl::Ready(grpc::ServerContext* context,
                                                        const char* method, uint64_t min_position) {
   absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, method);
-  if (!caller.ok() || min_position == 0) return caller;
+  if (!caller.ok()) return caller;
+  // Views frozen by a failed projection are not an answer: UNAVAILABLE, naming the failure.
+  if (absl::Status s = projections_.Check(); !s.ok()) return s;
+  if (min_position == 0) return caller;
   const absl::Time deadline =
       std::min(absl::FromChrono(context->deadline()), absl::Now() + kMaxWait);
   if (absl::Status s = projections_.WaitFor(min_position, deadline); !s.ok()) return s;
@@ -281,6 +284,8 @@ grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
   std::string last_sent;
   uint64_t seen = 0;
   while (!context->IsCancelled()) {
+    if (absl::Status s = projections_.Check(); !s.ok()) return ToGrpcStatus(s);
+    if (absl::Status s = streams_.CheckOpen(); !s.ok()) return ToGrpcStatus(s);
     const absl::Time evaluated = absl::Now();
     v1::BoardUpdate update;
     projections_.Read([&](const ProjectionState& state, uint64_t position) {
@@ -299,7 +304,7 @@ grpc::Status QueryServiceImpl::WatchBoard(grpc::ServerContext* context,
       last_sent = std::move(content);
     }
     const absl::Time refresh = evaluated + kWatchRefresh;
-    while (!context->IsCancelled() && absl::Now() < refresh &&
+    while (!context->IsCancelled() && streams_.CheckOpen().ok() && absl::Now() < refresh &&
            projections_.WaitPast(seen, std::min(refresh, absl::Now() + kWatchCancelPoll)) == seen) {
     }
     const absl::Duration since = absl::Now() - evaluated;

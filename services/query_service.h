@@ -53,7 +53,8 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                           grpc::ServerWriter<v1::BoardUpdate>* writer) override;
 
  private:
-  // Authorizes the call and waits for `min_position` within the call's deadline: the caller.
+  // Authorizes the call, checks the projections follow the log, and waits for `min_position`
+  // within the call's deadline: the caller.
   absl::StatusOr<domain::Caller> Ready(grpc::ServerContext* context, const char* method,
                                        uint64_t min_position);
 

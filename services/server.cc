@@ -60,9 +60,10 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
       storage::ViewStore::Open(views_path, Projections::kFormat);
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
-  server->views_resumed_after_ = server->store_->checkpoint();
   server->projections_ = std::make_unique<Projections>(log, *server->store_);
   if (absl::Status started = server->projections_->Start(); !started.ok()) return started;
+  // After Start: a store the log does not hold was cleared, and replays from position 1.
+  server->views_resumed_after_ = server->store_->checkpoint();
   // A store from before the due-time index gets its index before any timer or call runs.
   absl::StatusOr<TimerIndexRebuild> rebuild =
       RebuildTimerIndexIfMissing(log, server->complaint_commands_, TimerActor());
@@ -109,6 +110,14 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", server->options_.listen_address));
   }
+  // Frozen views must not look healthy: a load balancer or orchestrator then moves traffic
+  // away (the queries themselves answer UNAVAILABLE naming the failure).
+  grpc::Server* grpc_server = server->server_.get();
+  server->projections_->OnFailure([grpc_server](const absl::Status&) {
+    if (grpc::HealthCheckServiceInterface* health = grpc_server->GetHealthCheckService()) {
+      health->SetServingStatus(false);
+    }
+  });
   return server;
 }
 
@@ -119,14 +128,22 @@ int ClosedLoopServer::metrics_port() const {
 void ClosedLoopServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
+  // The grace counts from now, whatever the steps before the calls' drain take.
+  const absl::Time cut = absl::Now() + grace;
   // Scrapes read the projections and the log: stop answering them before either stops.
   if (metrics_ != nullptr) metrics_->Stop();
+  // Returns once the current group of firings is appended (a catch-up pass stops between
+  // groups); the rest fire at the next start.
   timers_.Stop();
+  // Live streams end now with UNAVAILABLE rather than at the end of the grace with CANCELLED.
+  streams_.Close();
   if (server_ != nullptr) {
     if (grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService()) {
       health->Shutdown();  // health checks now answer NOT_SERVING
     }
-    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    // Unary calls still running at `cut` are cancelled by gRPC: their callers see CANCELLED,
+    // which the README documents as retryable with the same request id.
+    server_->Shutdown(absl::ToChronoTime(cut));
     server_->Wait();
   }
   if (projections_ != nullptr) projections_->Stop();

@@ -5,6 +5,7 @@
 namespace closedloop::services {
 
 absl::StatusOr<StreamLimiter::Slot> StreamLimiter::Acquire(const std::string& principal) {
+  if (absl::Status open = CheckOpen(); !open.ok()) return open;
   absl::MutexLock lock(&mu_);
   int& open = open_[principal];
   if (open >= limit_) {
@@ -13,6 +14,13 @@ absl::StatusOr<StreamLimiter::Slot> StreamLimiter::Acquire(const std::string& pr
   }
   ++open;
   return Slot(this, principal);
+}
+
+void StreamLimiter::Close() { closed_ = true; }
+
+absl::Status StreamLimiter::CheckOpen() const {
+  if (!closed_.load()) return absl::OkStatus();
+  return absl::UnavailableError("the server is shutting down: reconnect and open the stream again");
 }
 
 int StreamLimiter::Open(const std::string& principal) const {

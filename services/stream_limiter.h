@@ -6,6 +6,7 @@
 #ifndef CLOSEDLOOP_SERVICES_STREAM_LIMITER_H_
 #define CLOSEDLOOP_SERVICES_STREAM_LIMITER_H_
 
+#include <atomic>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
@@ -42,8 +43,15 @@ class StreamLimiter {
     std::string principal_;
   };
 
-  // A slot, or RESOURCE_EXHAUSTED naming the limit when `principal` holds all of theirs.
+  // A slot, or RESOURCE_EXHAUSTED naming the limit when `principal` holds all of theirs;
+  // UNAVAILABLE once closed.
   absl::StatusOr<Slot> Acquire(const std::string& principal);
+  // The server is shutting down: streams never end by themselves, so each open one ends at its
+  // next look with CheckOpen()'s UNAVAILABLE (retryable: reconnect elsewhere or later) instead
+  // of holding the shutdown for its whole grace period and being cut with CANCELLED.
+  void Close();
+  // OK until Close(); then UNAVAILABLE saying so.
+  absl::Status CheckOpen() const;
   // Streams `principal` holds now.
   int Open(const std::string& principal) const;
 
@@ -53,6 +61,7 @@ class StreamLimiter {
   const int limit_;
   mutable absl::Mutex mu_;
   absl::flat_hash_map<std::string, int> open_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace closedloop::services

@@ -63,6 +63,11 @@ void TimerService::Stop() {
   if (loop_.joinable()) loop_.join();
 }
 
+bool TimerService::Stopping() {
+  absl::MutexLock lock(&mu_);
+  return stopping_;
+}
+
 void TimerService::Wake(absl::Time at) {
   absl::MutexLock lock(&mu_);
   // Not yet sleeping (a pass is running), or sleeping past `at`: look again right away.
@@ -148,6 +153,9 @@ absl::StatusOr<TimerService::Pass> TimerService::FireDue() {
       absl::StatusOr<bool> flushed = Flush(batch, pass);
       if (!flushed.ok()) return flushed.status();
       if (!*flushed) return pass;  // the index is the truth: the next pass starts from it
+      // A catch-up pass may hold thousands of groups: a shutdown must not wait for them all.
+      // What is left stays in the index and fires at the next start.
+      if (Stopping()) return pass;
     }
     queue.erase(queue.begin());
     if (absl::Status prepared = Prepare(*entry, end, queue, batch, pass); !prepared.ok()) {

@@ -60,6 +60,8 @@ class TimerService {
   // Starts the background loop: a pass, then sleep until the next entry is due (at most
   // `max_sleep`, or until Wake()), and again.
   void Start();
+  // Stops the loop, waiting for a running pass to append its current group of firings (a pass
+  // checks between groups); a pass run after Stop() fires at most one group.
   void Stop();
 
   // A timer was scheduled at `at`: wakes the loop if it planned to sleep past it.
@@ -91,6 +93,7 @@ class TimerService {
   // meanwhile): the queue may then hold entries that were never written, so the pass ends.
   absl::StatusOr<bool> Flush(Batch& batch, Pass& pass);
   void Loop();
+  bool Stopping();
 
   storage::EventLog& log_;
   ComplaintCommands& commands_;

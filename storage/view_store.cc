@@ -11,6 +11,9 @@ namespace {
 
 // Metadata keys sort before every view key ("c/...", "p/...").
 constexpr char kCheckpointKey[] = "#checkpoint";
+// Kept beside the checkpoint rather than in its value, so a store written before the hash
+// existed still reads (it then has no hash, and is checked by position only).
+constexpr char kCheckpointHashKey[] = "#checkpoint_hash";
 constexpr char kFormatKey[] = "#format";
 constexpr char kFirstViewKey[] = "$";  // the first key after the metadata keys
 
@@ -24,13 +27,13 @@ absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& pa
   rocksdb::DB* raw = nullptr;
   rocksdb::Status opened = rocksdb::DB::Open(options, path, &raw);
   if (!opened.ok()) return FromRocks(opened, absl::StrCat("opening the view store ", path));
-  std::unique_ptr<ViewStore> store(new ViewStore(std::unique_ptr<rocksdb::DB>(raw)));
+  std::unique_ptr<ViewStore> store(new ViewStore(std::unique_ptr<rocksdb::DB>(raw), format));
 
   std::string stored_format;
   rocksdb::Status read = store->db_->Get(rocksdb::ReadOptions(), kFormatKey, &stored_format);
   if (!read.ok() && !read.IsNotFound()) return FromRocks(read, "reading the view format");
   if (read.IsNotFound() || stored_format != format) {
-    if (absl::Status cleared = store->Clear(format); !cleared.ok()) return cleared;
+    if (absl::Status cleared = store->Clear(); !cleared.ok()) return cleared;
     return store;
   }
   std::string checkpoint;
@@ -40,7 +43,12 @@ absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& pa
   if (read.ok() && !absl::SimpleAtoi(checkpoint, &position)) {
     return absl::DataLossError(absl::StrCat("view store checkpoint is unreadable: ", checkpoint));
   }
+  std::string hash;
+  read = store->db_->Get(rocksdb::ReadOptions(), kCheckpointHashKey, &hash);
+  if (!read.ok() && !read.IsNotFound()) return FromRocks(read, "reading the view checkpoint hash");
   store->checkpoint_ = position;
+  absl::MutexLock lock(&store->hash_mu_);
+  store->checkpoint_hash_ = read.ok() ? std::move(hash) : "";
   return store;
 }
 
@@ -48,15 +56,23 @@ ViewStore::~ViewStore() = default;
 
 absl::Status ViewStore::Copy(const std::string& dir) { return CheckpointDatabase(*db_, dir); }
 
-absl::Status ViewStore::Clear(const std::string& format) {
+std::string ViewStore::checkpoint_hash() const {
+  absl::MutexLock lock(&hash_mu_);
+  return checkpoint_hash_;
+}
+
+absl::Status ViewStore::Clear() {
   rocksdb::WriteBatch batch;
   // One range deletion over every key, then the new format: a store of an old format is rebuilt.
   batch.DeleteRange(rocksdb::Slice(""), rocksdb::Slice("\xff\xff\xff\xff"));
-  batch.Put(kFormatKey, format);
+  batch.Put(kFormatKey, format_);
   batch.Put(kCheckpointKey, "0");
+  batch.Put(kCheckpointHashKey, "");
   rocksdb::Status written = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!written.ok()) return FromRocks(written, "clearing the view store");
   checkpoint_ = 0;
+  absl::MutexLock lock(&hash_mu_);
+  checkpoint_hash_.clear();
   return absl::OkStatus();
 }
 
@@ -72,7 +88,7 @@ absl::Status ViewStore::ForEach(
 }
 
 absl::Status ViewStore::Commit(const std::vector<std::pair<std::string, std::string>>& views,
-                               uint64_t checkpoint) {
+                               uint64_t checkpoint, const std::string& checkpoint_hash) {
   if (checkpoint < checkpoint_) {
     return absl::FailedPreconditionError(absl::StrCat(
         "view checkpoint would go back from ", checkpoint_.load(), " to ", checkpoint));
@@ -80,11 +96,14 @@ absl::Status ViewStore::Commit(const std::vector<std::pair<std::string, std::str
   rocksdb::WriteBatch batch;
   for (const auto& [key, value] : views) batch.Put(key, value);
   batch.Put(kCheckpointKey, absl::StrCat(checkpoint));
+  batch.Put(kCheckpointHashKey, checkpoint_hash);
   // Not synced: a crash may lose the latest commits, but whole (the WAL keeps batches atomic),
   // and the log replays what the checkpoint does not cover.
   rocksdb::Status written = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!written.ok()) return FromRocks(written, "writing the view store");
   checkpoint_ = checkpoint;
+  absl::MutexLock lock(&hash_mu_);
+  checkpoint_hash_ = checkpoint_hash;
   return absl::OkStatus();
 }
 

@@ -2,9 +2,11 @@
 // its checkpoint instead of replaying the log from position 1.
 //
 // A RocksDB database of its own (the log's database holds only the truth): key -> serialized
-// view, plus the checkpoint, the log position the views reflect. Commit() writes a batch of
-// views and the new checkpoint in one atomic WriteBatch, so after a crash the store holds the
-// views of exactly the events up to its checkpoint: none applied twice, none skipped.
+// view, plus the checkpoint, the log position the views reflect, and the hash of the log's
+// record there. Commit() writes a batch of views and the new checkpoint in one atomic
+// WriteBatch, so after a crash the store holds the views of exactly the events up to its
+// checkpoint: none applied twice, none skipped. The hash lets a reader check that the store
+// was built from this log and not from another one (a log restored from an older backup, say).
 //
 // The views are a cache of the log. A store written by a binary with another view format is
 // cleared on Open and rebuilt by replay.
@@ -20,9 +22,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
 
 namespace closedloop::storage {
@@ -37,6 +41,13 @@ class ViewStore {
 
   // The log position the stored views reflect (0: nothing applied yet).
   uint64_t checkpoint() const { return checkpoint_.load(); }
+  // The hash of the log's record at checkpoint(), as it was when the views were committed;
+  // empty for checkpoint 0 and for a store written before the hash was kept.
+  std::string checkpoint_hash() const;
+
+  // Removes every view and sets the checkpoint to 0: the views are then rebuilt by replay.
+  // Errors: UNAVAILABLE.
+  absl::Status Clear();
 
   // Calls `visit` with every stored view, in key order.
   absl::Status ForEach(absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit);
@@ -45,17 +56,21 @@ class ViewStore {
   // checkpoint as of one commit. Errors: ALREADY_EXISTS, UNAVAILABLE.
   absl::Status Copy(const std::string& dir);
 
-  // Writes `views` (key, serialized view) and `checkpoint` atomically. `checkpoint` must not go
-  // backwards (FAILED_PRECONDITION). Errors: UNAVAILABLE; on any error nothing was written.
+  // Writes `views` (key, serialized view), `checkpoint` and `checkpoint_hash` (the hash of the
+  // log's record at `checkpoint`) atomically. `checkpoint` must not go backwards
+  // (FAILED_PRECONDITION). Errors: UNAVAILABLE; on any error nothing was written.
   absl::Status Commit(const std::vector<std::pair<std::string, std::string>>& views,
-                      uint64_t checkpoint);
+                      uint64_t checkpoint, const std::string& checkpoint_hash);
 
  private:
-  explicit ViewStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}
-  absl::Status Clear(const std::string& format);
+  ViewStore(std::unique_ptr<rocksdb::DB> db, std::string format)
+      : db_(std::move(db)), format_(std::move(format)) {}
 
   std::unique_ptr<rocksdb::DB> db_;
+  const std::string format_;
   std::atomic<uint64_t> checkpoint_{0};
+  mutable absl::Mutex hash_mu_;
+  std::string checkpoint_hash_ ABSL_GUARDED_BY(hash_mu_);
 };
 
 }  // namespace closedloop::storage

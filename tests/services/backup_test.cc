@@ -55,6 +55,7 @@ TEST_CASE("a backup taken under load restores to a verified log whose views equa
   TestServer s;
   std::atomic<bool> stop{false};
   std::atomic<int> filed{0};
+  std::atomic<int> failed{0};
   std::vector<std::thread> load;
   const v1::FileComplaintRequest filing = Msg<v1::FileComplaintRequest>(
       "complaint { channel: CHANNEL_HOTLINE kind: ITEM_KIND_COMPLAINT market: 'DE' "
@@ -68,19 +69,41 @@ TEST_CASE("a backup taken under load restores to a verified log whose views equa
         v1::CommandResponse response;
         if (Call(*s.complaints, &v1::ComplaintService::Stub::FileComplaint, request, &response).ok()) {
           ++filed;
+        } else {
+          ++failed;
         }
       }
     });
   }
-  // Some filings before the copy and some during and after it (counted, not timed).
-  while (filed.load() < 200) std::this_thread::yield();
+  // Some filings before the copy and some during and after it (counted, not timed). Filings
+  // that fail never count, so each wait is bounded and the failure says how many failed.
+  auto reached = [&](int count) {
+    const absl::Time give_up = absl::Now() + absl::Seconds(120);
+    while (filed.load() < count && absl::Now() < give_up) std::this_thread::yield();
+    return filed.load() >= count;
+  };
+  auto stop_load = [&] {
+    stop = true;
+    for (std::thread& t : load) t.join();
+    load.clear();
+  };
+  if (!reached(200)) {
+    stop_load();
+    FAIL(filed.load() << " of 200 filings before the backup succeeded, " << failed.load()
+                      << " failed");
+  }
   v1::BackupRequest request;
   request.set_directory(s.dir.Sub("backup"));
-  const v1::BackupResponse backup = Ok(*s.admin, &v1::AdminService::Stub::Backup, request);
+  v1::BackupResponse backup;
+  const grpc::Status backed_up = Call(*s.admin, &v1::AdminService::Stub::Backup, request, &backup);
   const int at_backup = filed.load();
-  while (filed.load() < at_backup + 200) std::this_thread::yield();
-  stop = true;
-  for (std::thread& t : load) t.join();
+  const bool after = backed_up.ok() && reached(at_backup + 200);
+  stop_load();
+  INFO(backed_up.error_message());
+  REQUIRE(backed_up.ok());
+  INFO(filed.load() - at_backup << " of 200 filings after the backup succeeded, " << failed.load()
+                                << " failed");
+  REQUIRE(after);
 
   CHECK(backup.directory() == s.dir.Sub("backup"));
   CHECK(backup.position() > 0);
@@ -108,6 +131,21 @@ TEST_CASE("a backup taken under load restores to a verified log whose views equa
   request.set_directory(s.dir.Sub("no/such/parent"));
   CHECK(Call(*s.admin, &v1::AdminService::Stub::Backup, request, &response).error_code() ==
         grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_CASE("a backup to an over-long directory is refused at once, naming the field", "[backup]") {
+  TestServer s;
+  v1::BackupRequest request;
+  v1::BackupResponse response;
+  request.set_directory("/" + std::string(60 * 1024, 'd'));
+  grpc::Status refused = Call(*s.admin, &v1::AdminService::Stub::Backup, request, &response);
+  CHECK(refused.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(refused.error_message() == "directory: longer than 4096 bytes");
+  // Within the limit, an error that echoes the path still reaches the caller, cut to 1 KiB.
+  request.set_directory(s.dir.Sub("no-such-parent/") + std::string(3000, 'd'));
+  refused = Call(*s.admin, &v1::AdminService::Stub::Backup, request, &response);
+  CHECK(refused.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
+  CHECK(refused.error_message().size() <= 1024);
 }
 
 // Runs the CLI with `args`; its exit status and what it printed.

@@ -30,5 +30,26 @@ TEST_CASE("every absl status code maps to the gRPC code of the same meaning, mes
   CHECK(ToGrpcStatus(absl::OkStatus()).ok());
 }
 
+TEST_CASE("a message over 1 KiB reaches the client cut, with a marker, on a character boundary") {
+  const std::string short_enough(kMaxErrorMessageBytes, 'x');
+  CHECK(ToGrpcStatus(absl::InvalidArgumentError(short_enough)).error_message() == short_enough);
+
+  const std::string path = "directory: /" + std::string(60 * 1024, 'a') + " already exists";
+  const grpc::Status capped = ToGrpcStatus(absl::AlreadyExistsError(path));
+  CHECK(capped.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(capped.error_message().size() <= kMaxErrorMessageBytes);
+  CHECK(capped.error_message().rfind("directory: /aaa", 0) == 0);
+  CHECK(capped.error_message().find("more bytes cut]") != std::string::npos);
+
+  // Two-byte characters throughout: the cut never splits one.
+  std::string umlauts;
+  for (int i = 0; i < 2000; ++i) umlauts += "\xc3\xa4";
+  const std::string cut = ToGrpcStatus(absl::InvalidArgumentError(umlauts)).error_message();
+  const size_t kept = cut.find("...");
+  REQUIRE(kept != std::string::npos);
+  CHECK(kept % 2 == 0);
+  CHECK(cut.size() <= kMaxErrorMessageBytes);
+}
+
 }  // namespace
 }  // namespace closedloop::services
