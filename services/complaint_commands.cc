@@ -70,7 +70,7 @@ absl::StatusOr<CommandResult> ComplaintCommands::Run(const std::string& complain
         domain::DecisionContext context = Context(now);
         context.caller = caller;
         if (std::holds_alternative<domain::FileComplaint>(command) && load_) {
-          context.load = load_().load;
+          context.load = load_({}).load;
         }
         return domain::Decide(command, state, context);
       });
@@ -123,8 +123,9 @@ absl::StatusOr<CommandResult> ComplaintCommands::DecideFiling(v1::Filed filing,
   {
     absl::MutexLock turn(&routing_mu_);
     domain::DecisionContext context = Context(commands_.Now());
-    LoadAt load = load_ ? load_() : LoadAt{};
-    pending_.AddTo(load);
+    const std::vector<std::string> pending = pending_.Named();
+    LoadAt load = load_ ? load_(pending) : LoadAt{};
+    pending_.AddTo(pending, load.applied, load.load);
     context.load = std::move(load.load);
     events = domain::Decide(domain::FileComplaint{std::move(filing)}, domain::ComplaintState{}, context);
     if (!events.ok()) return events.status();
@@ -136,6 +137,7 @@ absl::StatusOr<CommandResult> ComplaintCommands::DecideFiling(v1::Filed filing,
     pending_.Drop(ticket);
     return id.status();
   }
+  pending_.Name(ticket, *id);
   // Only the filed event carries the complaint's id.
   for (v1::ComplaintEvent& event : *events) {
     if (event.has_filed()) event.mutable_filed()->set_complaint_id(*id);
@@ -197,7 +199,6 @@ void ComplaintCommands::FileNew(v1::Filed filing, const v1::Actor& actor,
       if (!earlier->has_value()) return std::move(done)(absl::InternalError("receipt vanished"));
       return std::move(done)(**std::move(earlier));
     }
-    pending_.Appended(ticket, appended->last_position);
     result.stream_revision = appended->stream_revision;
     result.position = appended->last_position;
     Scheduled(result);

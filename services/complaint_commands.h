@@ -41,8 +41,9 @@ struct CommandResult {
 std::string ComplaintStream(const std::string& complaint_id);
 
 // Open cases per owner as the projections have them, for routing new filings to the
-// least-loaded team member; filings not yet applied are counted on top (PendingAssignments).
-using LoadSource = std::function<LoadAt()>;
+// least-loaded team member, and which of the given complaints they hold; filings they do not
+// hold yet are counted on top (PendingAssignments).
+using LoadSource = std::function<LoadAt(const std::vector<std::string>& complaint_ids)>;
 
 class ComplaintCommands {
  public:

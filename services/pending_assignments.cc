@@ -1,15 +1,31 @@
 #include "services/pending_assignments.h"
 
+#include "absl/container/flat_hash_set.h"
+
 namespace closedloop::services {
 
-void PendingAssignments::AddTo(LoadAt& applied) {
+std::vector<std::string> PendingAssignments::Named() {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> ids;
+  for (const auto& [ticket, entry] : entries_) {
+    if (!entry.complaint_id.empty()) ids.push_back(entry.complaint_id);
+  }
+  return ids;
+}
+
+void PendingAssignments::AddTo(const std::vector<std::string>& ids,
+                               const std::vector<bool>& applied, domain::OpenCaseLoad& load) {
+  absl::flat_hash_set<std::string> counted;
+  for (size_t i = 0; i < ids.size() && i < applied.size(); ++i) {
+    if (applied[i]) counted.insert(ids[i]);
+  }
   absl::MutexLock lock(&mu_);
   for (auto it = entries_.begin(); it != entries_.end();) {
-    if (it->second.position != 0 && it->second.position <= applied.position) {
+    if (!it->second.complaint_id.empty() && counted.contains(it->second.complaint_id)) {
       it = entries_.erase(it);
       continue;
     }
-    ++applied.load[it->second.owner];
+    ++load[it->second.owner];
     ++it;
   }
 }
@@ -21,9 +37,9 @@ PendingAssignments::Ticket PendingAssignments::Add(const std::string& owner) {
   return ticket;
 }
 
-void PendingAssignments::Appended(Ticket ticket, uint64_t position) {
+void PendingAssignments::Name(Ticket ticket, const std::string& complaint_id) {
   absl::MutexLock lock(&mu_);
-  if (auto it = entries_.find(ticket); it != entries_.end()) it->second.position = position;
+  if (auto it = entries_.find(ticket); it != entries_.end()) it->second.complaint_id = complaint_id;
 }
 
 void PendingAssignments::Drop(Ticket ticket) {

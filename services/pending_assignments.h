@@ -1,7 +1,10 @@
 // PendingAssignments: owners given new cases by filings that the projections have not applied
 // yet. The projections count a case in its owner's load only once they apply its filing, so
 // filings decided meanwhile (the rest of a FileComplaints batch, a burst of single filings)
-// must be counted here, or every one of them goes to the same least-loaded member.
+// must be counted here, or every one of them goes to the same least-loaded member. A case is
+// pending from its routing decision until the projections hold it (or its append fails);
+// whether they hold it is asked by complaint id, since they may apply a filing before its
+// append's acknowledgement reaches the filer.
 //
 // Thread safety: every method may be called concurrently.
 #ifndef CLOSEDLOOP_SERVICES_PENDING_ASSIGNMENTS_H_
@@ -9,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/container/btree_map.h"
 #include "absl/synchronization/mutex.h"
@@ -16,30 +20,34 @@
 
 namespace closedloop::services {
 
-// Open cases per owner as the projections have applied the log up to `position`.
+// Open cases per owner as the projections have them, and for each complaint id asked about,
+// whether the projections hold it (and so count it in `load`).
 struct LoadAt {
   domain::OpenCaseLoad load;
-  uint64_t position = 0;
+  std::vector<bool> applied;
 };
 
 class PendingAssignments {
  public:
   using Ticket = uint64_t;
 
-  // Adds to `applied.load` every pending assignment the projections had not applied at
-  // `applied.position`, and forgets those they had.
-  void AddTo(LoadAt& applied);
-  // A filing decided for `owner`, not yet appended.
+  // The ids of the pending cases that have one, to ask the projections about.
+  std::vector<std::string> Named();
+  // Forgets the cases of `ids` whose `applied` is true (the projections count them), then adds
+  // every remaining pending assignment to `load`.
+  void AddTo(const std::vector<std::string>& ids, const std::vector<bool>& applied,
+             domain::OpenCaseLoad& load);
+  // A filing decided for `owner`, not yet numbered.
   Ticket Add(const std::string& owner);
-  // Its append is durable at `position`: pending until the projections pass it.
-  void Appended(Ticket ticket, uint64_t position);
-  // Its append failed: the owner never got the case.
+  // Its complaint id, once assigned.
+  void Name(Ticket ticket, const std::string& complaint_id);
+  // Its append failed or was a retry: the owner never got a case from it.
   void Drop(Ticket ticket);
 
  private:
   struct Entry {
     std::string owner;
-    uint64_t position = 0;  // 0 while the append is in flight
+    std::string complaint_id;  // empty until numbered
   };
   absl::Mutex mu_;
   absl::btree_map<Ticket, Entry> entries_ ABSL_GUARDED_BY(mu_);

@@ -168,9 +168,14 @@ void Projections::Read(
   read(state_, position_);
 }
 
-LoadAt Projections::Load() const {
+LoadAt Projections::Load(const std::vector<std::string>& complaint_ids) const {
   absl::ReaderMutexLock lock(&mu_);
-  return LoadAt{state_.Load(), position_};
+  LoadAt load{state_.Load(), {}};
+  load.applied.reserve(complaint_ids.size());
+  for (const std::string& id : complaint_ids) {
+    load.applied.push_back(state_.FindComplaint(id) != nullptr);
+  }
+  return load;
 }
 
 }  // namespace closedloop::services

@@ -71,8 +71,8 @@ class Projections {
 
   // Runs `read` on the views under a shared lock (no event is applied meanwhile).
   void Read(absl::FunctionRef<void(const ProjectionState&, uint64_t position)> read) const;
-  // Open cases per owner, for routing.
-  LoadAt Load() const;
+  // Open cases per owner, for routing, and whether the views hold each of `complaint_ids`.
+  LoadAt Load(const std::vector<std::string>& complaint_ids) const;
 
  private:
   // Why the store's checkpoint is not a point of this log (empty when it is). Errors: the log's.

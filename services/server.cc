@@ -30,7 +30,7 @@ ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options
       streams_(options_.max_streams_per_principal),
       complaint_commands_(log, options_.clock, options_.config.sla_policy(),
                           options_.config.directory(),
-                          [this] { return projections_->Load(); }),
+                          [this](const std::vector<std::string>& ids) { return projections_->Load(ids); }),
       problem_commands_(log, options_.clock, options_.config.directory()),
       timers_(log, complaint_commands_, options_.clock),
       audit_(log, *options_.authorizer, streams_),
