@@ -82,9 +82,11 @@ absl::StatusOr<ChainVerification> VerifyStoredChain(LogDatabase& db,
     previous_hash = anchor.hash();
   }
 
+  // Unlike the events, index blocks are cached: each holds the entries of many records, and
+  // re-reading and decompressing one per record made a full verification 3-4x slower
+  // (with the cache, 1.5-2x slower than checking the chain alone).
   rocksdb::ReadOptions index_options;
   index_options.snapshot = snapshot;
-  index_options.fill_cache = false;
   const std::string upper = keys::EventKey(to + 1);
   rocksdb::Slice upper_slice(upper);
   options.iterate_upper_bound = &upper_slice;
