@@ -42,9 +42,12 @@ std::string GivenCase(TestServer& s, const std::string& filer, const std::string
            id));
   OkAs(hero, *s.complaints, &CS::AddComment,
        Cmd<v1::AddCommentRequest>("visibility: VISIBILITY_INTERNAL author: 'anna' text: 'driver dropped it'", id));
-  return OkAs(hero, *s.complaints, &CS::AddComment,
-              Cmd<v1::AddCommentRequest>("visibility: VISIBILITY_PUBLIC author: 'anna' text: 'a new leg is coming'", id))
-      .complaint_id();
+  const v1::CommandResponse last = OkAs(hero, *s.complaints, &CS::AddComment,
+      Cmd<v1::AddCommentRequest>("visibility: VISIBILITY_PUBLIC author: 'anna' text: 'a new leg is coming'", id));
+  // Read your writes: the views hold the whole case before any test reads it.
+  OkAs(hero, *s.queries, &v1::QueryService::Stub::GetComplaint,
+       Msg<v1::GetComplaintRequest>(absl::StrCat("complaint_id: '", id, "' min_position: ", last.position())));
+  return last.complaint_id();
 }
 
 v1::ComplaintView ViewAs(TestServer& s, const std::string& token, const std::string& id,
