@@ -148,7 +148,8 @@ uint64_t Projections::WaitPast(uint64_t after, absl::Time deadline) {
 }
 
 absl::Status Projections::Check() const {
-  absl::MutexLock lock(&mu_);
+  // Shared: every query calls this; it must not queue queries behind each other.
+  absl::ReaderMutexLock lock(&mu_);
   if (failure_.ok() || failure_.code() == absl::StatusCode::kCancelled) return absl::OkStatus();
   return absl::UnavailableError(absl::StrCat("projections stopped: ", failure_.message()));
 }
