@@ -11,9 +11,9 @@
 #include "closedloop/v1/problem_service.grpc.pb.h"
 #include "closedloop/v1/query_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
-#include "services/config.h"
+#include "services/daemon/config.h"
 #include "services/demo/demo_scenario.h"
-#include "services/server.h"
+#include "services/api/server.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services::demo {

@@ -25,7 +25,7 @@
 #include "closedloop/v1/views.pb.h"
 #include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
-#include "services/projections.h"
+#include "services/projections/projections.h"
 
 namespace closedloop::services::metrics {
 

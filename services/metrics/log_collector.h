@@ -17,7 +17,7 @@
 
 #include "prometheus/collectable.h"
 #include "prometheus/metric_family.h"
-#include "services/projections.h"
+#include "services/projections/projections.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services::metrics {

@@ -21,7 +21,7 @@
 #include "prometheus/registry.h"
 #include "services/metrics/metrics_endpoint.h"
 #include "services/metrics/rpc_metrics.h"
-#include "services/projections.h"
+#include "services/projections/projections.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services::metrics {

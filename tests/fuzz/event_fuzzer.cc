@@ -18,8 +18,8 @@
 #include "domain/boards.h"
 #include "domain/complaint.h"
 #include "domain/metrics.h"
-#include "services/projection_state.h"
-#include "services/timer_index.h"
+#include "services/projections/projection_state.h"
+#include "services/timers/timer_index.h"
 #include "storage/key_layout.h"
 #include "storage/record_hash.h"
 

@@ -5,7 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "services/stream_limiter.h"
+#include "services/api/stream_limiter.h"
 #include "tests/services/secured_server.h"
 
 namespace closedloop {

@@ -9,7 +9,7 @@
 #include "closedloop/v1/audit_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/server.h"
+#include "services/api/server.h"
 #include "storage/event_log.h"
 #include "tests/services/test_server.h"
 #include "tests/temp_dir.h"

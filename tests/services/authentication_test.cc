@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
-#include "services/server.h"
+#include "services/api/server.h"
 #include "tests/services/daemon_util.h"
 #include "tests/services/secured_server.h"
 

@@ -1,6 +1,6 @@
 // The command pipeline on a real log: load, decide, append with the expected revision, retry
 // on conflicts, and deduplicate by request id.
-#include "services/complaint_commands.h"
+#include "services/commands/complaint_commands.h"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // The configuration: the built-in default, parsing and validating files, and recording it in
 // the log whenever it changes.
-#include "services/config.h"
+#include "services/daemon/config.h"
 
 #include <catch2/catch.hpp>
 

@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/proto_time.h"
-#include "services/complaint_lookup.h"
-#include "services/projection_state.h"
+#include "services/projections/complaint_lookup.h"
+#include "services/projections/projection_state.h"
 
 namespace closedloop::services {
 namespace {

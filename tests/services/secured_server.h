@@ -11,8 +11,8 @@
 
 #include "absl/strings/escaping.h"
 #include "closedloop/v1/access.pb.h"
-#include "services/authorization.h"
-#include "services/token_table.h"
+#include "services/access/authorization.h"
+#include "services/access/token_table.h"
 #include "storage/record_hash.h"
 #include "tests/services/api_test_util.h"
 

@@ -1,4 +1,4 @@
-#include "services/status_util.h"
+#include "services/api/status_util.h"
 
 #include <catch2/catch.hpp>
 

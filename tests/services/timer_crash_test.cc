@@ -16,7 +16,7 @@
 #include "google/protobuf/text_format.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/config.h"
+#include "services/daemon/config.h"
 #include "storage/event_log.h"
 #include "tests/services/daemon_util.h"
 #include "tests/temp_dir.h"

@@ -2,7 +2,7 @@
 // the deadline does, and only well-formed keys parse.
 #include <catch2/catch.hpp>
 
-#include "services/timer_index.h"
+#include "services/timers/timer_index.h"
 
 namespace closedloop::services {
 namespace {

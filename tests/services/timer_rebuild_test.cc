@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "closedloop/v1/timers.pb.h"
-#include "services/timer_index.h"
+#include "services/timers/timer_index.h"
 #include "tests/services/timer_test_util.h"
 
 namespace closedloop {

@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
-#include "services/tls_credentials.h"
+#include "services/access/tls_credentials.h"
 #include "tests/services/api_test_util.h"
 
 namespace closedloop {

@@ -18,8 +18,8 @@
 #include "absl/time/clock.h"
 #include "closedloop/v1/complaint_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
-#include "services/config.h"
-#include "services/server.h"
+#include "services/daemon/config.h"
+#include "services/api/server.h"
 
 namespace closedloop::bench {
 

@@ -8,7 +8,7 @@
 
 #include "absl/time/clock.h"
 #include "domain/commands.h"
-#include "services/complaint_commands.h"
+#include "services/commands/complaint_commands.h"
 #include "tools/bench/bench_server.h"
 #include "tools/bench/case_script.h"
 

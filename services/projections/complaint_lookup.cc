@@ -1,0 +1,187 @@
+#include "services/projections/complaint_lookup.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "domain/complaint_view.h"
+#include "domain/proto_time.h"
+#include "services/commands/complaint_commands.h"
+#include "services/api/request_checks.h"
+
+namespace closedloop::services {
+namespace {
+
+constexpr size_t kReadPage = 1000;
+
+bool Matches(const v1::ListComplaintsRequest& r, const v1::ComplaintView& v) {
+  if (r.states_size() > 0 &&
+      std::find(r.states().begin(), r.states().end(), v.state()) == r.states().end()) {
+    return false;
+  }
+  if (!r.owner().empty() && v.owner() != r.owner()) return false;
+  if (!r.team().empty() && v.team() != r.team()) return false;
+  if (!r.department().empty() && v.department() != r.department()) return false;
+  if (r.channel() != v1::CHANNEL_UNSPECIFIED && v.filing().channel() != r.channel()) return false;
+  if (r.kind() != v1::ITEM_KIND_UNSPECIFIED && v.kind() != r.kind()) return false;
+  if (r.severity() != v1::SEVERITY_UNSPECIFIED && v.severity() != r.severity()) return false;
+  if (r.breached_only() && v.breach_count() == 0) return false;
+  if (r.hanging_only() && !v.hanging()) return false;
+  const absl::Time filed = domain::FromProto(v.filing().filed_at());
+  if (r.has_filed_after() && filed < domain::FromProto(r.filed_after())) return false;
+  if (r.has_filed_before() && filed >= domain::FromProto(r.filed_before())) return false;
+  if (!r.customer_ref().empty() && v.filing().customer_ref() != r.customer_ref()) return false;
+  return true;
+}
+
+// Whether the request's states are all open ones (OPEN, IN_PROGRESS), so that only open cases
+// can match.
+bool OnlyOpenStates(const v1::ListComplaintsRequest& r) {
+  if (r.states_size() == 0) return false;
+  for (int state : r.states()) {
+    if (state != v1::COMPLAINT_STATE_OPEN && state != v1::COMPLAINT_STATE_IN_PROGRESS) return false;
+  }
+  return true;
+}
+
+// Whether the request filters nothing: every case matches, and the total is the count.
+bool Unfiltered(const v1::ListComplaintsRequest& r) {
+  return r.states_size() == 0 && r.owner().empty() && r.team().empty() && r.department().empty() &&
+         r.channel() == v1::CHANNEL_UNSPECIFIED && r.kind() == v1::ITEM_KIND_UNSPECIFIED &&
+         r.severity() == v1::SEVERITY_UNSPECIFIED && !r.breached_only() && !r.hanging_only() &&
+         !r.has_filed_after() && !r.has_filed_before() && r.customer_ref().empty();
+}
+
+const v1::ComplaintView& Deref(const v1::ComplaintView* view) { return *view; }
+const v1::ComplaintView& AddressOf(const v1::ComplaintView& view) { return view; }
+
+// One page of the cases of `candidates` (id -> view, in filing order) that match, newest first.
+// The token is the last id of the previous page; the total counts every match, so a filtered
+// list passes over all candidates, and an unfiltered one reads only its page.
+template <typename Index, typename ViewOf>
+v1::ListComplaintsResponse PageOf(const Index& candidates, ViewOf view_of,
+                                  const v1::ListComplaintsRequest& request,
+                                  const ListScope& scope) {
+  const int page_size = request.page_size() == 0 ? kDefaultListPage
+                                                 : std::min(request.page_size(), kMaxListPage);
+  const std::string& after = request.page_token();
+  const bool unfiltered = Unfiltered(request) && scope == nullptr;
+  v1::ListComplaintsResponse response;
+  int total = 0;
+  auto it = unfiltered && !after.empty() ? std::make_reverse_iterator(candidates.lower_bound(after))
+                                         : candidates.rbegin();
+  for (; it != candidates.rend(); ++it) {
+    const v1::ComplaintView& view = view_of(it->second);
+    if (!unfiltered && (!Matches(request, view) || (scope && !scope(view)))) continue;
+    ++total;
+    if (!after.empty() && !domain::IdLess(it->first, after)) continue;
+    if (response.complaints_size() < page_size) {
+      *response.add_complaints() = view;
+    } else if (response.next_page_token().empty()) {
+      response.set_next_page_token(response.complaints(page_size - 1).complaint_id());
+      if (unfiltered) break;
+    }
+  }
+  response.set_total_size(unfiltered ? static_cast<int>(candidates.size()) : total);
+  return response;
+}
+
+}  // namespace
+
+absl::Status CheckListRequest(const v1::ListComplaintsRequest& request) {
+  if (request.page_size() < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must not be negative, got ", request.page_size()));
+  }
+  for (int i = 0; i < request.states_size(); ++i) {
+    if (!v1::ComplaintState_IsValid(request.states(i)) ||
+        request.states(i) == v1::COMPLAINT_STATE_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat("states[", i, "]: unknown state"));
+    }
+  }
+  for (const auto& [field, value] : {std::pair<const char*, const std::string&>{"owner", request.owner()},
+                                     {"team", request.team()},
+                                     {"department", request.department()},
+                                     {"customer_ref", request.customer_ref()}}) {
+    if (absl::Status s = CheckFilter(field, value); !s.ok()) return s;
+  }
+  if (!v1::Channel_IsValid(request.channel())) return absl::InvalidArgumentError("channel: unknown value");
+  if (!v1::ItemKind_IsValid(request.kind())) return absl::InvalidArgumentError("kind: unknown value");
+  if (!v1::Severity_IsValid(request.severity())) return absl::InvalidArgumentError("severity: unknown value");
+  if (request.has_filed_after()) {
+    if (auto t = CheckTime("filed_after", request.filed_after()); !t.ok()) return t.status();
+  }
+  if (request.has_filed_before()) {
+    if (auto t = CheckTime("filed_before", request.filed_before()); !t.ok()) return t.status();
+  }
+  if (!request.page_token().empty()) {
+    if (absl::Status s = CheckAssignedId("page_token", request.page_token(), "CL-"); !s.ok()) {
+      return absl::InvalidArgumentError("page_token: not a token from a previous response");
+    }
+  }
+  return absl::OkStatus();
+}
+
+v1::ListComplaintsResponse ListPage(const ProjectionState& state,
+                                    const v1::ListComplaintsRequest& request,
+                                    const ListScope& scope) {
+  // Start from the smallest index that holds every case the filters can match: a customer's
+  // cases, an owner's open cases, all open cases, or all cases. Matches still checks each one.
+  if (!request.customer_ref().empty()) {
+    return PageOf(state.CustomerIndexOf(request.customer_ref()), Deref, request, scope);
+  }
+  if (OnlyOpenStates(request)) {
+    if (!request.owner().empty()) {
+      return PageOf(state.OpenIndexOf(request.owner()), Deref, request, scope);
+    }
+    return PageOf(state.OpenIndex(), Deref, request, scope);
+  }
+  return PageOf(state.complaints(), AddressOf, request, scope);
+}
+
+absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,
+                                                const v1::GetComplaintRequest& request) {
+  absl::Time as_of_time = absl::InfiniteFuture();
+  if (request.has_as_of_time()) {
+    absl::StatusOr<absl::Time> t = CheckTime("as_of_time", request.as_of_time());
+    if (!t.ok()) return t.status();
+    as_of_time = *t;
+  }
+  const uint64_t as_of_position =
+      request.as_of_case() == v1::GetComplaintRequest::kAsOfPosition ? request.as_of_position()
+                                                                     : UINT64_MAX;
+  const std::string stream = ComplaintStream(request.complaint_id());
+  v1::ComplaintView view;
+  bool past_point = false;
+  for (uint64_t from = 1; !past_point;) {
+    absl::StatusOr<std::vector<storage::RecordedEvent>> page =
+        log.ReadStream(stream, from, storage::Direction::kForward, kReadPage);
+    if (!page.ok()) return page.status();
+    for (const storage::RecordedEvent& record : *page) {
+      // recorded_at never decreases along the log, so the first event past either bound ends it.
+      const absl::Time recorded = domain::FromProto(record.recorded_at());
+      if (record.position() > as_of_position || recorded > as_of_time) {
+        past_point = true;
+        break;
+      }
+      v1::ComplaintEvent event;
+      if (!event.ParseFromString(record.payload())) {
+        return absl::DataLossError(absl::StrCat("event ", record.position(), " is unreadable"));
+      }
+      domain::EventMeta meta{record.position(), record.revision(), recorded, record.type(),
+                             record.actor()};
+      domain::ApplyToView(view, meta, event);
+    }
+    if (page->size() < kReadPage) break;
+    from = view.revision() + 1;
+  }
+  if (view.revision() == 0) return NotFiledAsOf(request.complaint_id());
+  return view;
+}
+
+absl::Status NotFiledAsOf(const std::string& complaint_id) {
+  return absl::NotFoundError(
+      absl::StrCat("complaint ", complaint_id, " had not been filed at that point"));
+}
+
+}  // namespace closedloop::services

@@ -1,0 +1,40 @@
+// The two complaint queries that are more than a board: a page of ListComplaints over the
+// projected views, and a complaint as it stood at a past point, folded from its stream.
+#ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_COMPLAINT_LOOKUP_H_
+#define CLOSEDLOOP_SERVICES_PROJECTIONS_COMPLAINT_LOOKUP_H_
+
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "closedloop/v1/query_service.pb.h"
+#include "services/projections/projection_state.h"
+#include "storage/event_log.h"
+
+namespace closedloop::services {
+
+inline constexpr int kDefaultListPage = 50;
+inline constexpr int kMaxListPage = 1000;
+
+// INVALID_ARGUMENT naming the first bad field of `request`.
+absl::Status CheckListRequest(const v1::ListComplaintsRequest& request);
+
+// The cases a caller may list at all; nullptr = every case.
+using ListScope = std::function<bool(const v1::ComplaintView&)>;
+
+// One page of the cases matching `request` (and `scope`), newest filing first.
+v1::ListComplaintsResponse ListPage(const ProjectionState& state,
+                                    const v1::ListComplaintsRequest& request,
+                                    const ListScope& scope = nullptr);
+
+// The answer to an as-of read of a case that had not been filed at that point.
+absl::Status NotFiledAsOf(const std::string& complaint_id);
+
+// The complaint with only the events up to `request`'s as-of point folded in. NOT_FOUND when
+// it had not been filed by then.
+absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,
+                                                const v1::GetComplaintRequest& request);
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_PROJECTIONS_COMPLAINT_LOOKUP_H_

@@ -1,0 +1,184 @@
+#include "services/projections/projection_state.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "domain/complaint_view.h"
+#include "domain/problem_view.h"
+#include "domain/proto_time.h"
+
+namespace closedloop::services {
+namespace {
+
+constexpr absl::string_view kComplaintStream = "complaint-";
+constexpr absl::string_view kProblemStream = "problem-";
+
+domain::EventMeta MetaOf(const v1::RecordedEvent& record) {
+  domain::EventMeta meta;
+  meta.position = record.position();
+  meta.revision = record.revision();
+  meta.recorded_at = domain::FromProto(record.recorded_at());
+  meta.type = record.type();
+  meta.actor = record.actor();
+  return meta;
+}
+
+absl::Status Unreadable(const v1::RecordedEvent& record) {
+  return absl::DataLossError(absl::StrCat("event ", record.position(), " of ", record.stream(),
+                                          " is unreadable"));
+}
+
+std::vector<const v1::ComplaintView*> Resolve(const ViewIndex& index) {
+  std::vector<const v1::ComplaintView*> views;
+  views.reserve(index.size());
+  for (const auto& [id, view] : index) views.push_back(view);
+  return views;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& record) {
+  absl::string_view stream = record.stream();
+  if (absl::ConsumePrefix(&stream, kComplaintStream)) {
+    v1::ComplaintEvent event;
+    if (!event.ParseFromString(record.payload())) return Unreadable(record);
+    const std::string id(stream);
+    v1::ComplaintView& view = complaints_[id];
+    Unindex(view);
+    domain::ApplyToView(view, MetaOf(record), event);
+    if (view.complaint_id().empty()) view.set_complaint_id(id);
+    Index(view);
+    return ComplaintKey(id);
+  }
+  if (absl::ConsumePrefix(&stream, kProblemStream)) {
+    v1::ProblemEvent event;
+    if (!event.ParseFromString(record.payload())) return Unreadable(record);
+    const std::string id(stream);
+    v1::ProblemView& view = problems_[id];
+    domain::ApplyToView(view, MetaOf(record), event);
+    if (view.problem_id().empty()) view.set_problem_id(id);
+    return ProblemKey(id);
+  }
+  return std::string();
+}
+
+absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view value) {
+  if (absl::ConsumePrefix(&key, "c/")) {
+    v1::ComplaintView view;
+    if (!view.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return absl::DataLossError(absl::StrCat("stored view of complaint ", key, " is unreadable"));
+    }
+    v1::ComplaintView& slot = complaints_[std::string(key)];
+    slot = std::move(view);
+    Index(slot);
+    return absl::OkStatus();
+  }
+  if (absl::ConsumePrefix(&key, "p/")) {
+    v1::ProblemView view;
+    if (!view.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return absl::DataLossError(absl::StrCat("stored view of problem ", key, " is unreadable"));
+    }
+    problems_[std::string(key)] = std::move(view);
+    return absl::OkStatus();
+  }
+  return absl::DataLossError(absl::StrCat("unknown key in the view store: ", key));
+}
+
+std::string ProjectionState::Serialized(const std::string& key) const {
+  absl::string_view id = key;
+  if (absl::ConsumePrefix(&id, "c/")) return complaints_.at(std::string(id)).SerializeAsString();
+  if (absl::ConsumePrefix(&id, "p/")) return problems_.at(std::string(id)).SerializeAsString();
+  return std::string();
+}
+
+const v1::ComplaintView* ProjectionState::FindComplaint(const std::string& id) const {
+  auto found = complaints_.find(id);
+  return found == complaints_.end() ? nullptr : &found->second;
+}
+
+std::vector<const v1::ComplaintView*> ProjectionState::OpenOf(const std::string& owner) const {
+  auto found = open_by_owner_.find(owner);
+  if (found == open_by_owner_.end()) return {};
+  return Resolve(found->second);
+}
+
+std::vector<const v1::ComplaintView*> ProjectionState::OpenCases() const {
+  return Resolve(open_);
+}
+
+std::vector<const v1::ComplaintView*> ProjectionState::OfCustomer(
+    const std::string& customer_ref) const {
+  auto found = by_customer_.find(customer_ref);
+  if (found == by_customer_.end()) return {};
+  return Resolve(found->second);
+}
+
+const ViewIndex& ProjectionState::OpenIndexOf(const std::string& owner) const {
+  static const ViewIndex* const kNone = new ViewIndex();
+  auto found = open_by_owner_.find(owner);
+  return found == open_by_owner_.end() ? *kNone : found->second;
+}
+
+const ViewIndex& ProjectionState::CustomerIndexOf(const std::string& customer_ref) const {
+  static const ViewIndex* const kNone = new ViewIndex();
+  auto found = by_customer_.find(customer_ref);
+  return found == by_customer_.end() ? *kNone : found->second;
+}
+
+domain::OpenCaseLoad ProjectionState::Load() const {
+  domain::OpenCaseLoad load;
+  for (const auto& [owner, ids] : open_by_owner_) load[owner] = static_cast<int>(ids.size());
+  return load;
+}
+
+std::vector<const v1::ComplaintView*> ProjectionState::DueBy(absl::Time horizon) const {
+  std::vector<const v1::ComplaintView*> views;
+  for (const auto& [due, id, timer_id, view] : due_) {
+    if (due > horizon) break;
+    views.push_back(view);
+  }
+  for (const auto& [id, view] : breached_open_) views.push_back(view);
+  // A case with several deadlines is listed once (the board orders entries itself).
+  std::sort(views.begin(), views.end());
+  views.erase(std::unique(views.begin(), views.end()), views.end());
+  return views;
+}
+
+// The deadlines a deadline board may list: not yet satisfied.
+template <typename Visit>
+void ForEachUnsatisfied(const v1::ComplaintView& view, Visit visit) {
+  for (const v1::DeadlineView& d : view.deadlines()) {
+    if (d.state() != v1::DEADLINE_STATE_SATISFIED) visit(d);
+  }
+}
+
+void ProjectionState::Unindex(const v1::ComplaintView& view) {
+  if (!domain::IsOpen(view)) return;
+  ForEachUnsatisfied(view, [&](const v1::DeadlineView& d) {
+    due_.erase({domain::FromProto(d.due()), view.complaint_id(), d.timer_id(), &view});
+  });
+  breached_open_.erase(view.complaint_id());
+  open_.erase(view.complaint_id());
+  auto owned = open_by_owner_.find(view.owner());
+  if (owned == open_by_owner_.end()) return;
+  owned->second.erase(view.complaint_id());
+  if (owned->second.empty()) open_by_owner_.erase(owned);
+}
+
+void ProjectionState::Index(const v1::ComplaintView& view) {
+  if (view.complaint_id().empty()) return;
+  if (!view.filing().customer_ref().empty()) {
+    by_customer_[view.filing().customer_ref()][view.complaint_id()] = &view;
+  }
+  if (!domain::IsOpen(view)) return;
+  ForEachUnsatisfied(view, [&](const v1::DeadlineView& d) {
+    due_.insert({domain::FromProto(d.due()), view.complaint_id(), d.timer_id(), &view});
+  });
+  if (view.breach_count() > 0) breached_open_[view.complaint_id()] = &view;
+  open_[view.complaint_id()] = &view;
+  open_by_owner_[view.owner()][view.complaint_id()] = &view;
+}
+
+}  // namespace closedloop::services

@@ -1,0 +1,86 @@
+// ProjectionState: the read models in memory, with the indexes the queries need. One Apply per
+// log record, in position order; pure bookkeeping (no I/O, no clock), so that a state rebuilt
+// from position 1 can be compared with one maintained incrementally.
+//
+// Thread safety: none; Projections guards it.
+#ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTION_STATE_H_
+#define CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTION_STATE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "closedloop/v1/event.pb.h"
+#include "closedloop/v1/views.pb.h"
+#include "domain/boards.h"
+#include "domain/routing.h"
+
+namespace closedloop::services {
+
+struct IdOrder {
+  bool operator()(const std::string& a, const std::string& b) const { return domain::IdLess(a, b); }
+};
+// Complaint id -> its view (views live in ProjectionState::complaints_, whose nodes never move).
+using ViewIndex = std::map<std::string, const v1::ComplaintView*, IdOrder>;
+
+class ProjectionState {
+ public:
+  // Store keys of the views: "c/<complaint id>", "p/<problem id>".
+  static std::string ComplaintKey(const std::string& id) { return "c/" + id; }
+  static std::string ProblemKey(const std::string& id) { return "p/" + id; }
+
+  // Folds one record into the views. Returns the store key of the view it changed, or "" when
+  // the record is not a complaint or problem event. DATA_LOSS for an unreadable payload.
+  absl::StatusOr<std::string> Apply(const v1::RecordedEvent& record);
+
+  // Restores one stored view (key as above, value serialized). DATA_LOSS if unreadable.
+  absl::Status Restore(absl::string_view key, absl::string_view value);
+
+  // The serialized view under `key` (for the store).
+  std::string Serialized(const std::string& key) const;
+
+  const std::map<std::string, v1::ComplaintView, IdOrder>& complaints() const { return complaints_; }
+  const std::map<std::string, v1::ProblemView, IdOrder>& problems() const { return problems_; }
+  const v1::ComplaintView* FindComplaint(const std::string& id) const;
+  // Open cases (state OPEN or IN_PROGRESS), all or of one owner.
+  std::vector<const v1::ComplaintView*> OpenOf(const std::string& owner) const;
+  std::vector<const v1::ComplaintView*> OpenCases() const;
+  std::vector<const v1::ComplaintView*> OfCustomer(const std::string& customer_ref) const;
+  // The open cases with a deadline due by `horizon` or breached: all that a deadline board up
+  // to `horizon` can show, found through a due-ordered index instead of a pass over every case.
+  std::vector<const v1::ComplaintView*> DueBy(absl::Time horizon) const;
+  // The indexes themselves (ids in filing order), for a query that can start from fewer cases
+  // than all: every open case, one owner's open cases, one customer's cases (empty if none).
+  const ViewIndex& OpenIndex() const { return open_; }
+  const ViewIndex& OpenIndexOf(const std::string& owner) const;
+  const ViewIndex& CustomerIndexOf(const std::string& customer_ref) const;
+  // Open cases per owner, for routing.
+  domain::OpenCaseLoad Load() const;
+  // Deadlines of open cases that are not satisfied (pending, warned or breached): the size of
+  // the due-ordered index, for the metrics endpoint's timers-pending gauge.
+  size_t UnsatisfiedDeadlines() const { return due_.size(); }
+
+ private:
+  // Keeps the indexes in step with a complaint view before and after a change.
+  void Unindex(const v1::ComplaintView& view);
+  void Index(const v1::ComplaintView& view);
+
+  std::map<std::string, v1::ComplaintView, IdOrder> complaints_;
+  std::map<std::string, v1::ProblemView, IdOrder> problems_;
+  ViewIndex open_;
+  absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
+  absl::flat_hash_map<std::string, ViewIndex> by_customer_;
+  // Unsatisfied deadlines of open cases: (due, complaint id, timer id, the case's view).
+  absl::btree_set<std::tuple<absl::Time, std::string, std::string, const v1::ComplaintView*>> due_;
+  ViewIndex breached_open_;  // open cases with a breached deadline
+};
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTION_STATE_H_

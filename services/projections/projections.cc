@@ -1,0 +1,182 @@
+#include "services/projections/projections.h"
+
+#include <cstdio>
+
+#include "absl/container/btree_set.h"
+#include "absl/strings/str_cat.h"
+
+namespace closedloop::services {
+namespace {
+// Events per applied batch: large enough to amortize the store's write, small enough that
+// queries see new events within a few milliseconds.
+constexpr size_t kBatch = 1024;
+}  // namespace
+
+Projections::Projections(storage::EventLog& log, storage::ViewStore& store)
+    : log_(log), store_(store) {}
+
+Projections::~Projections() { Stop(); }
+
+absl::StatusOr<std::string> Projections::CheckpointMismatch() {
+  const uint64_t checkpoint = store_.checkpoint();
+  if (checkpoint == 0) return std::string();
+  const uint64_t head = log_.HeadPosition();
+  if (checkpoint > head) {
+    return absl::StrCat("the views reflect position ", checkpoint, " but the log ends at ", head);
+  }
+  // A store from before the hash was kept is checked by position only.
+  const std::string expected = store_.checkpoint_hash();
+  if (expected.empty()) return std::string();
+  absl::StatusOr<storage::ReadAllResult> read =
+      log_.ReadAll(checkpoint, 1, storage::EventFilter{}, /*max_scanned=*/1);
+  if (!read.ok()) return read.status();
+  if (read->events.empty() || read->events.front().position() != checkpoint) {
+    return absl::StrCat("the log holds no record at the views' position ", checkpoint);
+  }
+  if (read->events.front().hash() != expected) {
+    return absl::StrCat("the log's record at the views' position ", checkpoint,
+                        " is not the one the views were built from (its hash differs)");
+  }
+  return std::string();
+}
+
+absl::Status Projections::Start() {
+  // Views of another log (or of a longer past of this one) would answer for cases the log does
+  // not hold: start again from the log, the only truth.
+  absl::StatusOr<std::string> mismatch = CheckpointMismatch();
+  if (!mismatch.ok()) return mismatch.status();
+  if (!mismatch->empty()) {
+    if (absl::Status cleared = store_.Clear(); !cleared.ok()) return cleared;
+    rebuild_reason_ = *std::move(mismatch);
+    std::fprintf(stderr,
+                 "closedloopd: views do not match the log (%s); rebuilding them from position 1\n",
+                 rebuild_reason_.c_str());
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    absl::Status restored = absl::OkStatus();
+    absl::Status read = store_.ForEach([&](absl::string_view key, absl::string_view value) {
+      if (restored.ok()) restored = state_.Restore(key, value);
+    });
+    if (!read.ok()) return read;
+    if (!restored.ok()) return restored;
+    position_ = store_.checkpoint();
+  }
+  subscription_ = log_.Subscribe(store_.checkpoint() + 1, storage::EventFilter{});
+  follower_ = std::thread([this] { Follow(); });
+  return absl::OkStatus();
+}
+
+void Projections::Stop() {
+  if (subscription_ == nullptr) return;
+  subscription_->Cancel();
+  if (follower_.joinable()) follower_.join();
+  subscription_.reset();
+}
+
+void Projections::Follow() {
+  for (;;) {
+    absl::StatusOr<std::vector<v1::RecordedEvent>> events =
+        subscription_->Next(kBatch, absl::InfiniteFuture());
+    absl::Status applied = events.ok() ? ApplyBatch(*events) : events.status();
+    if (applied.ok()) continue;
+    if (applied.code() != absl::StatusCode::kCancelled) {
+      std::fprintf(stderr, "closedloopd: projections stopped: %s\n", applied.ToString().c_str());
+      // Before the failure is published: whoever sees it (a query, a test) also sees its effect.
+      absl::MutexLock lock(&failure_mu_);
+      failed_ = applied;
+      if (on_failure_) on_failure_(applied);
+    }
+    absl::MutexLock lock(&mu_);
+    failure_ = applied;
+    return;
+  }
+}
+
+absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& events) {
+  if (events.empty()) return absl::OkStatus();
+  absl::MutexLock lock(&mu_);
+  absl::btree_set<std::string> changed;
+  for (const v1::RecordedEvent& record : events) {
+    absl::StatusOr<std::string> key = state_.Apply(record);
+    if (!key.ok()) return key.status();
+    if (!key->empty()) changed.insert(*std::move(key));
+  }
+  std::vector<std::pair<std::string, std::string>> views;
+  views.reserve(changed.size());
+  for (const std::string& key : changed) views.emplace_back(key, state_.Serialized(key));
+  // The views in memory are already ahead; the store must catch up before anyone sees them.
+  // A failing store stops the projections (queries then report UNAVAILABLE) rather than
+  // showing views that a restart would not have.
+  if (absl::Status committed =
+          store_.Commit(views, events.back().position(), events.back().hash());
+      !committed.ok()) {
+    return committed;
+  }
+  position_ = events.back().position();
+  return absl::OkStatus();
+}
+
+uint64_t Projections::position() const {
+  absl::MutexLock lock(&mu_);
+  return position_;
+}
+
+absl::Status Projections::WaitFor(uint64_t position, absl::Time deadline) {
+  if (position > log_.HeadPosition()) {
+    return absl::OutOfRangeError(absl::StrCat("min_position: ", position,
+                                              " is past the log's head ", log_.HeadPosition()));
+  }
+  absl::MutexLock lock(&mu_);
+  auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return position_ >= position || !failure_.ok();
+  };
+  mu_.AwaitWithDeadline(absl::Condition(&ready), deadline);
+  if (position_ >= position) return absl::OkStatus();
+  if (!failure_.ok()) {
+    return absl::UnavailableError(absl::StrCat("projections stopped: ", failure_.message()));
+  }
+  return absl::DeadlineExceededError(absl::StrCat("the views reached position ", position_,
+                                                  ", not yet min_position ", position));
+}
+
+uint64_t Projections::WaitPast(uint64_t after, absl::Time deadline) {
+  absl::MutexLock lock(&mu_);
+  auto moved = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return position_ > after || !failure_.ok(); };
+  mu_.AwaitWithDeadline(absl::Condition(&moved), deadline);
+  return position_;
+}
+
+absl::Status Projections::Check() const {
+  // Shared: every query calls this; it must not queue queries behind each other.
+  absl::ReaderMutexLock lock(&mu_);
+  if (failure_.ok() || failure_.code() == absl::StatusCode::kCancelled) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat("projections stopped: ", failure_.message()));
+}
+
+void Projections::OnFailure(absl::AnyInvocable<void(const absl::Status&)> on_failure) {
+  absl::MutexLock lock(&failure_mu_);
+  if (!failed_.ok()) {
+    on_failure(failed_);
+    return;
+  }
+  on_failure_ = std::move(on_failure);
+}
+
+void Projections::Read(
+    absl::FunctionRef<void(const ProjectionState&, uint64_t position)> read) const {
+  absl::ReaderMutexLock lock(&mu_);
+  read(state_, position_);
+}
+
+LoadAt Projections::Load(const std::vector<std::string>& complaint_ids) const {
+  absl::ReaderMutexLock lock(&mu_);
+  LoadAt load{state_.Load(), {}};
+  load.applied.reserve(complaint_ids.size());
+  for (const std::string& id : complaint_ids) {
+    load.applied.push_back(state_.FindComplaint(id) != nullptr);
+  }
+  return load;
+}
+
+}  // namespace closedloop::services

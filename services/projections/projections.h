@@ -1,0 +1,101 @@
+// Projections: keeps the read models (ProjectionState) current with the log and durable in a
+// ViewStore. One thread follows the log from the store's checkpoint (catch-up, then live),
+// applies each batch of events in memory, and commits the changed views together with the new
+// checkpoint in one atomic write; only then are the events visible to queries. A restart
+// resumes from the checkpoint: no event is applied twice, none is skipped.
+//
+// The store is a cache of one log: at start its checkpoint (position and record hash) is
+// checked against the log, and a store the log does not hold (views newer than a log restored
+// from a backup, say) is cleared and rebuilt from position 1 rather than served.
+//
+// A follower that fails (an unreadable event, a store that cannot be written) stops; from then
+// on Check() and every wait report UNAVAILABLE naming the failure, and the OnFailure callback
+// runs once, so that no query serves the frozen views as current.
+//
+// Thread safety: every method may be called from any thread.
+#ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTIONS_H_
+#define CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTIONS_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/commands/pending_assignments.h"
+#include "services/projections/projection_state.h"
+#include "storage/event_log.h"
+#include "storage/view_store.h"
+
+namespace closedloop::services {
+
+class Projections {
+ public:
+  // The view format this binary writes; a store of another format is rebuilt.
+  // v2: views count the contacts that reached the customer (one-call resolution).
+  static constexpr char kFormat[] = "closedloop.views.v2";
+
+  // `log` and `store` must outlive this object.
+  Projections(storage::EventLog& log, storage::ViewStore& store);
+  ~Projections();  // Stop()s
+
+  // Checks the store's checkpoint against the log (clearing the store if the log does not hold
+  // it), loads the stored views and starts following the log after the checkpoint.
+  // Errors: DATA_LOSS for an unreadable store or log; the store's UNAVAILABLE.
+  absl::Status Start();
+  // Why Start() cleared the store and replays the log from position 1; empty if it did not.
+  const std::string& rebuild_reason() const { return rebuild_reason_; }
+  // Stops following the log; idempotent.
+  void Stop();
+
+  // The log position the visible views reflect.
+  uint64_t position() const;
+  // OK once the views reflect `position`. OUT_OF_RANGE when `position` is past the log's
+  // head; DEADLINE_EXCEEDED when `deadline` passes first; UNAVAILABLE when the projections
+  // stopped on an error (the error is in the message).
+  absl::Status WaitFor(uint64_t position, absl::Time deadline);
+  // Waits until the position moves past `after` or `deadline` passes; returns the position.
+  uint64_t WaitPast(uint64_t after, absl::Time deadline);
+
+  // OK while the views follow the log; UNAVAILABLE naming the failure once the follower
+  // stopped on an error (the views are then frozen and must not be served as current).
+  absl::Status Check() const;
+  // Runs `on_failure` once, on the follower's thread, when the follower stops on an error (at
+  // once, on this thread, if it already has). Not for a Stop(). At most one callback; it must
+  // not call back into this object.
+  void OnFailure(absl::AnyInvocable<void(const absl::Status&)> on_failure);
+
+  // Runs `read` on the views under a shared lock (no event is applied meanwhile).
+  void Read(absl::FunctionRef<void(const ProjectionState&, uint64_t position)> read) const;
+  // Open cases per owner, for routing, and whether the views hold each of `complaint_ids`.
+  LoadAt Load(const std::vector<std::string>& complaint_ids) const;
+
+ private:
+  // Why the store's checkpoint is not a point of this log (empty when it is). Errors: the log's.
+  absl::StatusOr<std::string> CheckpointMismatch();
+  void Follow();
+  // Applies `events` and commits them with the store; then publishes them.
+  absl::Status ApplyBatch(const std::vector<v1::RecordedEvent>& events);
+
+  storage::EventLog& log_;
+  storage::ViewStore& store_;
+  mutable absl::Mutex mu_;
+  ProjectionState state_ ABSL_GUARDED_BY(mu_);
+  uint64_t position_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  // Serializes the failure callback with its installation (never held with mu_).
+  absl::Mutex failure_mu_;
+  absl::Status failed_ ABSL_GUARDED_BY(failure_mu_);
+  absl::AnyInvocable<void(const absl::Status&)> on_failure_ ABSL_GUARDED_BY(failure_mu_);
+  std::string rebuild_reason_;
+  std::unique_ptr<storage::Subscription> subscription_;
+  std::thread follower_;
+};
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTIONS_H_
