@@ -238,6 +238,12 @@ v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& v
   return board;
 }
 
+void SortCatalogEntry(v1::DepartmentEntry& entry) {
+  SortRepeated(entry.mutable_open_tasks(), TaskOrder);
+  SortRepeated(entry.mutable_overdue_tasks(), TaskOrder);
+  SortRepeated(entry.mutable_escalated_open_tasks(), EscalatedOrder);
+}
+
 v1::DepartmentCatalog CatalogOf(const std::vector<const v1::ComplaintView*>& views,
                                 const std::string& department, absl::Time now) {
   std::map<std::string, v1::DepartmentEntry> entries;  // by name
@@ -278,9 +284,7 @@ v1::DepartmentCatalog CatalogOf(const std::vector<const v1::ComplaintView*>& vie
   }
   v1::DepartmentCatalog catalog;
   for (auto& [name, e] : entries) {
-    SortRepeated(e.mutable_open_tasks(), TaskOrder);
-    SortRepeated(e.mutable_overdue_tasks(), TaskOrder);
-    SortRepeated(e.mutable_escalated_open_tasks(), EscalatedOrder);
+    SortCatalogEntry(e);
     const auto times = response_times.find(name);
     if (times != response_times.end()) {
       *e.mutable_response_time_p50() = ToProto(Percentile(times->second, 50));

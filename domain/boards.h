@@ -61,6 +61,10 @@ v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& v
 // (escalation_level > 0) count tasks by task.department. escalated_open_tasks lists the
 // department's tasks that are not completed and have escalation_level > 0, highest level first,
 // then by due (none last), then complaint id, then task id.
+// Orders an entry's task lists as CatalogOf does (open and overdue tasks by due, escalated
+// ones by level first).
+void SortCatalogEntry(v1::DepartmentEntry& entry);
+
 v1::DepartmentCatalog CatalogOf(const std::vector<const v1::ComplaintView*>& views,
                                 const std::string& department, absl::Time now);
 

@@ -7,7 +7,6 @@
 #include "absl/time/clock.h"
 #include "domain/access.h"
 #include "domain/boards.h"
-#include "domain/metrics.h"
 #include "domain/proto_time.h"
 #include "services/access/authorization.h"
 #include "services/projections/complaint_lookup.h"
@@ -184,10 +183,7 @@ grpc::Status QueryServiceImpl::GetDepartmentCatalog(grpc::ServerContext* context
   absl::StatusOr<std::string> department = domain::DepartmentFilter(*caller, request->department());
   if (!department.ok()) return ToGrpcStatus(department.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
-    std::vector<const v1::ComplaintView*> views;
-    views.reserve(state.complaints().size());
-    for (const auto& [id, view] : state.complaints()) views.push_back(&view);
-    *response = domain::CatalogOf(views, *department, clock_());
+    *response = state.Catalog(*department, clock_());
     response->set_position(position);
   });
   return grpc::Status::OK;
@@ -230,12 +226,7 @@ grpc::Status QueryServiceImpl::GetMetrics(grpc::ServerContext* context,
     before = *t;
   }
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
-    std::vector<const v1::ComplaintView*> views;
-    for (const auto& [id, view] : state.complaints()) {
-      const absl::Time filed = domain::FromProto(view.filing().filed_at());
-      if (filed >= after && filed < before) views.push_back(&view);
-    }
-    *response = domain::MetricsOf(views);
+    *response = state.Metrics(after, before);
     response->set_position(position);
   });
   return grpc::Status::OK;

@@ -47,8 +47,11 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
     const std::string id(stream);
     v1::ComplaintView& view = complaints_[id];
     Unindex(view);
+    // The tallies take the case back as it stood and count it again as it stands.
+    if (!view.complaint_id().empty()) Tally(view, -1);
     domain::ApplyToView(view, MetaOf(record), event);
     if (view.complaint_id().empty()) view.set_complaint_id(id);
+    Tally(view, 1);
     Index(view);
     return ComplaintKey(id);
   }
@@ -72,6 +75,7 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
     }
     v1::ComplaintView& slot = complaints_[std::string(key)];
     slot = std::move(view);
+    Tally(slot, 1);
     Index(slot);
     return absl::OkStatus();
   }
@@ -152,6 +156,11 @@ void ForEachUnsatisfied(const v1::ComplaintView& view, Visit visit) {
   for (const v1::DeadlineView& d : view.deadlines()) {
     if (d.state() != v1::DEADLINE_STATE_SATISFIED) visit(d);
   }
+}
+
+void ProjectionState::Tally(const v1::ComplaintView& view, int sign) {
+  metrics_.Add(view, sign);
+  catalog_.Add(view, sign);
 }
 
 void ProjectionState::Unindex(const v1::ComplaintView& view) {

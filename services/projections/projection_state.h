@@ -19,7 +19,9 @@
 #include "closedloop/v1/event.pb.h"
 #include "closedloop/v1/views.pb.h"
 #include "domain/boards.h"
+#include "domain/catalog_tally.h"
 #include "domain/routing.h"
+#include "services/projections/metrics_by_day.h"
 
 namespace closedloop::services {
 
@@ -65,11 +67,19 @@ class ProjectionState {
   // Deadlines of open cases that are not satisfied (pending, warned or breached): the size of
   // the due-ordered index, for the metrics endpoint's timers-pending gauge.
   size_t UnsatisfiedDeadlines() const { return due_.size(); }
+  // The metrics of the cases filed in [after, before), from tallies kept as cases change.
+  v1::Metrics Metrics(absl::Time after, absl::Time before) const { return metrics_.Metrics(after, before); }
+  // The department catalog (every department, or one) at `now`, from tallies kept likewise.
+  v1::DepartmentCatalog Catalog(const std::string& department, absl::Time now) const {
+    return catalog_.ToCatalog(department, now);
+  }
 
  private:
   // Keeps the indexes in step with a complaint view before and after a change.
   void Unindex(const v1::ComplaintView& view);
   void Index(const v1::ComplaintView& view);
+  // Counts a case in the aggregates (+1), or takes it back (-1) before it changes.
+  void Tally(const v1::ComplaintView& view, int sign);
 
   std::map<std::string, v1::ComplaintView, IdOrder> complaints_;
   std::map<std::string, v1::ProblemView, IdOrder> problems_;
@@ -79,6 +89,8 @@ class ProjectionState {
   // Unsatisfied deadlines of open cases: (due, complaint id, timer id, the case's view).
   absl::btree_set<std::tuple<absl::Time, std::string, std::string, const v1::ComplaintView*>> due_;
   ViewIndex breached_open_;  // open cases with a breached deadline
+  MetricsByDay metrics_;
+  domain::CatalogTally catalog_;
 };
 
 }  // namespace closedloop::services

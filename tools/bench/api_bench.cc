@@ -10,8 +10,9 @@
 //                   assignment, SLA deadlines, one synced append each, projections following
 //   batch100        ComplaintService.FileComplaints with 100 filings per call, 4 threads
 //   board_100k      files --open_cases open cases (batches of 500), then GetSuperheroBoard,
-//                   GetDeadlineBoard, GetMetrics and ListComplaints (first page of all cases)
-//                   latency from 4 client threads
+//                   GetDeadlineBoard, GetMetrics (all time and the last 30 days),
+//                   GetDepartmentCatalog (every department) and ListComplaints (first page of
+//                   all cases) latency from 4 client threads
 //
 // Usage: closedloop_api_bench [--workloads=a,b,...] [--seconds=3] [--open_cases=100000]
 #include <algorithm>
@@ -134,6 +135,19 @@ void Boards(BenchServer& s, const std::string& name) {
     v1::GetMetricsRequest request;
     v1::Metrics metrics;
     return queries->GetMetrics(&context, request, &metrics).ok() && metrics.complaints() > 0;
+  });
+  Run(name + "/metrics_30d", 4, [&](int, uint64_t) {
+    grpc::ClientContext context;
+    v1::GetMetricsRequest request;
+    request.mutable_filed_after()->set_seconds(absl::ToUnixSeconds(absl::Now() - absl::Hours(24 * 30)));
+    v1::Metrics metrics;
+    return queries->GetMetrics(&context, request, &metrics).ok() && metrics.complaints() > 0;
+  });
+  Run(name + "/catalog", 4, [&](int, uint64_t) {
+    grpc::ClientContext context;
+    v1::GetDepartmentCatalogRequest request;
+    v1::DepartmentCatalog catalog;
+    return queries->GetDepartmentCatalog(&context, request, &catalog).ok();
   });
   Run(name + "/list", 4, [&](int, uint64_t) {
     grpc::ClientContext context;

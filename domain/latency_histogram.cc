@@ -1,0 +1,63 @@
+#include "domain/latency_histogram.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace closedloop::domain {
+namespace {
+
+constexpr int kSubBits = 6;  // 64 buckets per power of two
+constexpr int64_t kLinear = int64_t{1} << kSubBits;
+
+int32_t BucketOf(int64_t nanos) {
+  if (nanos < kLinear) return static_cast<int32_t>(nanos < 0 ? 0 : nanos);
+  const int exponent = 63 - std::countl_zero(static_cast<uint64_t>(nanos));  // >= kSubBits
+  const int shift = exponent - kSubBits;
+  const int64_t sub = (nanos >> shift) - kLinear;  // 0..63
+  return static_cast<int32_t>(kLinear + shift * kLinear + sub);
+}
+
+// The middle of the bucket: within half a bucket's width, 1/128 of its lower bound, of every
+// sample in it.
+int64_t MiddleOf(int32_t bucket) {
+  if (bucket < kLinear) return bucket;
+  const int shift = (bucket - kLinear) / kLinear;
+  const int64_t sub = (bucket - kLinear) % kLinear;
+  const int64_t lower = (kLinear + sub) << shift;
+  return lower + ((int64_t{1} << shift) >> 1);
+}
+
+}  // namespace
+
+void LatencyHistogram::Add(absl::Duration d, int64_t count) {
+  if (count == 0) return;
+  const int32_t bucket = BucketOf(absl::ToInt64Nanoseconds(d));
+  auto [it, inserted] = buckets_.try_emplace(bucket, 0);
+  it->second += count;
+  if (it->second == 0) buckets_.erase(it);
+  count_ += count;
+}
+
+void LatencyHistogram::Merge(const LatencyHistogram& other) {
+  for (const auto& [bucket, n] : other.buckets_) {
+    auto [it, inserted] = buckets_.try_emplace(bucket, 0);
+    it->second += n;
+    if (it->second == 0) buckets_.erase(it);
+  }
+  count_ += other.count_;
+}
+
+absl::Duration LatencyHistogram::Percentile(int percent) const {
+  if (count_ <= 0) return absl::ZeroDuration();
+  // The ceil(percent/100 * n)-th smallest, as domain::Percentile.
+  const int64_t rank = std::max<int64_t>(1, (percent * count_ + 99) / 100);
+  int64_t seen = 0;
+  for (const auto& [bucket, n] : buckets_) {
+    seen += n;
+    if (seen >= rank) return absl::Nanoseconds(MiddleOf(bucket));
+  }
+  return absl::Nanoseconds(MiddleOf(buckets_.rbegin()->first));
+}
+
+}  // namespace closedloop::domain

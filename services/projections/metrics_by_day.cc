@@ -1,0 +1,48 @@
+#include "services/projections/metrics_by_day.h"
+
+#include "domain/proto_time.h"
+
+namespace closedloop::services {
+namespace {
+
+absl::Time FiledAt(const v1::ComplaintView& view) { return domain::FromProto(view.filing().filed_at()); }
+
+absl::CivilDay DayOf(absl::Time t) { return absl::ToCivilDay(t, absl::UTCTimeZone()); }
+
+}  // namespace
+
+void MetricsByDay::Add(const v1::ComplaintView& view, int sign) {
+  all_.Add(view, sign);
+  // A case's filing never changes, so it is taken back from the day it was counted in.
+  auto [it, inserted] = days_.try_emplace(DayOf(FiledAt(view)));
+  Day& day = it->second;
+  day.tally.Add(view, sign);
+  if (sign > 0) {
+    day.cases.insert(&view);
+  } else {
+    day.cases.erase(&view);
+  }
+  if (day.cases.empty()) days_.erase(it);
+}
+
+v1::Metrics MetricsByDay::Metrics(absl::Time after, absl::Time before) const {
+  if (after == absl::InfinitePast() && before == absl::InfiniteFuture()) return all_.ToMetrics();
+  domain::MetricsTally tally;
+  auto first = after == absl::InfinitePast() ? days_.begin() : days_.lower_bound(DayOf(after));
+  for (auto it = first; it != days_.end(); ++it) {
+    const absl::Time start = absl::FromCivil(it->first, absl::UTCTimeZone());
+    if (start >= before) break;
+    const absl::Time end = absl::FromCivil(it->first + 1, absl::UTCTimeZone());
+    if (start >= after && end <= before) {
+      tally.Merge(it->second.tally);
+      continue;
+    }
+    for (const v1::ComplaintView* view : it->second.cases) {
+      const absl::Time filed = FiledAt(*view);
+      if (filed >= after && filed < before) tally.Add(*view);
+    }
+  }
+  return tally.ToMetrics();
+}
+
+}  // namespace closedloop::services

@@ -1,0 +1,78 @@
+// MetricsByDay: given random cases counted as they change, when metrics are asked for any
+// filing range (whole days, parts of days, open-ended), then they equal MetricsOf over the cases
+// filed in that range.
+#include "services/projections/metrics_by_day.h"
+
+#include <catch2/catch.hpp>
+
+#include <list>
+#include <random>
+#include <vector>
+
+#include "domain/metrics.h"
+#include "domain/proto_time.h"
+#include "tests/domain/metrics_agree.h"
+#include "tests/domain/random_case.h"
+
+namespace closedloop::services {
+namespace {
+
+v1::Metrics Exact(const std::list<v1::ComplaintView>& views, absl::Time after, absl::Time before) {
+  std::vector<const v1::ComplaintView*> in_range;
+  for (const v1::ComplaintView& v : views) {
+    const absl::Time filed = domain::FromProto(v.filing().filed_at());
+    if (filed >= after && filed < before) in_range.push_back(&v);
+  }
+  return domain::MetricsOf(in_range);
+}
+
+}  // namespace
+
+TEST_CASE("Given cases counted by filing day as they change, then metrics over any filing range "
+          "equal MetricsOf over the cases filed in it",
+          "[metrics_by_day]") {
+  std::mt19937 rng(3);
+  std::list<v1::ComplaintView> views;  // nodes never move, as the projections' views
+  MetricsByDay metrics;
+  for (int i = 0; i < 1500; ++i) {
+    views.push_back(testing::RandomCase(rng, i));
+    metrics.Add(views.back(), 1);
+  }
+  // Cases change after filing: each change takes the case back and counts it again.
+  std::vector<v1::ComplaintView*> all;
+  for (v1::ComplaintView& v : views) all.push_back(&v);
+  for (int change = 0; change < 1000; ++change) {
+    v1::ComplaintView& v = *all[rng() % all.size()];
+    metrics.Add(v, -1);
+    v1::ComplaintView next = testing::RandomCase(rng, 0);
+    *next.mutable_filing() = v.filing();
+    next.set_complaint_id(v.complaint_id());
+    v = std::move(next);
+    metrics.Add(v, 1);
+  }
+
+  const absl::Time start = testing::kRandomCaseStart;
+  testing::RequireMetricsAgree(metrics.Metrics(absl::InfinitePast(), absl::InfiniteFuture()),
+                               Exact(views, absl::InfinitePast(), absl::InfiniteFuture()));
+  for (int round = 0; round < 40; ++round) {
+    // Bounds on day boundaries, inside days, before and after every case, and open-ended.
+    auto bound = [&]() {
+      switch (rng() % 4) {
+        case 0: return start + absl::Hours(24 * static_cast<int>(rng() % 100) - 48);
+        case 1: return start + absl::Seconds(static_cast<int>(rng() % (86400 * 95)));
+        case 2: return absl::InfinitePast();
+        default: return absl::InfiniteFuture();
+      }
+    };
+    absl::Time after = bound();
+    absl::Time before = bound();
+    if (before < after) std::swap(after, before);
+    INFO("after " << after << " before " << before);
+    testing::RequireMetricsAgree(metrics.Metrics(after, before), Exact(views, after, before));
+  }
+
+  for (v1::ComplaintView& v : views) metrics.Add(v, -1);
+  testing::RequireMetricsAgree(metrics.Metrics(start, start + absl::Hours(24 * 30)), domain::MetricsOf({}));
+}
+
+}  // namespace closedloop::services
