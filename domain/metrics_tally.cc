@@ -136,6 +136,34 @@ void MetricsTally::Add(const v1::ComplaintView& view, int sign) {
 }
 
 void MetricsTally::Merge(const MetricsTally& other) {
+  MergeCounts(other);
+  for (const auto& [customer, n] : other.cases_by_customer_) {
+    if (n != 0) AddCustomer(customer, n);
+  }
+}
+
+v1::Metrics MetricsTally::MetricsOfParts(const std::vector<const MetricsTally*>& parts) {
+  if (parts.size() == 1) return parts.front()->ToMetrics();
+  MetricsTally sum;
+  size_t customers = 0;
+  for (const MetricsTally* part : parts) {
+    sum.MergeCounts(*part);
+    customers += part->cases_by_customer_.size();
+  }
+  absl::flat_hash_map<absl::string_view, int64_t> cases_by_customer;
+  cases_by_customer.reserve(customers);
+  for (const MetricsTally* part : parts) {
+    for (const auto& [customer, n] : part->cases_by_customer_) {
+      if (n == 0) continue;
+      int64_t& total = cases_by_customer[customer];
+      if (total < 2 && total + n >= 2) ++sum.repeat_customers_;
+      total += n;
+    }
+  }
+  return sum.ToMetrics();
+}
+
+void MetricsTally::MergeCounts(const MetricsTally& other) {
   cases_ += other.cases_;
   complaints_ += other.complaints_;
   recommendations_ += other.recommendations_;
@@ -150,9 +178,6 @@ void MetricsTally::Merge(const MetricsTally& other) {
     auto [it, inserted] = breaches_by_department_.try_emplace(department, 0);
     it->second += n;
     if (it->second == 0) breaches_by_department_.erase(it);
-  }
-  for (const auto& [customer, n] : other.cases_by_customer_) {
-    if (n != 0) AddCustomer(customer, n);
   }
   satisfaction_.Add(other.satisfaction_, 1);
   MergeInto(satisfaction_by_month_, other.satisfaction_by_month_);

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/civil_time.h"
@@ -28,6 +29,9 @@ class MetricsTally {
   void Add(const v1::ComplaintView& view, int sign = 1);
   void Merge(const MetricsTally& other);
   v1::Metrics ToMetrics() const;
+  // The metrics of `parts` merged, without building their merged tally: customers (whose count
+  // a merge costs) are only counted, by reference. One part's metrics are its own.
+  static v1::Metrics MetricsOfParts(const std::vector<const MetricsTally*>& parts);
 
   int64_t cases() const { return cases_; }
 
@@ -56,6 +60,8 @@ class MetricsTally {
 
  private:
   void AddCustomer(const std::string& customer, int64_t count);
+  // Merge() but for the customers.
+  void MergeCounts(const MetricsTally& other);
 
   int64_t cases_ = 0;
   int64_t complaints_ = 0;

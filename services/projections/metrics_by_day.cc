@@ -1,5 +1,7 @@
 #include "services/projections/metrics_by_day.h"
 
+#include <vector>
+
 #include "domain/proto_time.h"
 
 namespace closedloop::services {
@@ -27,22 +29,24 @@ void MetricsByDay::Add(const v1::ComplaintView& view, int sign) {
 
 v1::Metrics MetricsByDay::Metrics(absl::Time after, absl::Time before) const {
   if (after == absl::InfinitePast() && before == absl::InfiniteFuture()) return all_.ToMetrics();
-  domain::MetricsTally tally;
+  std::vector<const domain::MetricsTally*> parts;  // whole days
+  domain::MetricsTally edges;                      // the cases of days the range cuts
   auto first = after == absl::InfinitePast() ? days_.begin() : days_.lower_bound(DayOf(after));
   for (auto it = first; it != days_.end(); ++it) {
     const absl::Time start = absl::FromCivil(it->first, absl::UTCTimeZone());
     if (start >= before) break;
     const absl::Time end = absl::FromCivil(it->first + 1, absl::UTCTimeZone());
     if (start >= after && end <= before) {
-      tally.Merge(it->second.tally);
+      parts.push_back(&it->second.tally);
       continue;
     }
     for (const v1::ComplaintView* view : it->second.cases) {
       const absl::Time filed = FiledAt(*view);
-      if (filed >= after && filed < before) tally.Add(*view);
+      if (filed >= after && filed < before) edges.Add(*view);
     }
   }
-  return tally.ToMetrics();
+  if (edges.cases() > 0 || parts.empty()) parts.push_back(&edges);
+  return domain::MetricsTally::MetricsOfParts(parts);
 }
 
 }  // namespace closedloop::services

@@ -96,8 +96,8 @@ TEST_CASE("Given cases that change after they were tallied, when each change tak
   testing::RequireMetricsAgree(tally.ToMetrics(), MetricsOf({}));
 }
 
-TEST_CASE("Given cases split into tallies by filing day, then the merged tallies equal one tally "
-          "of them all",
+TEST_CASE("Given cases split into tallies by filing day, then the merged tallies, and the metrics of "
+          "the parts, equal one tally of them all",
           "[metrics_tally]") {
   std::mt19937 rng(5);
   std::vector<v1::ComplaintView> views;
@@ -107,8 +107,13 @@ TEST_CASE("Given cases split into tallies by filing day, then the merged tallies
     by_day[absl::ToCivilDay(FromProto(views.back().filing().filed_at()), absl::UTCTimeZone())].Add(views.back());
   }
   MetricsTally merged;
-  for (const auto& [day, tally] : by_day) merged.Merge(tally);
+  std::vector<const MetricsTally*> parts;
+  for (const auto& [day, tally] : by_day) {
+    merged.Merge(tally);
+    parts.push_back(&tally);
+  }
   testing::RequireMetricsAgree(merged.ToMetrics(), MetricsOf(Ptrs(views)));
+  testing::RequireMetricsAgree(MetricsTally::MetricsOfParts(parts), MetricsOf(Ptrs(views)));
   REQUIRE(merged.ToMetrics().repeat_complainers() > 0);
 }
 
