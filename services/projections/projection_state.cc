@@ -50,6 +50,7 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
     domain::ApplyToView(view, MetaOf(record), event);
     if (view.complaint_id().empty()) view.set_complaint_id(id);
     Index(view);
+    if (view.revision() == 1) finder_.Index(view);  // filed now; the filing never changes
     return ComplaintKey(id);
   }
   if (absl::ConsumePrefix(&stream, kProblemStream)) {
@@ -73,6 +74,7 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
     v1::ComplaintView& slot = complaints_[std::string(key)];
     slot = std::move(view);
     Index(slot);
+    finder_.Index(slot);
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&key, "p/")) {

@@ -20,14 +20,10 @@
 #include "closedloop/v1/views.pb.h"
 #include "domain/boards.h"
 #include "domain/routing.h"
+#include "services/projections/case_finder.h"
+#include "services/projections/view_index.h"
 
 namespace closedloop::services {
-
-struct IdOrder {
-  bool operator()(const std::string& a, const std::string& b) const { return domain::IdLess(a, b); }
-};
-// Complaint id -> its view (views live in ProjectionState::complaints_, whose nodes never move).
-using ViewIndex = std::map<std::string, const v1::ComplaintView*, IdOrder>;
 
 class ProjectionState {
  public:
@@ -60,6 +56,8 @@ class ProjectionState {
   const ViewIndex& OpenIndex() const { return open_; }
   const ViewIndex& OpenIndexOf(const std::string& owner) const;
   const ViewIndex& CustomerIndexOf(const std::string& customer_ref) const;
+  // The cases by order_ref, external_ref and contact key.
+  const CaseFinder& finder() const { return finder_; }
   // Open cases per owner, for routing.
   domain::OpenCaseLoad Load() const;
   // Deadlines of open cases that are not satisfied (pending, warned or breached): the size of
@@ -79,6 +77,7 @@ class ProjectionState {
   // Unsatisfied deadlines of open cases: (due, complaint id, timer id, the case's view).
   absl::btree_set<std::tuple<absl::Time, std::string, std::string, const v1::ComplaintView*>> due_;
   ViewIndex breached_open_;  // open cases with a breached deadline
+  CaseFinder finder_;
 };
 
 }  // namespace closedloop::services
