@@ -66,8 +66,9 @@ absl::StatusOr<std::string> SearchContactKey(absl::string_view field, absl::stri
   if (absl::StripAsciiWhitespace(contact).empty()) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": blank; leave it empty for no filter"));
   }
+  // The number itself stays out of the message: errors may be logged, contacts are confidential.
   return absl::InvalidArgumentError(absl::StrCat(
-      field, ": \"", contact, "\" is not a phone number that can be read",
+      field, ": not a phone number that can be read",
       market.empty() ? " (a national number needs market, e.g. DE)"
                      : absl::StrCat(" in market ", market)));
 }
