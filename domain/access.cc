@@ -149,6 +149,11 @@ void Redact(const ReadScope& scope, v1::ComplaintView& view) {
   }
 }
 
+absl::Status CheckContactSearch(const Caller& caller) {
+  if (ScopeOf(caller.role).contact_details) return absl::OkStatus();
+  return Denied(caller, "search by customer_contact: its role does not see contact data");
+}
+
 absl::StatusOr<std::string> DepartmentFilter(const Caller& caller, const std::string& requested) {
   if (caller.role != kRoleDepartment) return requested;
   if (!requested.empty() && requested != caller.department) {

@@ -80,6 +80,11 @@ ReadScope ScopeOf(absl::string_view role);
 // Removes from `view` what `scope` does not see.
 void Redact(const ReadScope& scope, v1::ComplaintView& view);
 
+// OK, or PERMISSION_DENIED naming customer_contact: a caller searches only by what its role
+// sees, so a role whose ReadScope hides contact data may not filter by a contact (each match
+// would tell it whose number that is).
+absl::Status CheckContactSearch(const Caller& caller);
+
 // The department a query is narrowed to: a department caller's own (PERMISSION_DENIED when
 // it asks for another), whatever was requested for every other role.
 absl::StatusOr<std::string> DepartmentFilter(const Caller& caller, const std::string& requested);

@@ -10,6 +10,7 @@
 #include "domain/proto_time.h"
 #include "services/access/authorization.h"
 #include "services/projections/complaint_lookup.h"
+#include "services/projections/contact_key.h"
 #include "services/api/request_checks.h"
 #include "services/api/status_util.h"
 
@@ -133,6 +134,13 @@ grpc::Status QueryServiceImpl::ListComplaints(grpc::ServerContext* context,
   // A department lists what it may read: cases attributed to it and cases holding a task
   // for it. Every other role that may list reads every case.
   v1::ListComplaintsRequest scoped = *request;
+  if (!request->customer_contact().empty()) {
+    if (absl::Status s = domain::CheckContactSearch(*caller); !s.ok()) return ToGrpcStatus(s);
+    absl::StatusOr<std::string> key =
+        SearchContactKey("customer_contact", request->customer_contact(), request->market());
+    if (!key.ok()) return ToGrpcStatus(key.status());
+    scoped.set_customer_contact(*std::move(key));
+  }
   ListScope in_scope = nullptr;
   if (caller->role == domain::kRoleDepartment) {
     scoped.clear_department();

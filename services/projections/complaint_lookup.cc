@@ -31,6 +31,10 @@ bool Matches(const v1::ListComplaintsRequest& r, const v1::ComplaintView& v) {
   if (r.has_filed_after() && filed < domain::FromProto(r.filed_after())) return false;
   if (r.has_filed_before() && filed >= domain::FromProto(r.filed_before())) return false;
   if (!r.customer_ref().empty() && v.filing().customer_ref() != r.customer_ref()) return false;
+  if (!r.order_ref().empty() && v.filing().order_ref() != r.order_ref()) return false;
+  if (!r.external_ref().empty() && v.filing().external_ref() != r.external_ref()) return false;
+  if (!r.market().empty() && v.filing().market() != r.market()) return false;
+  // customer_contact needs no check: a request with one starts from its contact index.
   return true;
 }
 
@@ -49,7 +53,9 @@ bool Unfiltered(const v1::ListComplaintsRequest& r) {
   return r.states_size() == 0 && r.owner().empty() && r.team().empty() && r.department().empty() &&
          r.channel() == v1::CHANNEL_UNSPECIFIED && r.kind() == v1::ITEM_KIND_UNSPECIFIED &&
          r.severity() == v1::SEVERITY_UNSPECIFIED && !r.breached_only() && !r.hanging_only() &&
-         !r.has_filed_after() && !r.has_filed_before() && r.customer_ref().empty();
+         !r.has_filed_after() && !r.has_filed_before() && r.customer_ref().empty() &&
+         r.order_ref().empty() && r.external_ref().empty() && r.customer_contact().empty() &&
+         r.market().empty();
 }
 
 const v1::ComplaintView& Deref(const v1::ComplaintView* view) { return *view; }
@@ -102,7 +108,11 @@ absl::Status CheckListRequest(const v1::ListComplaintsRequest& request) {
   for (const auto& [field, value] : {std::pair<const char*, const std::string&>{"owner", request.owner()},
                                      {"team", request.team()},
                                      {"department", request.department()},
-                                     {"customer_ref", request.customer_ref()}}) {
+                                     {"customer_ref", request.customer_ref()},
+                                     {"order_ref", request.order_ref()},
+                                     {"external_ref", request.external_ref()},
+                                     {"customer_contact", request.customer_contact()},
+                                     {"market", request.market()}}) {
     if (absl::Status s = CheckFilter(field, value); !s.ok()) return s;
   }
   if (!v1::Channel_IsValid(request.channel())) return absl::InvalidArgumentError("channel: unknown value");
@@ -125,8 +135,19 @@ absl::Status CheckListRequest(const v1::ListComplaintsRequest& request) {
 v1::ListComplaintsResponse ListPage(const ProjectionState& state,
                                     const v1::ListComplaintsRequest& request,
                                     const ListScope& scope) {
-  // Start from the smallest index that holds every case the filters can match: a customer's
-  // cases, an owner's open cases, all open cases, or all cases. Matches still checks each one.
+  // Start from the smallest index that holds every case the filters can match: the cases of a
+  // contact, an order, an outside reference or a customer, an owner's open cases, all open
+  // cases, or all cases. Matches still checks each one.
+  const CaseFinder& finder = state.finder();
+  if (!request.customer_contact().empty()) {
+    return PageOf(finder.OfContact(request.customer_contact()), Deref, request, scope);
+  }
+  if (!request.order_ref().empty()) {
+    return PageOf(finder.OfOrder(request.order_ref()), Deref, request, scope);
+  }
+  if (!request.external_ref().empty()) {
+    return PageOf(finder.OfExternal(request.external_ref()), Deref, request, scope);
+  }
   if (!request.customer_ref().empty()) {
     return PageOf(state.CustomerIndexOf(request.customer_ref()), Deref, request, scope);
   }

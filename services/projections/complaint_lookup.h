@@ -22,7 +22,8 @@ absl::Status CheckListRequest(const v1::ListComplaintsRequest& request);
 // The cases a caller may list at all; nullptr = every case.
 using ListScope = std::function<bool(const v1::ComplaintView&)>;
 
-// One page of the cases matching `request` (and `scope`), newest filing first.
+// One page of the cases matching `request` (and `scope`), newest filing first. The request's
+// customer_contact, if set, must be a contact key already (SearchContactKey, contact_key.h).
 v1::ListComplaintsResponse ListPage(const ProjectionState& state,
                                     const v1::ListComplaintsRequest& request,
                                     const ListScope& scope = nullptr);

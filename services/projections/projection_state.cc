@@ -53,6 +53,7 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
     if (view.complaint_id().empty()) view.set_complaint_id(id);
     Tally(view, 1);
     Index(view);
+    if (view.revision() == 1) finder_.Index(view);  // filed now; the filing never changes
     return ComplaintKey(id);
   }
   if (absl::ConsumePrefix(&stream, kProblemStream)) {
@@ -77,6 +78,7 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
     slot = std::move(view);
     Tally(slot, 1);
     Index(slot);
+    finder_.Index(slot);
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&key, "p/")) {

@@ -21,15 +21,11 @@
 #include "domain/boards.h"
 #include "domain/catalog_tally.h"
 #include "domain/routing.h"
+#include "services/projections/case_finder.h"
 #include "services/projections/metrics_by_day.h"
+#include "services/projections/view_index.h"
 
 namespace closedloop::services {
-
-struct IdOrder {
-  bool operator()(const std::string& a, const std::string& b) const { return domain::IdLess(a, b); }
-};
-// Complaint id -> its view (views live in ProjectionState::complaints_, whose nodes never move).
-using ViewIndex = std::map<std::string, const v1::ComplaintView*, IdOrder>;
 
 class ProjectionState {
  public:
@@ -62,6 +58,8 @@ class ProjectionState {
   const ViewIndex& OpenIndex() const { return open_; }
   const ViewIndex& OpenIndexOf(const std::string& owner) const;
   const ViewIndex& CustomerIndexOf(const std::string& customer_ref) const;
+  // The cases by order_ref, external_ref and contact key.
+  const CaseFinder& finder() const { return finder_; }
   // Open cases per owner, for routing.
   domain::OpenCaseLoad Load() const;
   // Deadlines of open cases that are not satisfied (pending, warned or breached): the size of
@@ -91,6 +89,7 @@ class ProjectionState {
   ViewIndex breached_open_;  // open cases with a breached deadline
   MetricsByDay metrics_;
   domain::CatalogTally catalog_;
+  CaseFinder finder_;
 };
 
 }  // namespace closedloop::services

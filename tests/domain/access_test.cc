@@ -220,5 +220,18 @@ TEST_CASE("Given a department caller, then its queries are narrowed to its depar
   CHECK(DepartmentFilter(As("dashboard"), "")->empty());
 }
 
+TEST_CASE("Given each role, when it searches by a customer contact, then only roles that see contact data may", "[access]") {
+  for (absl::string_view role : {"integrator", "agent", "superhero", "auditor", "local"}) {
+    INFO(role);
+    CHECK(CheckContactSearch(As(role)).ok());
+  }
+  for (absl::string_view role : {"department", "internal", "dashboard"}) {
+    INFO(role);
+    const absl::Status denied = CheckContactSearch(As(role, "warehouse"));
+    CHECK(denied.code() == absl::StatusCode::kPermissionDenied);
+    CHECK_THAT(std::string(denied.message()), Catch::Contains("customer_contact"));
+  }
+}
+
 }  // namespace
 }  // namespace closedloop::domain

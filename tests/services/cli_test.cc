@@ -98,6 +98,22 @@ TEST_CASE("closedloop runs a complaint from filing through tasks to resolution, 
   d.Stop();
 }
 
+TEST_CASE("closedloop list finds a repeat caller's case by order, outside reference or phone number", "[cli]") {
+  CliDaemon d;
+  const v1::CommandResponse sofa = Command(
+      d, "file --channel=hotline --contact='030 1234567' --market=DE --order=O-4711 --external_ref=zd-9 'Sofa leg broken'");
+  const v1::CommandResponse other =
+      Command(d, "file --channel=hotline --contact='030 7654321' --market=DE --order=O-4712 'Late delivery'");
+  const std::string at = absl::StrCat(" --min_position=", other.position());
+  for (const char* filter : {"--order=O-4711", "--external_ref=zd-9", "--contact='+49 30 1234567'",
+                             "--contact='030 1234567' --market=DE"}) {
+    INFO(filter);
+    testing::CliRun found = d.Run(absl::StrCat("list ", filter, at));
+    CHECK(Contains(found.out, sofa.complaint_id()));
+    CHECK_FALSE(Contains(found.out, other.complaint_id()));
+  }
+}
+
 TEST_CASE("closedloop lists cases and shows the board, deadlines, catalog and metrics", "[cli]") {
   CliDaemon d;
   const v1::CommandResponse first =

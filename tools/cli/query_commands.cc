@@ -59,6 +59,10 @@ int List(Args& args, const Connection& connection) {
   request.set_breached_only(args.Switch("breached"));
   request.set_hanging_only(args.Switch("hanging"));
   request.set_customer_ref(args.String("customer"));
+  request.set_order_ref(args.String("order"));
+  request.set_external_ref(args.String("external_ref"));
+  request.set_customer_contact(args.String("contact"));
+  request.set_market(args.String("market"));
   if (auto t = args.Time("filed_after")) *request.mutable_filed_after() = domain::ToProto(*t);
   if (auto t = args.Time("filed_before")) *request.mutable_filed_before() = domain::ToProto(*t);
   // 0 pages through everything: a script exporting a selection wants all of it.
@@ -281,6 +285,10 @@ std::vector<Command> QueryCommands() {
         {"kind", "KIND", "complaint or recommendation"},
         {"severity", "SEVERITY", ""},
         {"customer", "REF", ""},
+        {"order", "REF", "the order number a case was filed with"},
+        {"external_ref", "REF", "the id in the system it came from"},
+        {"contact", "PHONE|EMAIL", "the customer's phone number (any usual writing) or e-mail"},
+        {"market", "MARKET", "only cases of this market; the region of a national --contact"},
         {"breached", "", "only cases with a breached deadline"},
         {"hanging", "", "only hanging cases"},
         filed_after,
