@@ -49,12 +49,6 @@ bool InScope(const Caller& caller, const ComplaintState& state) {
   return true;
 }
 
-// The principal that filed the case: the actor of its first event.
-const std::string& FiledBy(const v1::ComplaintView& view) {
-  static const std::string kNone;
-  return view.history().empty() ? kNone : view.history(0).actor().principal();
-}
-
 }  // namespace
 
 const std::vector<absl::string_view>& TokenRoles() {
@@ -118,7 +112,7 @@ absl::Status CheckCommandScope(const Caller& caller, const ComplaintCommand& com
 }
 
 bool MayRead(const Caller& caller, const v1::ComplaintView& view) {
-  if (caller.role == kRoleIntegrator) return FiledBy(view) == caller.principal;
+  if (caller.role == kRoleIntegrator) return view.filing().filed_by() == caller.principal;
   if (caller.role == kRoleDepartment) {
     return view.department() == caller.department ||
            std::any_of(view.tasks().begin(), view.tasks().end(), [&](const v1::TaskView& task) {

@@ -35,6 +35,10 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
       view.set_complaint_id(event.filed().complaint_id());
       view.set_state(v1::COMPLAINT_STATE_OPEN);
       *view.mutable_filing() = event.filed();
+      // Filings recorded before the service stamped filed_by name their filer as the actor.
+      if (view.filing().filed_by().empty()) {
+        view.mutable_filing()->set_filed_by(meta.actor.principal());
+      }
       view.set_kind(event.filed().kind());
       view.set_severity(event.filed().severity());
       break;
@@ -182,7 +186,7 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
       break;
     }
     case E::EVENT_NOT_SET:
-      // Unset, or a case added by a newer writer (parsed as an unknown field): history only.
+      // Unset, or a case added by a newer writer (parsed as an unknown field): revision only.
       break;
   }
 }
@@ -191,15 +195,19 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
 
 void ApplyToView(v1::ComplaintView& view, const EventMeta& meta, const v1::ComplaintEvent& event) {
   ApplyEvent(view, meta, event);
-  v1::HistoryEntry& entry = *view.add_history();
+  view.set_revision(meta.revision);
+  view.set_last_position(meta.position);
+  *view.mutable_updated_at() = ToProto(meta.recorded_at);
+}
+
+v1::HistoryEntry HistoryEntryOf(const EventMeta& meta) {
+  v1::HistoryEntry entry;
   entry.set_position(meta.position);
   entry.set_revision(meta.revision);
   *entry.mutable_recorded_at() = ToProto(meta.recorded_at);
   entry.set_type(meta.type);
   *entry.mutable_actor() = meta.actor;
-  view.set_revision(meta.revision);
-  view.set_last_position(meta.position);
-  *view.mutable_updated_at() = ToProto(meta.recorded_at);
+  return entry;
 }
 
 v1::ComplaintState ViewState(ComplaintStatus status) {

@@ -2,16 +2,20 @@
 // (proto/closedloop/v1/views.proto), what the projections keep and QueryService returns.
 //
 //   ApplyToView(view, meta, event)   view := view + one event, in place
+//   HistoryEntryOf(meta)             the event's line in the case's history
 //
 // It mirrors Evolve (domain/complaint_evolve.cc) and adds what a reader needs besides the rules:
 // times (from the record: `meta.recorded_at`, or a timer event's own `fired_at`), the comments,
-// tasks and deadlines as lists, and the history of every event. Total: an unknown or unset event
-// only adds a history entry and advances revision, last_position and updated_at, so an older
-// binary can fold a stream written by a newer one. Deterministic: no clock, no I/O; the same
-// records in the same order give the same view.
+// tasks and deadlines as lists. Total: an unknown or unset event only advances revision,
+// last_position and updated_at, so an older binary can fold a stream written by a newer one.
+// Deterministic: no clock, no I/O; the same records in the same order give the same view.
+//
+// The fold leaves `history` alone: a view is the case as it stands, and a stored view that
+// carried every event would cost a write the size of the case's whole past on each new event.
+// Whoever shows the history reads the case's stream and adds HistoryEntryOf each record.
 //
 // Events that name a task or a deadline the view does not hold (the decider never writes them)
-// change nothing but the history, rather than conjure an entry with no details.
+// change nothing but the revision, rather than conjure an entry with no details.
 #ifndef CLOSEDLOOP_DOMAIN_COMPLAINT_VIEW_H_
 #define CLOSEDLOOP_DOMAIN_COMPLAINT_VIEW_H_
 
@@ -35,8 +39,11 @@ struct EventMeta {
   v1::Actor actor;
 };
 
-// Applies one complaint event to the view.
+// Applies one complaint event to the view (not to its history).
 void ApplyToView(v1::ComplaintView& view, const EventMeta& meta, const v1::ComplaintEvent& event);
+
+// The history entry of the event recorded as `meta`.
+v1::HistoryEntry HistoryEntryOf(const EventMeta& meta);
 
 // The view's names for the domain's states (kNone -> COMPLAINT_STATE_UNSPECIFIED).
 v1::ComplaintState ViewState(ComplaintStatus status);

@@ -115,6 +115,9 @@ grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
     }
   });
   if (!found) return ToGrpcStatus(NotFound(request->complaint_id()));
+  // The view is the case as it stands; its history is the log's, read up to the same revision,
+  // and scoped with the rest of the view, as an as-of read's is.
+  if (absl::Status s = AddHistory(log_, *response); !s.ok()) return ToGrpcStatus(s);
   return ToGrpcStatus(ScopeView(*caller, *response, NotFound(request->complaint_id())));
 }
 

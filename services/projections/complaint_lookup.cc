@@ -58,6 +58,11 @@ bool Unfiltered(const v1::ListComplaintsRequest& r) {
          r.market().empty();
 }
 
+domain::EventMeta MetaOf(const storage::RecordedEvent& record) {
+  return domain::EventMeta{record.position(), record.revision(),
+                           domain::FromProto(record.recorded_at()), record.type(), record.actor()};
+}
+
 const v1::ComplaintView& Deref(const v1::ComplaintView* view) { return *view; }
 const v1::ComplaintView& AddressOf(const v1::ComplaintView& view) { return view; }
 
@@ -189,15 +194,36 @@ absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,
       if (!event.ParseFromString(record.payload())) {
         return absl::DataLossError(absl::StrCat("event ", record.position(), " is unreadable"));
       }
-      domain::EventMeta meta{record.position(), record.revision(), recorded, record.type(),
-                             record.actor()};
+      const domain::EventMeta meta = MetaOf(record);
       domain::ApplyToView(view, meta, event);
+      *view.add_history() = domain::HistoryEntryOf(meta);
     }
     if (page->size() < kReadPage) break;
     from = view.revision() + 1;
   }
   if (view.revision() == 0) return NotFiledAsOf(request.complaint_id());
   return view;
+}
+
+absl::Status AddHistory(storage::EventLog& log, v1::ComplaintView& view) {
+  const std::string stream = ComplaintStream(view.complaint_id());
+  view.clear_history();
+  for (uint64_t from = 1; from <= view.revision();) {
+    const size_t limit =
+        static_cast<size_t>(std::min<uint64_t>(kReadPage, view.revision() - from + 1));
+    absl::StatusOr<std::vector<storage::RecordedEvent>> page =
+        log.ReadStream(stream, from, storage::Direction::kForward, limit);
+    if (!page.ok()) return page.status();
+    if (page->empty()) {
+      return absl::DataLossError(absl::StrCat("the log holds ", from - 1, " events of ", stream,
+                                              ", its view ", view.revision()));
+    }
+    for (const storage::RecordedEvent& record : *page) {
+      *view.add_history() = domain::HistoryEntryOf(MetaOf(record));
+    }
+    from = page->back().revision() + 1;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status NotFiledAsOf(const std::string& complaint_id) {

@@ -1,5 +1,6 @@
-// The two complaint queries that are more than a board: a page of ListComplaints over the
-// projected views, and a complaint as it stood at a past point, folded from its stream.
+// The complaint queries that are more than a board: a page of ListComplaints over the
+// projected views, a complaint as it stood at a past point, folded from its stream, and the
+// history of a case, read from its stream (views do not keep it).
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_COMPLAINT_LOOKUP_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_COMPLAINT_LOOKUP_H_
 
@@ -31,10 +32,15 @@ v1::ListComplaintsResponse ListPage(const ProjectionState& state,
 // The answer to an as-of read of a case that had not been filed at that point.
 absl::Status NotFiledAsOf(const std::string& complaint_id);
 
-// The complaint with only the events up to `request`'s as-of point folded in. NOT_FOUND when
-// it had not been filed by then.
+// The complaint with only the events up to `request`'s as-of point folded in, with their
+// history. NOT_FOUND when it had not been filed by then.
 absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,
                                                 const v1::GetComplaintRequest& request);
+
+// Sets `view`'s history to the events of its case's stream up to the view's revision, one
+// entry each, so that the history and the state it shows agree even while the log runs ahead
+// of the views. Costs a read of the case's stream. DATA_LOSS when the log holds fewer events.
+absl::Status AddHistory(storage::EventLog& log, v1::ComplaintView& view);
 
 }  // namespace closedloop::services
 

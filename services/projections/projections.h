@@ -37,7 +37,9 @@ class Projections {
  public:
   // The view format this binary writes; a store of another format is rebuilt.
   // v2: views count the contacts that reached the customer (one-call resolution).
-  static constexpr char kFormat[] = "closedloop.views.v2";
+  // v3: views hold the case as it stands, without its history (GetComplaint reads that from
+  // the log), and name the filer in filing.filed_by.
+  static constexpr char kFormat[] = "closedloop.views.v3";
 
   // `log` and `store` must outlive this object.
   Projections(storage::EventLog& log, storage::ViewStore& store);

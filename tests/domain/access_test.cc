@@ -162,7 +162,7 @@ v1::ComplaintView CaseFiledBy(const std::string& principal) {
   view.set_complaint_id("CL-1");
   view.set_department("warehouse");
   view.mutable_filing()->set_customer_contact("+49 30 1234567");
-  view.add_history()->mutable_actor()->set_principal(principal);
+  view.mutable_filing()->set_filed_by(principal);
   v1::CommentView* internal = view.add_comments();
   internal->set_visibility(v1::VISIBILITY_INTERNAL);
   internal->set_text("the driver dropped it");
