@@ -195,6 +195,22 @@ v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
   return board;
 }
 
+DueClass ClassifyDue(const v1::DeadlineView& deadline, absl::Time now, absl::Time horizon) {
+  const absl::Time due = FromProto(deadline.due());
+  if (deadline.state() == v1::DEADLINE_STATE_BREACHED || (IsOpenDeadline(deadline) && due <= now)) {
+    return DueClass::kBreached;
+  }
+  if (IsOpenDeadline(deadline) && due <= horizon) return DueClass::kSoon;
+  return DueClass::kNone;
+}
+
+v1::DueDeadline DueEntryOf(const v1::ComplaintView& view, const v1::DeadlineView& deadline, absl::Time now) {
+  v1::DueDeadline entry;
+  *entry.mutable_complaint() = ToBoardCase(view, now);
+  *entry.mutable_deadline() = deadline;
+  return entry;
+}
+
 v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& views, absl::Time now,
                                   absl::Duration window, size_t limit) {
   struct Due {
@@ -208,11 +224,15 @@ v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& v
   for (const v1::ComplaintView* view : views) {
     if (view == nullptr || !IsOpen(*view)) continue;
     for (const v1::DeadlineView& d : view->deadlines()) {
-      const absl::Time due = FromProto(d.due());
-      if (d.state() == v1::DEADLINE_STATE_BREACHED || (IsOpenDeadline(d) && due <= now)) {
-        breached.push_back(Due{due, view, &d});
-      } else if (IsOpenDeadline(d) && due <= horizon) {
-        soon.push_back(Due{due, view, &d});
+      switch (ClassifyDue(d, now, horizon)) {
+        case DueClass::kBreached:
+          breached.push_back(Due{FromProto(d.due()), view, &d});
+          break;
+        case DueClass::kSoon:
+          soon.push_back(Due{FromProto(d.due()), view, &d});
+          break;
+        case DueClass::kNone:
+          break;
       }
     }
   }
@@ -224,11 +244,7 @@ v1::DeadlineBoard DeadlineBoardOf(const std::vector<const v1::ComplaintView*>& v
       if (a.view != b.view) return IdLess(a.view->complaint_id(), b.view->complaint_id());
       return IdLess(a.deadline->timer_id(), b.deadline->timer_id());
     });
-    for (size_t i = 0; i < listed; ++i) {
-      v1::DueDeadline* entry = out->Add();
-      *entry->mutable_complaint() = ToBoardCase(*all[i].view, now);
-      *entry->mutable_deadline() = *all[i].deadline;
-    }
+    for (size_t i = 0; i < listed; ++i) *out->Add() = DueEntryOf(*all[i].view, *all[i].deadline, now);
   };
   v1::DeadlineBoard board;
   board.set_due_soon_total(static_cast<int>(soon.size()));

@@ -45,6 +45,14 @@ v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
                                     const std::vector<const v1::ComplaintView*>& views, absl::Time now,
                                     size_t limit = SIZE_MAX);
 
+// Where a deadline of an open case stands on a deadline board at `now` up to `horizon`:
+// breached (BREACHED, or pending/warned with due <= now), due soon (pending/warned with
+// now < due <= horizon), or not on the board.
+enum class DueClass { kNone, kSoon, kBreached };
+DueClass ClassifyDue(const v1::DeadlineView& deadline, absl::Time now, absl::Time horizon);
+// A deadline board's entry for `deadline` of `view`.
+v1::DueDeadline DueEntryOf(const v1::ComplaintView& view, const v1::DeadlineView& deadline, absl::Time now);
+
 // due_soon: pending/warned deadlines of open cases with now < due <= now + window, soonest first;
 // breached: deadlines of open cases that are BREACHED, or pending/warned with due <= now, oldest due
 // first. Ties by complaint id, then timer id. Each list holds at most `limit` entries; the

@@ -45,7 +45,7 @@ v1::SuperheroBoard OwnerBoard(const ProjectionState& state, const std::string& o
 
 v1::DeadlineBoard DueBoard(const ProjectionState& state, absl::Duration window, absl::Time now,
                            uint64_t position) {
-  v1::DeadlineBoard board = domain::DeadlineBoardOf(state.DueBy(now + window), now, window, kBoardLimit);
+  v1::DeadlineBoard board = state.DeadlineBoard(now, window, kBoardLimit);
   board.set_position(position);
   return board;
 }

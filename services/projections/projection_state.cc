@@ -139,27 +139,6 @@ domain::OpenCaseLoad ProjectionState::Load() const {
   return load;
 }
 
-std::vector<const v1::ComplaintView*> ProjectionState::DueBy(absl::Time horizon) const {
-  std::vector<const v1::ComplaintView*> views;
-  for (const auto& [due, id, timer_id, view] : due_) {
-    if (due > horizon) break;
-    views.push_back(view);
-  }
-  for (const auto& [id, view] : breached_open_) views.push_back(view);
-  // A case with several deadlines is listed once (the board orders entries itself).
-  std::sort(views.begin(), views.end());
-  views.erase(std::unique(views.begin(), views.end()), views.end());
-  return views;
-}
-
-// The deadlines a deadline board may list: not yet satisfied.
-template <typename Visit>
-void ForEachUnsatisfied(const v1::ComplaintView& view, Visit visit) {
-  for (const v1::DeadlineView& d : view.deadlines()) {
-    if (d.state() != v1::DEADLINE_STATE_SATISFIED) visit(d);
-  }
-}
-
 void ProjectionState::Tally(const v1::ComplaintView& view, int sign) {
   metrics_.Add(view, sign);
   catalog_.Add(view, sign);
@@ -167,10 +146,7 @@ void ProjectionState::Tally(const v1::ComplaintView& view, int sign) {
 
 void ProjectionState::Unindex(const v1::ComplaintView& view) {
   if (!domain::IsOpen(view)) return;
-  ForEachUnsatisfied(view, [&](const v1::DeadlineView& d) {
-    due_.erase({domain::FromProto(d.due()), view.complaint_id(), d.timer_id(), &view});
-  });
-  breached_open_.erase(view.complaint_id());
+  due_.Remove(view);
   open_.erase(view.complaint_id());
   auto owned = open_by_owner_.find(view.owner());
   if (owned == open_by_owner_.end()) return;
@@ -184,10 +160,7 @@ void ProjectionState::Index(const v1::ComplaintView& view) {
     by_customer_[view.filing().customer_ref()][view.complaint_id()] = &view;
   }
   if (!domain::IsOpen(view)) return;
-  ForEachUnsatisfied(view, [&](const v1::DeadlineView& d) {
-    due_.insert({domain::FromProto(d.due()), view.complaint_id(), d.timer_id(), &view});
-  });
-  if (view.breach_count() > 0) breached_open_[view.complaint_id()] = &view;
+  due_.Add(view);
   open_[view.complaint_id()] = &view;
   open_by_owner_[view.owner()][view.complaint_id()] = &view;
 }

@@ -22,6 +22,7 @@
 #include "domain/catalog_tally.h"
 #include "domain/routing.h"
 #include "services/projections/case_finder.h"
+#include "services/projections/due_index.h"
 #include "services/projections/metrics_by_day.h"
 #include "services/projections/view_index.h"
 
@@ -50,9 +51,11 @@ class ProjectionState {
   std::vector<const v1::ComplaintView*> OpenOf(const std::string& owner) const;
   std::vector<const v1::ComplaintView*> OpenCases() const;
   std::vector<const v1::ComplaintView*> OfCustomer(const std::string& customer_ref) const;
-  // The open cases with a deadline due by `horizon` or breached: all that a deadline board up
-  // to `horizon` can show, found through a due-ordered index instead of a pass over every case.
-  std::vector<const v1::ComplaintView*> DueBy(absl::Time horizon) const;
+  // The deadline board at `now` for `window`, at most `limit` entries per list, from the
+  // due-ordered index: it reads the deadlines due by now + window, not every case.
+  v1::DeadlineBoard DeadlineBoard(absl::Time now, absl::Duration window, size_t limit) const {
+    return due_.Board(now, window, limit);
+  }
   // The indexes themselves (ids in filing order), for a query that can start from fewer cases
   // than all: every open case, one owner's open cases, one customer's cases (empty if none).
   const ViewIndex& OpenIndex() const { return open_; }
@@ -84,9 +87,7 @@ class ProjectionState {
   ViewIndex open_;
   absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
   absl::flat_hash_map<std::string, ViewIndex> by_customer_;
-  // Unsatisfied deadlines of open cases: (due, complaint id, timer id, the case's view).
-  absl::btree_set<std::tuple<absl::Time, std::string, std::string, const v1::ComplaintView*>> due_;
-  ViewIndex breached_open_;  // open cases with a breached deadline
+  DueIndex due_;  // unsatisfied deadlines of open cases, in board order
   MetricsByDay metrics_;
   domain::CatalogTally catalog_;
   CaseFinder finder_;

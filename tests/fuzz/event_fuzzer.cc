@@ -87,7 +87,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& [id, view] : state.complaints()) all.push_back(&view);
   std::vector<const v1::ProblemView*> problems;
   for (const auto& [id, view] : state.problems()) problems.push_back(&view);
-  (void)domain::DeadlineBoardOf(state.DueBy(now + absl::Hours(4)), now, absl::Hours(4), 500);
+  (void)state.DeadlineBoard(now, absl::Hours(4), 500);
   (void)domain::CatalogOf(all, "", now);
   (void)domain::MetricsOf(all);
   (void)domain::ProblemBoardOf(problems);

@@ -1,0 +1,53 @@
+// DueIndex: the unsatisfied deadlines of open cases in board order (due, then complaint id and
+// timer id as IdLess orders them), so that a deadline board reads the deadlines due by its
+// horizon in order and copies out only the entries it lists. It equals
+// domain::DeadlineBoardOf over the open cases (a property the projection tests check).
+//
+// Thread safety: none; ProjectionState's owner guards it.
+#ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_DUE_INDEX_H_
+#define CLOSEDLOOP_SERVICES_PROJECTIONS_DUE_INDEX_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/container/btree_set.h"
+#include "absl/time/time.h"
+#include "closedloop/v1/boards.pb.h"
+#include "closedloop/v1/views.pb.h"
+
+namespace closedloop::services {
+
+class DueIndex {
+ public:
+  // Indexes the unsatisfied deadlines of an open case (none of a closed one), or removes the
+  // very same view's entries again before it changes. The view must stay where it is meanwhile.
+  void Add(const v1::ComplaintView& view);
+  void Remove(const v1::ComplaintView& view);
+
+  // The deadline board at `now` for `window`, at most `limit` entries per list (the totals
+  // count them all). Costs the deadlines due by now + window, not a pass over every case.
+  v1::DeadlineBoard Board(absl::Time now, absl::Duration window, size_t limit) const;
+
+  // Unsatisfied deadlines of open cases (pending, warned or breached).
+  size_t size() const { return due_.size(); }
+
+ private:
+  struct Key {
+    absl::Time due;
+    std::string complaint_id;
+    std::string timer_id;
+    const v1::ComplaintView* view;
+    bool operator<(const Key& other) const;
+  };
+  template <typename Visit>
+  static void ForEachKey(const v1::ComplaintView& view, bool breached_only, Visit visit);
+
+  absl::btree_set<Key> due_;
+  // The breached ones alone: a breached deadline due after a board's horizon (a clock set back)
+  // is still listed, and is found here without reading past the horizon in due_.
+  absl::btree_set<Key> breached_;
+};
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_PROJECTIONS_DUE_INDEX_H_
