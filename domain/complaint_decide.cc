@@ -22,70 +22,11 @@ using S = ComplaintStatus;
 // Every status a case can still be worked in.
 constexpr std::initializer_list<ComplaintStatus> kActive = {S::kOpen, S::kInProgress};
 
-bool IsComplaint(const ComplaintState& s) { return s.kind == v1::ITEM_KIND_COMPLAINT; }
-
 template <typename T>
 v1::ComplaintEvent Event(T* (v1::ComplaintEvent::*mutable_field)(), const T& value) {
   v1::ComplaintEvent event;
   *(event.*mutable_field)() = value;
   return event;
-}
-
-absl::Status CheckFiling(const v1::Filed& f) {
-  if (absl::Status s = FirstError({RequireName("complaint_id", f.complaint_id()),
-                         RequireEnum("channel", f.channel(), v1::Channel_IsValid),
-                         RequireEnum("kind", f.kind(), v1::ItemKind_IsValid),
-                         // Optional: an anonymous post or a red-button call names no customer.
-                         LimitText("customer_ref", f.customer_ref(), kMaxNameBytes),
-                         RequireText("text", f.text()),
-                         LimitText("customer_contact", f.customer_contact(), kMaxNameBytes),
-                         LimitText("market", f.market(), kMaxNameBytes),
-                         LimitText("site", f.site(), kMaxNameBytes),
-                         LimitText("seller_country", f.seller_country(), kMaxNameBytes),
-                         LimitText("buyer_country", f.buyer_country(), kMaxNameBytes),
-                         LimitText("language", f.language(), kMaxNameBytes),
-                         LimitText("store", f.store(), kMaxNameBytes),
-                         LimitText("order_ref", f.order_ref(), kMaxNameBytes),
-                         LimitText("external_ref", f.external_ref(), kMaxNameBytes)}); !s.ok()) {
-    return s;
-  }
-  if (f.severity() != v1::SEVERITY_UNSPECIFIED) {
-    return RequireEnum("severity", f.severity(), v1::Severity_IsValid);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status DecideFile(const FileComplaint& c, Decision& d) {
-  if (absl::Status s = CheckFiling(c.filing); !s.ok()) return s;
-  if (d.state().status != S::kNone) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("complaint ", d.state().filed.complaint_id(), " was already filed"));
-  }
-  v1::Filed filed = c.filing;
-  if (filed.severity() == v1::SEVERITY_UNSPECIFIED) filed.set_severity(v1::SEVERITY_NORMAL);
-  *filed.mutable_filed_at() = ToProto(d.context().now);
-
-  const v1::Directory empty;
-  const v1::Directory& directory = d.context().directory ? *d.context().directory : empty;
-  absl::StatusOr<RoutingDecision> route = Route(filed, "", directory, d.context().load);
-  if (!route.ok()) return route.status();
-
-  d.Emit(Event(&v1::ComplaintEvent::mutable_filed, filed));
-  d.EmitRouting(*route);
-
-  // Deadlines are computed now, with the policy in force now, and written into the log.
-  const SlaTargets targets = d.Targets();
-  const absl::Time now = d.context().now;
-  if (targets.first_contact) {
-    if (absl::Status s = d.Schedule(v1::DEADLINE_KIND_FIRST_CONTACT, now, *targets.first_contact);
-        !s.ok()) {
-      return s;
-    }
-  }
-  if (IsComplaint(d.state()) && targets.resolution) {
-    return d.Schedule(v1::DEADLINE_KIND_RESOLUTION, now, *targets.resolution);
-  }
-  return absl::OkStatus();
 }
 
 // Filings carry no category, so a routing rule that names one can only match once triage sets

@@ -83,6 +83,9 @@ class Decision {
 // support has left the emergency channel, and is matched as a case of no particular channel.
 v1::Filed SupportItem(const ComplaintState& state);
 
+// FileComplaint: validates, routes and assigns, and schedules the SLA deadlines (filing.cc).
+absl::Status DecideFile(const FileComplaint& command, Decision& d);
+
 // Tasks, resolution, closure and the rest of the lifecycle (complaint_lifecycle.cc).
 absl::Status DecideLifecycle(const ComplaintCommand& command, Decision& d);
 

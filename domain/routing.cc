@@ -49,28 +49,6 @@ const v1::Team* FindRedButtonTeam(const v1::Directory& directory) {
   return nullptr;
 }
 
-// The member with the fewest open cases; ties go to the smallest name so that the same inputs
-// always pick the same owner, whatever order the members are listed in.
-absl::StatusOr<std::string> LeastLoadedMember(const v1::Team& team, const OpenCaseLoad& load) {
-  const std::string* best = nullptr;
-  int best_load = 0;
-  for (const std::string& member : team.members()) {
-    if (member.empty()) continue;  // an unvalidated directory may hold blanks; never pick one
-    auto it = load.find(member);
-    const int member_load = it == load.end() ? 0 : it->second;
-    if (best == nullptr || member_load < best_load ||
-        (member_load == best_load && member < *best)) {
-      best = &member;
-      best_load = member_load;
-    }
-  }
-  if (best == nullptr) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("team \"", team.name(), "\" has no members to own the case"));
-  }
-  return *best;
-}
-
 // Checks `value` is unique among the names already in `seen`, recording it.
 absl::Status RequireUnique(absl::string_view field, const std::string& value,
                            absl::flat_hash_set<std::string>& seen) {
@@ -184,36 +162,71 @@ absl::Status ValidateRule(const v1::Directory& directory, const v1::RoutingRule&
 
 }  // namespace
 
-absl::StatusOr<RoutingDecision> Route(const v1::Filed& item, const std::string& category,
-                                      const v1::Directory& directory, const OpenCaseLoad& load) {
+absl::StatusOr<TeamChoice> ChooseTeam(const v1::Filed& item, const std::string& category,
+                                      const v1::Directory& directory) {
+  TeamChoice choice;
   if (item.channel() == v1::CHANNEL_RED_BUTTON) {
-    const v1::Team* team = FindRedButtonTeam(directory);
-    if (team == nullptr) {
+    choice.team = FindRedButtonTeam(directory);
+    if (choice.team == nullptr) {
       return absl::FailedPreconditionError("no red-button team is configured");
     }
-    auto owner = LeastLoadedMember(*team, load);
-    if (!owner.ok()) return owner.status();
-    return RoutingDecision{team->name(), kRedButtonRule, *std::move(owner)};
-  }
-
-  for (const v1::RoutingRule& rule : directory.routing_rules()) {
-    if (!RuleMatches(rule, item, category)) continue;
-    const v1::Team* team = FindTeam(directory, rule.team());
-    if (team == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "routing rule \"", rule.name(), "\" names unknown team \"", rule.team(), "\""));
+    choice.rule = kRedButtonRule;
+  } else {
+    for (const v1::RoutingRule& rule : directory.routing_rules()) {
+      if (!RuleMatches(rule, item, category)) continue;
+      const v1::Team* team = FindTeam(directory, rule.team());
+      if (team == nullptr) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "routing rule \"", rule.name(), "\" names unknown team \"", rule.team(), "\""));
+      }
+      if (team->red_button()) {
+        return absl::FailedPreconditionError(
+            absl::StrCat("routing rule \"", rule.name(), "\" routes to the red-button team \"",
+                         team->name(), "\"; only red-button items may go there"));
+      }
+      choice.team = team;
+      choice.rule = rule.name();
+      break;
     }
-    if (team->red_button()) {
+    if (choice.team == nullptr) {
       return absl::FailedPreconditionError(
-          absl::StrCat("routing rule \"", rule.name(), "\" routes to the red-button team \"",
-                       team->name(), "\"; only red-button items may go there"));
+          absl::StrCat("no routing rule matches ", DescribeItem(item, category)));
     }
-    auto owner = LeastLoadedMember(*team, load);
-    if (!owner.ok()) return owner.status();
-    return RoutingDecision{team->name(), rule.name(), *std::move(owner)};
   }
-  return absl::FailedPreconditionError(
-      absl::StrCat("no routing rule matches ", DescribeItem(item, category)));
+  // Whoever is free, a team without members can take nothing: refuse it with the team.
+  if (auto owner = LeastLoadedMember(*choice.team, {}); !owner.ok()) return owner.status();
+  return choice;
+}
+
+// Ties go to the smallest name so that the same inputs always pick the same owner, whatever
+// order the members are listed in.
+absl::StatusOr<std::string> LeastLoadedMember(const v1::Team& team, const OpenCaseLoad& load) {
+  const std::string* best = nullptr;
+  int best_load = 0;
+  for (const std::string& member : team.members()) {
+    if (member.empty()) continue;  // an unvalidated directory may hold blanks; never pick one
+    auto it = load.find(member);
+    const int member_load = it == load.end() ? 0 : it->second;
+    if (best == nullptr || member_load < best_load ||
+        (member_load == best_load && member < *best)) {
+      best = &member;
+      best_load = member_load;
+    }
+  }
+  if (best == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("team \"", team.name(), "\" has no members to own the case"));
+  }
+  return *best;
+}
+
+absl::StatusOr<RoutingDecision> Route(const v1::Filed& item, const std::string& category,
+                                      const v1::Directory& directory, const OpenCaseLoad& load) {
+  absl::StatusOr<TeamChoice> choice = ChooseTeam(item, category, directory);
+  if (!choice.ok()) return choice.status();
+  absl::StatusOr<std::string> owner = LeastLoadedMember(*choice->team, load);
+  if (!owner.ok()) return owner.status();
+  return RoutingDecision{choice->team->name(), std::move(choice->rule), *std::move(owner)};
 }
 
 absl::Status ValidateDirectory(const v1::Directory& directory) {

@@ -36,6 +36,20 @@ struct RoutingDecision {
 absl::StatusOr<RoutingDecision> Route(const v1::Filed& item, const std::string& category,
                                       const v1::Directory& directory, const OpenCaseLoad& load);
 
+// Route in two steps, for a caller that must pick owners one at a time but may choose teams
+// side by side (services/commands/owner_picker.h): the team and the rule depend only on the
+// item and the directory, the owner on who is free. `team` points into `directory`.
+struct TeamChoice {
+  const v1::Team* team = nullptr;
+  std::string rule;
+};
+// Route's team and rule, with Route's errors (a team without members included).
+absl::StatusOr<TeamChoice> ChooseTeam(const v1::Filed& item, const std::string& category,
+                                      const v1::Directory& directory);
+// The member of `team` with the fewest open cases, ties broken by the smallest name.
+// FAILED_PRECONDITION when the team has no members.
+absl::StatusOr<std::string> LeastLoadedMember(const v1::Team& team, const OpenCaseLoad& load);
+
 // OK, or INVALID_ARGUMENT naming the first offending field (e.g. "routing_rules[2].team").
 // A directory that passes never makes Route fail except for an item no rule matches, or a
 // red-button item when no red-button team is configured.

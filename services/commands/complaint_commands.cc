@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
+#include "domain/filing.h"
 #include "services/timers/timer_index.h"
 
 namespace closedloop::services {
@@ -45,7 +46,8 @@ ComplaintCommands::ComplaintCommands(storage::EventLog& log, std::function<absl:
       ids_(log, "complaint", "CL-"),
       policy_(policy),
       directory_(directory),
-      load_(std::move(load)) {}
+      load_(load),
+      owners_(std::move(load)) {}
 
 domain::DecisionContext ComplaintCommands::Context(absl::Time now) const {
   domain::DecisionContext context;
@@ -114,42 +116,6 @@ absl::StatusOr<std::optional<CommandResult>> ComplaintCommands::FindFiling(
   return ToCommandResult(std::move(id), **std::move(earlier));
 }
 
-absl::StatusOr<CommandResult> ComplaintCommands::DecideFiling(v1::Filed filing,
-                                                              PendingAssignments::Ticket& ticket) {
-  // Decide under a placeholder id first, so that a filing the decider refuses spends no number.
-  filing.set_complaint_id("CL-0");
-  absl::StatusOr<std::vector<v1::ComplaintEvent>> events;
-  domain::ComplaintState decided;
-  {
-    absl::MutexLock turn(&routing_mu_);
-    domain::DecisionContext context = Context(commands_.Now());
-    const std::vector<std::string> pending = pending_.Named();
-    LoadAt load = load_ ? load_(pending) : LoadAt{};
-    pending_.AddTo(pending, load.applied, load.load);
-    context.load = std::move(load.load);
-    events = domain::Decide(domain::FileComplaint{std::move(filing)}, domain::ComplaintState{}, context);
-    if (!events.ok()) return events.status();
-    decided = domain::Fold(*events);
-    ticket = pending_.Add(decided.owner);
-  }
-  absl::StatusOr<std::string> id = ids_.Next();
-  if (!id.ok()) {
-    pending_.Drop(ticket);
-    return id.status();
-  }
-  pending_.Name(ticket, *id);
-  // Only the filed event carries the complaint's id.
-  for (v1::ComplaintEvent& event : *events) {
-    if (event.has_filed()) event.mutable_filed()->set_complaint_id(*id);
-  }
-  CommandResult result;
-  result.complaint_id = *id;
-  result.index_changes = TimerIndexChanges(*id, domain::ComplaintState{}, decided);
-  result.index_changes.push_back({kTimerIndexMarker, "", false});
-  result.events = *std::move(events);
-  return result;
-}
-
 absl::StatusOr<CommandResult> ComplaintCommands::File(v1::Filed filing, const v1::Actor& actor,
                                                       const RequestKey& request) {
   std::vector<Filing> one;
@@ -157,12 +123,12 @@ absl::StatusOr<CommandResult> ComplaintCommands::File(v1::Filed filing, const v1
   return std::move(FileMany(std::move(one), actor).front());
 }
 
-void ComplaintCommands::FileAsync(v1::Filed filing, const v1::Actor& actor,
-                                  const RequestKey& request, FileDone done) {
+std::optional<ComplaintCommands::FileDone> ComplaintCommands::Admit(const RequestKey& request,
+                                                                   FileDone done) {
   // A retry while the first request is still in flight joins it; otherwise this one leads,
   // and whoever retries meanwhile gets its outcome.
   std::optional<FileDone> lead = in_flight_.Lead(request, std::move(done));
-  if (!lead) return;
+  if (!lead) return std::nullopt;
   if (!request.id.empty()) {
     lead = [this, id = request.id, done = *std::move(lead)](
                absl::StatusOr<CommandResult> result) mutable {
@@ -171,25 +137,86 @@ void ComplaintCommands::FileAsync(v1::Filed filing, const v1::Actor& actor,
     };
   }
   absl::StatusOr<std::optional<CommandResult>> earlier = FindFiling(request);
-  if (!earlier.ok()) return std::move(*lead)(earlier.status());
-  if (earlier->has_value()) return std::move(*lead)(**std::move(earlier));
-  FileNew(std::move(filing), actor, request, *std::move(lead));
+  if (!earlier.ok()) {
+    std::move(*lead)(earlier.status());
+    return std::nullopt;
+  }
+  if (earlier->has_value()) {
+    std::move(*lead)(**std::move(earlier));
+    return std::nullopt;
+  }
+  return lead;
 }
 
-void ComplaintCommands::FileNew(v1::Filed filing, const v1::Actor& actor,
-                                const RequestKey& request, FileDone done) {
-  PendingAssignments::Ticket ticket = 0;
-  filing.set_filed_by(actor.principal());
-  absl::StatusOr<CommandResult> decided = DecideFiling(std::move(filing), ticket);
-  if (!decided.ok()) return std::move(done)(decided.status());
+void ComplaintCommands::FileAsync(v1::Filed filing, const v1::Actor& actor,
+                                  const RequestKey& request, FileDone done) {
+  std::optional<FileDone> lead = Admit(request, std::move(done));
+  if (!lead) return;
+  std::vector<NewFiling> one;
+  one.push_back(NewFiling{std::move(filing), request, *std::move(lead)});
+  FileNew(std::move(one), actor);
+}
+
+void ComplaintCommands::FileNew(std::vector<NewFiling> filings, const v1::Actor& actor) {
+  // Everything but the owners is decided here, side by side with other callers' filings; only
+  // the owners' picks take turns.
+  const domain::DecisionContext context = Context(commands_.Now());
+  std::vector<NewFiling> routed;
+  std::vector<domain::FilingDraft> drafts;
+  std::vector<const v1::Team*> teams;
+  for (NewFiling& f : filings) {
+    f.filing.set_filed_by(actor.principal());
+    // Decided under a placeholder id first, so that a filing the decider refuses spends no
+    // number.
+    f.filing.set_complaint_id("CL-0");
+    absl::StatusOr<domain::FilingDraft> draft =
+        domain::DraftFiling(domain::FileComplaint{std::move(f.filing)}, context);
+    if (!draft.ok()) {
+      std::move(f.done)(draft.status());
+      continue;
+    }
+    teams.push_back(draft->team);
+    drafts.push_back(*std::move(draft));
+    routed.push_back(std::move(f));
+  }
+  std::vector<OwnerPicker::Pick> picks = owners_.PickOwners(teams);
+  for (size_t i = 0; i < routed.size(); ++i) {
+    OwnerPicker::Pick& pick = picks[i];
+    if (!pick.owner.ok()) {
+      std::move(routed[i].done)(pick.owner.status());
+      continue;
+    }
+    absl::StatusOr<std::string> id = ids_.Next();
+    if (!id.ok()) {
+      owners_.Drop(pick.ticket);
+      std::move(routed[i].done)(id.status());
+      continue;
+    }
+    owners_.Name(pick.ticket, *id);
+    CommandResult decided;
+    decided.complaint_id = *id;
+    decided.events = domain::CompleteFiling(std::move(drafts[i]), *pick.owner);
+    // Only the filed event carries the complaint's id.
+    for (v1::ComplaintEvent& event : decided.events) {
+      if (event.has_filed()) event.mutable_filed()->set_complaint_id(*id);
+    }
+    decided.index_changes =
+        TimerIndexChanges(*id, domain::ComplaintState{}, domain::Fold(decided.events));
+    decided.index_changes.push_back({kTimerIndexMarker, "", false});
+    Append(std::move(decided), pick.ticket, actor, routed[i].request, std::move(routed[i].done));
+  }
+}
+
+void ComplaintCommands::Append(CommandResult decided, PendingAssignments::Ticket ticket,
+                               const v1::Actor& actor, const RequestKey& request, FileDone done) {
   storage::AppendRequest append =
-      commands_.ToAppend(ComplaintStream(decided->complaint_id), storage::ExpectedRevision::NoStream(),
-                         request, actor, decided->events);
-  append.index_changes = decided->index_changes;
-  log_.AppendAsync(std::move(append), [this, ticket, request, result = *std::move(decided),
+      commands_.ToAppend(ComplaintStream(decided.complaint_id), storage::ExpectedRevision::NoStream(),
+                         request, actor, decided.events);
+  append.index_changes = decided.index_changes;
+  log_.AppendAsync(std::move(append), [this, ticket, request, result = std::move(decided),
                                        done = std::move(done)](
                                           absl::StatusOr<storage::AppendResult> appended) mutable {
-    if (!appended.ok() || appended->deduplicated) pending_.Drop(ticket);
+    if (!appended.ok() || appended->deduplicated) owners_.Drop(ticket);
     if (!appended.ok()) return std::move(done)(appended.status());
     if (appended->deduplicated) {
       // The same request reached the log first from another process's retry: answer with
@@ -213,13 +240,18 @@ std::vector<absl::StatusOr<CommandResult>> ComplaintCommands::FileMany(std::vect
   std::vector<absl::StatusOr<CommandResult>> results(filings.size(),
                                                      absl::UnknownError("not filed"));
   absl::BlockingCounter pending(static_cast<int>(filings.size()));
+  std::vector<NewFiling> fresh;
   for (size_t i = 0; i < filings.size(); ++i) {
-    FileAsync(std::move(filings[i].filing), actor, filings[i].request,
-              [&results, &pending, i](absl::StatusOr<CommandResult> result) {
-                results[i] = std::move(result);
-                pending.DecrementCount();
-              });
+    std::optional<FileDone> lead =
+        Admit(filings[i].request, [&results, &pending, i](absl::StatusOr<CommandResult> result) {
+          results[i] = std::move(result);
+          pending.DecrementCount();
+        });
+    if (!lead) continue;
+    fresh.push_back(NewFiling{std::move(filings[i].filing), std::move(filings[i].request),
+                              *std::move(lead)});
   }
+  FileNew(std::move(fresh), actor);
   pending.Wait();
   return results;
 }

@@ -20,7 +20,7 @@
 #include "domain/complaint.h"
 #include "services/commands/id_sequence.h"
 #include "services/commands/in_flight_requests.h"
-#include "services/commands/pending_assignments.h"
+#include "services/commands/owner_picker.h"
 #include "services/commands/request_key.h"
 #include "services/commands/stream_commands.h"
 #include "storage/event_log.h"
@@ -39,11 +39,6 @@ struct CommandResult {
 
 // The stream of complaint `id`: "complaint-<id>".
 std::string ComplaintStream(const std::string& complaint_id);
-
-// Open cases per owner as the projections have them, for routing new filings to the
-// least-loaded team member, and which of the given complaints they hold; filings they do not
-// hold yet are counted on top (PendingAssignments).
-using LoadSource = std::function<LoadAt(const std::vector<std::string>& complaint_ids)>;
 
 class ComplaintCommands {
  public:
@@ -89,9 +84,9 @@ class ComplaintCommands {
     v1::Filed filing;
     RequestKey request;
   };
-  // Files many items at once: each is decided on its own and all appends are in flight
-  // together, so they share synced writes. One result per filing, in order; one failing does
-  // not affect the others.
+  // Files many items at once: each is decided on its own, their owners are picked in one turn,
+  // and all appends are in flight together, so they share synced writes. One result per
+  // filing, in order; one failing does not affect the others.
   std::vector<absl::StatusOr<CommandResult>> FileMany(std::vector<Filing> filings,
                                                       const v1::Actor& actor);
 
@@ -109,11 +104,20 @@ class ComplaintCommands {
   domain::DecisionContext Context(absl::Time now) const;
   // The earlier filing under `request`, if any (see File).
   absl::StatusOr<std::optional<CommandResult>> FindFiling(const RequestKey& request);
-  // Decides the filing's events and assigns the id; `ticket` is its owner's pending
-  // assignment, to settle once the append is done.
-  absl::StatusOr<CommandResult> DecideFiling(v1::Filed filing, PendingAssignments::Ticket& ticket);
-  // Files after the request-id checks: decides, appends, and settles the pending assignment.
-  void FileNew(v1::Filed filing, const v1::Actor& actor, const RequestKey& request, FileDone done);
+  // FileAsync's request-id checks: `done` (wrapped to finish the request in flight) when the
+  // filing is to be decided anew; nullopt when `done` has its answer or waits for another's.
+  std::optional<FileDone> Admit(const RequestKey& request, FileDone done);
+  struct NewFiling {
+    v1::Filed filing;
+    RequestKey request;
+    FileDone done;
+  };
+  // Files after the request-id checks: decides the filings but for their owners side by side,
+  // picks the owners in one turn, numbers them and puts their appends in flight.
+  void FileNew(std::vector<NewFiling> filings, const v1::Actor& actor);
+  // Appends one decided filing, and settles its owner's pending assignment once that is done.
+  void Append(CommandResult decided, PendingAssignments::Ticket ticket, const v1::Actor& actor,
+              const RequestKey& request, FileDone done);
   // Tells the timer listener about any timer `result` scheduled.
   void Scheduled(const CommandResult& result) const;
 
@@ -123,9 +127,8 @@ class ComplaintCommands {
   const v1::SlaPolicy& policy_;
   const v1::Directory& directory_;
   const LoadSource load_;
-  // Routing decisions take turns, so that each one counts the assignments before it.
-  absl::Mutex routing_mu_;
-  PendingAssignments pending_;
+  // New filings' owners: picks take turns, so that each counts the filings picked before it.
+  OwnerPicker owners_;
   InFlightRequests<CommandResult> in_flight_;
   std::function<void(absl::Time)> timer_listener_;
 };
