@@ -195,13 +195,15 @@ v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
   return board;
 }
 
-DueClass ClassifyDue(const v1::DeadlineView& deadline, absl::Time now, absl::Time horizon) {
-  const absl::Time due = FromProto(deadline.due());
-  if (deadline.state() == v1::DEADLINE_STATE_BREACHED || (IsOpenDeadline(deadline) && due <= now)) {
-    return DueClass::kBreached;
-  }
-  if (IsOpenDeadline(deadline) && due <= horizon) return DueClass::kSoon;
+DueClass ClassifyDue(v1::DeadlineState state, absl::Time due, absl::Time now, absl::Time horizon) {
+  const bool open = state == v1::DEADLINE_STATE_PENDING || state == v1::DEADLINE_STATE_WARNED;
+  if (state == v1::DEADLINE_STATE_BREACHED || (open && due <= now)) return DueClass::kBreached;
+  if (open && due <= horizon) return DueClass::kSoon;
   return DueClass::kNone;
+}
+
+DueClass ClassifyDue(const v1::DeadlineView& deadline, absl::Time now, absl::Time horizon) {
+  return ClassifyDue(deadline.state(), FromProto(deadline.due()), now, horizon);
 }
 
 v1::DueDeadline DueEntryOf(const v1::ComplaintView& view, const v1::DeadlineView& deadline, absl::Time now) {

@@ -50,6 +50,7 @@ v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
 // now < due <= horizon), or not on the board.
 enum class DueClass { kNone, kSoon, kBreached };
 DueClass ClassifyDue(const v1::DeadlineView& deadline, absl::Time now, absl::Time horizon);
+DueClass ClassifyDue(v1::DeadlineState state, absl::Time due, absl::Time now, absl::Time horizon);
 // A deadline board's entry for `deadline` of `view`.
 v1::DueDeadline DueEntryOf(const v1::ComplaintView& view, const v1::DeadlineView& deadline, absl::Time now);
 

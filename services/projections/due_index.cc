@@ -18,7 +18,7 @@ void DueIndex::ForEachKey(const v1::ComplaintView& view, bool breached_only, Vis
   for (const v1::DeadlineView& d : view.deadlines()) {
     if (d.state() == v1::DEADLINE_STATE_SATISFIED) continue;
     if (breached_only && d.state() != v1::DEADLINE_STATE_BREACHED) continue;
-    visit(Key{domain::FromProto(d.due()), view.complaint_id(), d.timer_id(), &view});
+    visit(Key{domain::FromProto(d.due()), view.complaint_id(), d.timer_id(), &view, d.state()});
   }
 }
 
@@ -37,18 +37,19 @@ v1::DeadlineBoard DueIndex::Board(absl::Time now, absl::Duration window, size_t 
   v1::DeadlineBoard board;
   size_t soon = 0;
   size_t breached = 0;
-  auto visit = [&](const Key& key) {
-    const v1::DeadlineView* deadline = nullptr;
+  auto entry = [&](const Key& key) {
     for (const v1::DeadlineView& d : key.view->deadlines()) {
-      if (d.timer_id() == key.timer_id) deadline = &d;
+      if (d.timer_id() == key.timer_id) return domain::DueEntryOf(*key.view, d, now);
     }
-    if (deadline == nullptr) return;
-    switch (domain::ClassifyDue(*deadline, now, horizon)) {
+    return v1::DueDeadline();  // not reached: the key was made from this very deadline
+  };
+  auto visit = [&](const Key& key) {
+    switch (domain::ClassifyDue(key.state, key.due, now, horizon)) {
       case domain::DueClass::kBreached:
-        if (breached++ < limit) *board.add_breached() = domain::DueEntryOf(*key.view, *deadline, now);
+        if (breached++ < limit) *board.add_breached() = entry(key);
         break;
       case domain::DueClass::kSoon:
-        if (soon++ < limit) *board.add_due_soon() = domain::DueEntryOf(*key.view, *deadline, now);
+        if (soon++ < limit) *board.add_due_soon() = entry(key);
         break;
       case domain::DueClass::kNone:
         break;
@@ -59,7 +60,7 @@ v1::DeadlineBoard DueIndex::Board(absl::Time now, absl::Duration window, size_t 
     visit(key);
   }
   // Past the horizon only breached deadlines are listed; they come after every earlier entry.
-  for (auto it = breached_.upper_bound(Key{horizon, {}, {}, nullptr}); it != breached_.end(); ++it) {
+  for (auto it = breached_.upper_bound(Key{horizon, {}, {}, nullptr, v1::DEADLINE_STATE_UNSPECIFIED}); it != breached_.end(); ++it) {
     if (it->due > horizon) visit(*it);
   }
   board.set_due_soon_total(static_cast<int>(soon));

@@ -37,6 +37,9 @@ class DueIndex {
     std::string complaint_id;
     std::string timer_id;
     const v1::ComplaintView* view;
+    // Not part of the order: a board classifies every entry up to its horizon from the key
+    // alone, and reads the view only for the entries it lists.
+    v1::DeadlineState state;
     bool operator<(const Key& other) const;
   };
   template <typename Visit>

@@ -60,10 +60,7 @@ TEST_CASE("Given random cases with department tasks counted as they change, then
     for (int change = 0; change < 300; ++change) {
       v1::ComplaintView& v = views[rng() % views.size()];
       tally.Add(v, -1);
-      v1::ComplaintView next = testing::RandomCase(rng, 0);
-      *next.mutable_filing() = v.filing();
-      next.set_complaint_id(v.complaint_id());
-      v = std::move(next);
+      v = testing::RandomChangeOf(rng, v);
       tally.Add(v);
     }
     const absl::Time now = testing::kRandomCaseStart + absl::Hours(24 * static_cast<int>(rng() % 95));

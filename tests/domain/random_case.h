@@ -72,6 +72,14 @@ inline v1::ComplaintView RandomCase(std::mt19937& rng, int n) {
   return v;
 }
 
+// The same case changed at random: its id and filing (which never change) stay.
+inline closedloop::v1::ComplaintView RandomChangeOf(std::mt19937& rng, const closedloop::v1::ComplaintView& v) {
+  closedloop::v1::ComplaintView next = RandomCase(rng, 0);
+  *next.mutable_filing() = v.filing();
+  next.set_complaint_id(v.complaint_id());
+  return next;
+}
+
 }  // namespace closedloop::testing
 
 #endif  // CLOSEDLOOP_TESTS_DOMAIN_RANDOM_CASE_H_

@@ -44,10 +44,7 @@ TEST_CASE("Given cases counted by filing day as they change, then metrics over a
   for (int change = 0; change < 1000; ++change) {
     v1::ComplaintView& v = *all[rng() % all.size()];
     metrics.Add(v, -1);
-    v1::ComplaintView next = testing::RandomCase(rng, 0);
-    *next.mutable_filing() = v.filing();
-    next.set_complaint_id(v.complaint_id());
-    v = std::move(next);
+    v = testing::RandomChangeOf(rng, v);
     metrics.Add(v, 1);
   }
 
