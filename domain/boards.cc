@@ -164,6 +164,24 @@ v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now) {
   return ToBoardCase(view, ClockOf(view, now));
 }
 
+CaseTimes TimesOf(const v1::ComplaintView& view) {
+  CaseTimes times;
+  bool warned = false;
+  bool breached = false;
+  for (const v1::DeadlineView& d : view.deadlines()) {
+    if (d.state() == v1::DEADLINE_STATE_BREACHED) breached = true;
+    if (d.state() == v1::DEADLINE_STATE_WARNED) warned = true;
+    if (!IsOpenDeadline(d)) continue;
+    times.next_due = std::min(times.next_due, FromProto(d.due()));
+    if (d.state() == v1::DEADLINE_STATE_PENDING && d.has_warn_at()) {
+      times.at_risk_from = std::min(times.at_risk_from, FromProto(d.warn_at()));
+    }
+  }
+  times.breached_from = breached ? absl::InfinitePast() : times.next_due;
+  if (warned) times.at_risk_from = absl::InfinitePast();
+  return times;
+}
+
 v1::SuperheroBoard SuperheroBoardOf(const std::string& owner,
                                     const std::vector<const v1::ComplaintView*>& views,
                                     absl::Time now, size_t limit) {

@@ -37,6 +37,18 @@ bool IsOpen(const v1::ComplaintView& view);
 // owner/team/department/customer_ref(filing.customer_ref)/filed_at/hanging.
 v1::BoardCase ToBoardCase(const v1::ComplaintView& view, absl::Time now);
 
+// When a case's board flags turn on, which depends on the case and not on `now`: at `now` the
+// case is at risk iff at_risk_from <= now, and breached iff breached_from <= now (as
+// ToBoardCase computes them); next_due is the due of its next deadline, the superhero board's
+// order. InfinitePast when a flag is on for good (a WARNED or BREACHED deadline), InfiniteFuture
+// when it cannot turn on.
+struct CaseTimes {
+  absl::Time next_due = absl::InfiniteFuture();
+  absl::Time at_risk_from = absl::InfiniteFuture();
+  absl::Time breached_from = absl::InfiniteFuture();
+};
+CaseTimes TimesOf(const v1::ComplaintView& view);
+
 // The owner's open cases (callers pass candidate views; non-open or other owners are skipped),
 // ordered by next deadline due (cases without one last, then by complaint filed_at, then id);
 // counts open/at_risk/breached/hanging over all of them but lists only the first `limit`.

@@ -38,7 +38,7 @@ constexpr size_t kBoardLimit = 500;
 
 v1::SuperheroBoard OwnerBoard(const ProjectionState& state, const std::string& owner,
                               absl::Time now, uint64_t position) {
-  v1::SuperheroBoard board = domain::SuperheroBoardOf(owner, state.OpenOf(owner), now, kBoardLimit);
+  v1::SuperheroBoard board = state.SuperheroBoard(owner, now, kBoardLimit);
   board.set_position(position);
   return board;
 }

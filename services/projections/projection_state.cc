@@ -147,6 +147,7 @@ void ProjectionState::Tally(const v1::ComplaintView& view, int sign) {
 void ProjectionState::Unindex(const v1::ComplaintView& view) {
   if (!domain::IsOpen(view)) return;
   due_.Remove(view);
+  owner_boards_.Remove(view);
   open_.erase(view.complaint_id());
   auto owned = open_by_owner_.find(view.owner());
   if (owned == open_by_owner_.end()) return;
@@ -161,6 +162,7 @@ void ProjectionState::Index(const v1::ComplaintView& view) {
   }
   if (!domain::IsOpen(view)) return;
   due_.Add(view);
+  owner_boards_.Add(view);
   open_[view.complaint_id()] = &view;
   open_by_owner_[view.owner()][view.complaint_id()] = &view;
 }

@@ -24,6 +24,7 @@
 #include "services/projections/case_finder.h"
 #include "services/projections/due_index.h"
 #include "services/projections/metrics_by_day.h"
+#include "services/projections/owner_boards.h"
 #include "services/projections/view_index.h"
 
 namespace closedloop::services {
@@ -51,6 +52,11 @@ class ProjectionState {
   std::vector<const v1::ComplaintView*> OpenOf(const std::string& owner) const;
   std::vector<const v1::ComplaintView*> OpenCases() const;
   std::vector<const v1::ComplaintView*> OfCustomer(const std::string& customer_ref) const;
+  // The owner's superhero board at `now`, at most `limit` cases listed, from the owners' index
+  // in board order: it reads the cases it lists and those whose flags are on.
+  v1::SuperheroBoard SuperheroBoard(const std::string& owner, absl::Time now, size_t limit) const {
+    return owner_boards_.Board(owner, now, limit);
+  }
   // The deadline board at `now` for `window`, at most `limit` entries per list, from the
   // due-ordered index: it reads the deadlines due by now + window, not every case.
   v1::DeadlineBoard DeadlineBoard(absl::Time now, absl::Duration window, size_t limit) const {
@@ -87,6 +93,7 @@ class ProjectionState {
   ViewIndex open_;
   absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
   absl::flat_hash_map<std::string, ViewIndex> by_customer_;
+  OwnerBoards owner_boards_;  // open cases by owner, in board order
   DueIndex due_;  // unsatisfied deadlines of open cases, in board order
   MetricsByDay metrics_;
   domain::CatalogTally catalog_;

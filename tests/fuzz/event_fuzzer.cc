@@ -92,7 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)domain::MetricsOf(all);
   (void)domain::ProblemBoardOf(problems);
   for (const v1::ComplaintView* view : all) {
-    (void)domain::SuperheroBoardOf(view->owner(), state.OpenOf(view->owner()), now, 500);
+    (void)state.SuperheroBoard(view->owner(), now, 500);
     (void)domain::CustomerHistoryOf(view->filing().customer_ref(),
                                     state.OfCustomer(view->filing().customer_ref()), now);
   }

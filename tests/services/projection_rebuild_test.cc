@@ -61,6 +61,8 @@ std::map<std::string, std::string> Contents(Projections& projections, absl::Time
       all.push_back(&view);
       contents["board/" + view.owner()] =
           Bytes(domain::SuperheroBoardOf(view.owner(), state.OpenOf(view.owner()), now));
+      // The owners' index gives the board the full pass gives.
+      CHECK(Bytes(state.SuperheroBoard(view.owner(), now, SIZE_MAX)) == contents["board/" + view.owner()]);
     }
     for (const auto& [id, problem] : state.problems()) {
       contents[ProjectionState::ProblemKey(id)] = Bytes(problem);
