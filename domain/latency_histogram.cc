@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdint>
 
 namespace closedloop::domain {
 namespace {
@@ -19,13 +20,14 @@ int32_t BucketOf(int64_t nanos) {
 }
 
 // The middle of the bucket: within half a bucket's width, 1/128 of its lower bound, of every
-// sample in it.
+// sample in it. Computed unsigned and capped, so that no bucket can overflow a shift.
 int64_t MiddleOf(int32_t bucket) {
   if (bucket < kLinear) return bucket;
   const int shift = (bucket - kLinear) / kLinear;
-  const int64_t sub = (bucket - kLinear) % kLinear;
-  const int64_t lower = (kLinear + sub) << shift;
-  return lower + ((int64_t{1} << shift) >> 1);
+  const uint64_t sub = static_cast<uint64_t>((bucket - kLinear) % kLinear);
+  const uint64_t lower = (static_cast<uint64_t>(kLinear) + sub) << shift;
+  const uint64_t middle = lower + ((uint64_t{1} << shift) >> 1);
+  return middle > static_cast<uint64_t>(INT64_MAX) ? INT64_MAX : static_cast<int64_t>(middle);
 }
 
 }  // namespace

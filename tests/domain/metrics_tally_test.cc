@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -54,6 +55,13 @@ TEST_CASE("Given random durations, then a histogram's percentiles are within 1/1
   REQUIRE(small.Percentile(50) == absl::Nanoseconds(17));
   REQUIRE(small.Percentile(100) == absl::Nanoseconds(63));
   REQUIRE(LatencyHistogram().Percentile(50) == absl::ZeroDuration());
+  // Durations past what nanoseconds hold (timestamps centuries apart) saturate, never overflow.
+  LatencyHistogram huge;
+  huge.Add(absl::Hours(24 * 365) * 1000);
+  huge.Add(absl::InfiniteDuration());
+  const double top = absl::ToDoubleNanoseconds(huge.Percentile(100));
+  REQUIRE(std::abs(top - static_cast<double>(INT64_MAX)) <= static_cast<double>(INT64_MAX) / 128);
+  REQUIRE(huge.Percentile(50) > absl::Hours(24 * 365) * 290);
 }
 
 TEST_CASE("Given random cases tallied one by one, then the metrics equal MetricsOf over them",
