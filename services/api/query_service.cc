@@ -250,7 +250,7 @@ grpc::Status QueryServiceImpl::GetProblemBoard(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
     std::vector<const v1::ProblemView*> problems;
-    for (const auto& [id, problem] : state.problems()) problems.push_back(&problem);
+    for (const auto& [id, problem] : state.problems()) problems.push_back(problem.get());
     *response = domain::ProblemBoardOf(problems);
     response->set_position(position);
   });

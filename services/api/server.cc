@@ -62,8 +62,8 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   server->store_ = *std::move(store);
   server->projections_ = std::make_unique<Projections>(log, *server->store_);
   if (absl::Status started = server->projections_->Start(); !started.ok()) return started;
-  // After Start: a store the log does not hold was cleared, and replays from position 1.
-  server->views_resumed_after_ = server->store_->checkpoint();
+  // A store the log does not hold was cleared, and replays from position 1.
+  server->views_resumed_after_ = server->projections_->resumed_after();
   // A store from before the due-time index gets its index before any timer or call runs.
   absl::StatusOr<TimerIndexRebuild> rebuild =
       RebuildTimerIndexIfMissing(log, server->complaint_commands_, TimerActor());

@@ -22,7 +22,7 @@ namespace closedloop::services {
 class CaseFinder {
  public:
   // Adds the case under its filing's order_ref, external_ref and contact key (those it has).
-  // `view` must outlive its entries (views live in ProjectionState, whose nodes never move).
+  // `view` must outlive its entries (views in ProjectionState are immutable and never move).
   void Index(const v1::ComplaintView& view);
 
   // The cases (ids in filing order) with exactly this order_ref, external_ref, or contact key;

@@ -64,7 +64,7 @@ domain::EventMeta MetaOf(const storage::RecordedEvent& record) {
 }
 
 const v1::ComplaintView& Deref(const v1::ComplaintView* view) { return *view; }
-const v1::ComplaintView& AddressOf(const v1::ComplaintView& view) { return view; }
+const v1::ComplaintView& Shared(const ProjectionState::ComplaintPtr& view) { return *view; }
 
 // One page of the cases of `candidates` (id -> view, in filing order) that match, newest first.
 // The token is the last id of the previous page; the total counts every match, so a filtered
@@ -162,7 +162,7 @@ v1::ListComplaintsResponse ListPage(const ProjectionState& state,
     }
     return PageOf(state.OpenIndex(), Deref, request, scope);
   }
-  return PageOf(state.complaints(), AddressOf, request, scope);
+  return PageOf(state.complaints(), Shared, request, scope);
 }
 
 absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,

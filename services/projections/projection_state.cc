@@ -45,24 +45,24 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
     v1::ComplaintEvent event;
     if (!event.ParseFromString(record.payload())) return Unreadable(record);
     const std::string id(stream);
-    v1::ComplaintView& view = complaints_[id];
-    Unindex(view);
-    // The tallies take the case back as it stood and count it again as it stands.
-    if (!view.complaint_id().empty()) Tally(view, -1);
-    domain::ApplyToView(view, MetaOf(record), event);
-    if (view.complaint_id().empty()) view.set_complaint_id(id);
-    Tally(view, 1);
-    Index(view);
-    if (view.revision() == 1) finder_.Index(view);  // filed now; the filing never changes
+    auto found = complaints_.find(id);
+    auto view = found == complaints_.end() ? std::make_shared<v1::ComplaintView>()
+                                           : std::make_shared<v1::ComplaintView>(*found->second);
+    domain::ApplyToView(*view, MetaOf(record), event);
+    if (view->complaint_id().empty()) view->set_complaint_id(id);
+    Put(id, std::move(view));
     return ComplaintKey(id);
   }
   if (absl::ConsumePrefix(&stream, kProblemStream)) {
     v1::ProblemEvent event;
     if (!event.ParseFromString(record.payload())) return Unreadable(record);
     const std::string id(stream);
-    v1::ProblemView& view = problems_[id];
-    domain::ApplyToView(view, MetaOf(record), event);
-    if (view.problem_id().empty()) view.set_problem_id(id);
+    ProblemPtr& slot = problems_[id];
+    auto view = slot == nullptr ? std::make_shared<v1::ProblemView>()
+                                : std::make_shared<v1::ProblemView>(*slot);
+    domain::ApplyToView(*view, MetaOf(record), event);
+    if (view->problem_id().empty()) view->set_problem_id(id);
+    slot = std::move(view);
     return ProblemKey(id);
   }
   return std::string();
@@ -70,20 +70,16 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
 
 absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view value) {
   if (absl::ConsumePrefix(&key, "c/")) {
-    v1::ComplaintView view;
-    if (!view.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    auto view = std::make_shared<v1::ComplaintView>();
+    if (!view->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       return absl::DataLossError(absl::StrCat("stored view of complaint ", key, " is unreadable"));
     }
-    v1::ComplaintView& slot = complaints_[std::string(key)];
-    slot = std::move(view);
-    Tally(slot, 1);
-    Index(slot);
-    finder_.Index(slot);
+    Put(std::string(key), std::move(view));
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&key, "p/")) {
-    v1::ProblemView view;
-    if (!view.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    auto view = std::make_shared<v1::ProblemView>();
+    if (!view->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       return absl::DataLossError(absl::StrCat("stored view of problem ", key, " is unreadable"));
     }
     problems_[std::string(key)] = std::move(view);
@@ -92,16 +88,42 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
   return absl::DataLossError(absl::StrCat("unknown key in the view store: ", key));
 }
 
+void ProjectionState::Share(const ProjectionState& from, const std::string& key) {
+  absl::string_view id = key;
+  if (absl::ConsumePrefix(&id, "c/")) {
+    const std::string complaint_id(id);
+    Put(complaint_id, from.complaints_.at(complaint_id));
+  } else if (absl::ConsumePrefix(&id, "p/")) {
+    const std::string problem_id(id);
+    problems_[problem_id] = from.problems_.at(problem_id);
+  }
+}
+
+void ProjectionState::Put(const std::string& id, ComplaintPtr view) {
+  ComplaintPtr& slot = complaints_[id];
+  if (slot == view) return;
+  if (slot != nullptr) {
+    // The tallies take the case back as it stood and count it again as it stands.
+    Unindex(*slot);
+    Tally(*slot, -1);
+  } else {
+    finder_.Index(*view);  // filed now, or first restored; the filing never changes
+  }
+  Tally(*view, 1);
+  Index(*view);
+  slot = std::move(view);
+}
+
 std::string ProjectionState::Serialized(const std::string& key) const {
   absl::string_view id = key;
-  if (absl::ConsumePrefix(&id, "c/")) return complaints_.at(std::string(id)).SerializeAsString();
-  if (absl::ConsumePrefix(&id, "p/")) return problems_.at(std::string(id)).SerializeAsString();
+  if (absl::ConsumePrefix(&id, "c/")) return complaints_.at(std::string(id))->SerializeAsString();
+  if (absl::ConsumePrefix(&id, "p/")) return problems_.at(std::string(id))->SerializeAsString();
   return std::string();
 }
 
 const v1::ComplaintView* ProjectionState::FindComplaint(const std::string& id) const {
   auto found = complaints_.find(id);
-  return found == complaints_.end() ? nullptr : &found->second;
+  return found == complaints_.end() ? nullptr : found->second.get();
 }
 
 std::vector<const v1::ComplaintView*> ProjectionState::OpenOf(const std::string& owner) const {

@@ -2,12 +2,18 @@
 // log record, in position order; pure bookkeeping (no I/O, no clock), so that a state rebuilt
 // from position 1 can be compared with one maintained incrementally.
 //
-// Thread safety: none; Projections guards it.
+// Views are immutable once made: a change makes a new view and swaps it in. So two states can
+// share the views they agree on, and one state catches up with another by taking over its newer
+// views (Share) without applying their events again; Projections keeps two such states, one
+// read while the other is written.
+//
+// Thread safety: none for writes; const methods may run concurrently with each other.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTION_STATE_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTION_STATE_H_
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -42,11 +48,18 @@ class ProjectionState {
   // Restores one stored view (key as above, value serialized). DATA_LOSS if unreadable.
   absl::Status Restore(absl::string_view key, absl::string_view value);
 
+  // Takes `from`'s view under `key` (a key Apply or Restore returned there) as this state's,
+  // sharing it: after Share of every key `from` changed since the two were equal, they are
+  // equal again.
+  void Share(const ProjectionState& from, const std::string& key);
+
   // The serialized view under `key` (for the store).
   std::string Serialized(const std::string& key) const;
 
-  const std::map<std::string, v1::ComplaintView, IdOrder>& complaints() const { return complaints_; }
-  const std::map<std::string, v1::ProblemView, IdOrder>& problems() const { return problems_; }
+  using ComplaintPtr = std::shared_ptr<const v1::ComplaintView>;
+  using ProblemPtr = std::shared_ptr<const v1::ProblemView>;
+  const std::map<std::string, ComplaintPtr, IdOrder>& complaints() const { return complaints_; }
+  const std::map<std::string, ProblemPtr, IdOrder>& problems() const { return problems_; }
   const v1::ComplaintView* FindComplaint(const std::string& id) const;
   // Open cases (state OPEN or IN_PROGRESS), all or of one owner.
   std::vector<const v1::ComplaintView*> OpenOf(const std::string& owner) const;
@@ -87,9 +100,12 @@ class ProjectionState {
   void Index(const v1::ComplaintView& view);
   // Counts a case in the aggregates (+1), or takes it back (-1) before it changes.
   void Tally(const v1::ComplaintView& view, int sign);
+  // Makes `view` the case's view: the old one (if any) leaves the indexes and tallies, the new
+  // one enters them.
+  void Put(const std::string& id, ComplaintPtr view);
 
-  std::map<std::string, v1::ComplaintView, IdOrder> complaints_;
-  std::map<std::string, v1::ProblemView, IdOrder> problems_;
+  std::map<std::string, ComplaintPtr, IdOrder> complaints_;
+  std::map<std::string, ProblemPtr, IdOrder> problems_;
   ViewIndex open_;
   absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
   absl::flat_hash_map<std::string, ViewIndex> by_customer_;

@@ -52,14 +52,19 @@ absl::Status Projections::Start() {
                  "closedloopd: views do not match the log (%s); rebuilding them from position 1\n",
                  rebuild_reason_.c_str());
   }
+  // Nothing reads the states yet: the follower and the server start after this.
+  absl::Status restored = absl::OkStatus();
+  absl::Status read = store_.ForEach([&](absl::string_view key, absl::string_view value) {
+    if (!restored.ok()) return;
+    restored = sides_[0].state.Restore(key, value);
+    if (restored.ok()) sides_[1].state.Share(sides_[0].state, std::string(key));
+  });
+  if (!read.ok()) return read;
+  if (!restored.ok()) return restored;
+  resumed_after_ = store_.checkpoint();
+  sides_[0].position = sides_[1].position = resumed_after_;
   {
-    absl::MutexLock lock(&mu_);
-    absl::Status restored = absl::OkStatus();
-    absl::Status read = store_.ForEach([&](absl::string_view key, absl::string_view value) {
-      if (restored.ok()) restored = state_.Restore(key, value);
-    });
-    if (!read.ok()) return read;
-    if (!restored.ok()) return restored;
+    absl::MutexLock lock(&published_mu_);
     position_ = store_.checkpoint();
   }
   subscription_ = log_.Subscribe(store_.checkpoint() + 1, storage::EventFilter{});
@@ -87,38 +92,70 @@ void Projections::Follow() {
       failed_ = applied;
       if (on_failure_) on_failure_(applied);
     }
-    absl::MutexLock lock(&mu_);
-    failure_ = applied;
+    Fail(applied);
     return;
   }
 }
 
+void Projections::Fail(const absl::Status& status) {
+  absl::MutexLock lock(&published_mu_);
+  failure_ = status;
+  if (status.code() != absl::StatusCode::kCancelled) stopped_on_error_.store(true);
+}
+
+const Projections::Side& Projections::Enter() const {
+  for (;;) {
+    const int visible = visible_.load();
+    const Side& side = sides_[visible];
+    side.readers.fetch_add(1);
+    // Still visible after the count went up: the follower, which hides a side before it waits
+    // for the side's readers to leave, will wait for this one.
+    if (visible_.load() == visible) return side;
+    Leave(side);
+  }
+}
+
+void Projections::Leave(const Side& side) {
+  if (side.readers.fetch_sub(1) == 1) side.readers.notify_all();
+}
+
 absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& events) {
   if (events.empty()) return absl::OkStatus();
-  absl::MutexLock lock(&mu_);
+  const int visible = visible_.load();
+  Side& hidden = sides_[1 - visible];
+  // Queries that began before the last publish may still read the hidden side.
+  for (int readers = hidden.readers.load(); readers != 0; readers = hidden.readers.load()) {
+    hidden.readers.wait(readers);
+  }
+  for (const std::string& key : hidden_behind_) hidden.state.Share(sides_[visible].state, key);
+  hidden_behind_.clear();
   absl::btree_set<std::string> changed;
   for (const v1::RecordedEvent& record : events) {
-    absl::StatusOr<std::string> key = state_.Apply(record);
+    absl::StatusOr<std::string> key = hidden.state.Apply(record);
     if (!key.ok()) return key.status();
     if (!key->empty()) changed.insert(*std::move(key));
   }
   std::vector<std::pair<std::string, std::string>> views;
   views.reserve(changed.size());
-  for (const std::string& key : changed) views.emplace_back(key, state_.Serialized(key));
-  // The views in memory are already ahead; the store must catch up before anyone sees them.
-  // A failing store stops the projections (queries then report UNAVAILABLE) rather than
-  // showing views that a restart would not have.
+  for (const std::string& key : changed) views.emplace_back(key, hidden.state.Serialized(key));
+  // The hidden side is already ahead; the store must catch up before anyone sees it. A failing
+  // store stops the projections (queries then report UNAVAILABLE) rather than showing views
+  // that a restart would not have.
   if (absl::Status committed =
           store_.Commit(views, events.back().position(), events.back().hash());
       !committed.ok()) {
     return committed;
   }
+  hidden.position = events.back().position();
+  visible_.store(1 - visible);
+  hidden_behind_.assign(changed.begin(), changed.end());
+  absl::MutexLock lock(&published_mu_);
   position_ = events.back().position();
   return absl::OkStatus();
 }
 
 uint64_t Projections::position() const {
-  absl::MutexLock lock(&mu_);
+  absl::MutexLock lock(&published_mu_);
   return position_;
 }
 
@@ -127,11 +164,11 @@ absl::Status Projections::WaitFor(uint64_t position, absl::Time deadline) {
     return absl::OutOfRangeError(absl::StrCat("min_position: ", position,
                                               " is past the log's head ", log_.HeadPosition()));
   }
-  absl::MutexLock lock(&mu_);
-  auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+  absl::MutexLock lock(&published_mu_);
+  auto ready = [&]() ABSL_SHARED_LOCKS_REQUIRED(published_mu_) {
     return position_ >= position || !failure_.ok();
   };
-  mu_.AwaitWithDeadline(absl::Condition(&ready), deadline);
+  published_mu_.AwaitWithDeadline(absl::Condition(&ready), deadline);
   if (position_ >= position) return absl::OkStatus();
   if (!failure_.ok()) {
     return absl::UnavailableError(absl::StrCat("projections stopped: ", failure_.message()));
@@ -141,16 +178,18 @@ absl::Status Projections::WaitFor(uint64_t position, absl::Time deadline) {
 }
 
 uint64_t Projections::WaitPast(uint64_t after, absl::Time deadline) {
-  absl::MutexLock lock(&mu_);
-  auto moved = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return position_ > after || !failure_.ok(); };
-  mu_.AwaitWithDeadline(absl::Condition(&moved), deadline);
+  absl::MutexLock lock(&published_mu_);
+  auto moved = [&]() ABSL_SHARED_LOCKS_REQUIRED(published_mu_) {
+    return position_ > after || !failure_.ok();
+  };
+  published_mu_.AwaitWithDeadline(absl::Condition(&moved), deadline);
   return position_;
 }
 
 absl::Status Projections::Check() const {
-  // Shared: every query calls this; it must not queue queries behind each other.
-  absl::ReaderMutexLock lock(&mu_);
-  if (failure_.ok() || failure_.code() == absl::StatusCode::kCancelled) return absl::OkStatus();
+  // Every query calls this: it takes no lock while the follower is well.
+  if (!stopped_on_error_.load()) return absl::OkStatus();
+  absl::MutexLock lock(&published_mu_);
   return absl::UnavailableError(absl::StrCat("projections stopped: ", failure_.message()));
 }
 
@@ -165,17 +204,19 @@ void Projections::OnFailure(absl::AnyInvocable<void(const absl::Status&)> on_fai
 
 void Projections::Read(
     absl::FunctionRef<void(const ProjectionState&, uint64_t position)> read) const {
-  absl::ReaderMutexLock lock(&mu_);
-  read(state_, position_);
+  const Side& side = Enter();
+  read(side.state, side.position);
+  Leave(side);
 }
 
 LoadAt Projections::Load(const std::vector<std::string>& complaint_ids) const {
-  absl::ReaderMutexLock lock(&mu_);
-  LoadAt load{state_.Load(), {}};
+  const Side& side = Enter();
+  LoadAt load{side.state.Load(), {}};
   load.applied.reserve(complaint_ids.size());
   for (const std::string& id : complaint_ids) {
-    load.applied.push_back(state_.FindComplaint(id) != nullptr);
+    load.applied.push_back(side.state.FindComplaint(id) != nullptr);
   }
+  Leave(side);
   return load;
 }
 

@@ -8,6 +8,13 @@
 // checked against the log, and a store the log does not hold (views newer than a log restored
 // from a backup, say) is cleared and rebuilt from position 1 rather than served.
 //
+// Readers never wait for the follower (a left-right pair): it keeps two states that share their
+// unchanged views, one visible to queries and one hidden. It applies a batch to the hidden one,
+// commits it, and makes it visible with one atomic store; a query reads whichever state was
+// visible when it began, without a lock, and so sees a whole batch or none of it. Before the
+// next batch the follower waits until no query reads the state it hid, and brings it up to date
+// by taking over the views the last batch changed.
+//
 // A follower that fails (an unreadable event, a store that cannot be written) stops; from then
 // on Check() and every wait report UNAVAILABLE naming the failure, and the OnFailure callback
 // runs once, so that no query serves the frozen views as current.
@@ -16,9 +23,11 @@
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTIONS_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTIONS_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/functional/any_invocable.h"
@@ -51,6 +60,8 @@ class Projections {
   absl::Status Start();
   // Why Start() cleared the store and replays the log from position 1; empty if it did not.
   const std::string& rebuild_reason() const { return rebuild_reason_; }
+  // The checkpoint Start() resumed after (0 when it rebuilds from position 1).
+  uint64_t resumed_after() const { return resumed_after_; }
   // Stops following the log; idempotent.
   void Stop();
 
@@ -71,7 +82,8 @@ class Projections {
   // not call back into this object.
   void OnFailure(absl::AnyInvocable<void(const absl::Status&)> on_failure);
 
-  // Runs `read` on the views under a shared lock (no event is applied meanwhile).
+  // Runs `read` on the visible views, as of the batch last published (none is applied to them
+  // meanwhile); never waits for the follower.
   void Read(absl::FunctionRef<void(const ProjectionState&, uint64_t position)> read) const;
   // Open cases per owner, for routing, and whether the views hold each of `complaint_ids`.
   LoadAt Load(const std::vector<std::string>& complaint_ids) const;
@@ -80,20 +92,40 @@ class Projections {
   // Why the store's checkpoint is not a point of this log (empty when it is). Errors: the log's.
   absl::StatusOr<std::string> CheckpointMismatch();
   void Follow();
-  // Applies `events` and commits them with the store; then publishes them.
+  // Applies `events` to the hidden state and commits them with the store; then publishes them.
   absl::Status ApplyBatch(const std::vector<v1::RecordedEvent>& events);
+  // Records that the follower stopped with `status`, and wakes every waiter.
+  void Fail(const absl::Status& status);
+
+  // One of the two states, with the position it reflects and the queries reading it.
+  struct Side {
+    ProjectionState state;
+    uint64_t position = 0;
+    mutable std::atomic<int> readers{0};
+  };
+  // The visible side, counted as read until the returned side is passed to Leave.
+  const Side& Enter() const;
+  static void Leave(const Side& side);
 
   storage::EventLog& log_;
   storage::ViewStore& store_;
-  mutable absl::Mutex mu_;
-  ProjectionState state_ ABSL_GUARDED_BY(mu_);
-  uint64_t position_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::Status failure_ ABSL_GUARDED_BY(mu_);
+  Side sides_[2];
+  std::atomic<int> visible_{0};
+  // Store keys of the views the last published batch changed, which the hidden side has not
+  // taken over yet (the follower's alone).
+  std::vector<std::string> hidden_behind_;
+  // The published position and the failure, for waiters: they wait on this mutex's
+  // conditions, which the follower's every publish re-evaluates.
+  mutable absl::Mutex published_mu_;
+  uint64_t position_ ABSL_GUARDED_BY(published_mu_) = 0;
+  absl::Status failure_ ABSL_GUARDED_BY(published_mu_);
+  std::atomic<bool> stopped_on_error_{false};
   // Serializes the failure callback with its installation (never held with mu_).
   absl::Mutex failure_mu_;
   absl::Status failed_ ABSL_GUARDED_BY(failure_mu_);
   absl::AnyInvocable<void(const absl::Status&)> on_failure_ ABSL_GUARDED_BY(failure_mu_);
   std::string rebuild_reason_;
+  uint64_t resumed_after_ = 0;
   std::unique_ptr<storage::Subscription> subscription_;
   std::thread follower_;
 };

@@ -14,7 +14,7 @@ namespace closedloop::services {
 struct IdOrder {
   bool operator()(const std::string& a, const std::string& b) const { return domain::IdLess(a, b); }
 };
-// Complaint id -> its view (views live in ProjectionState::complaints_, whose nodes never move).
+// Complaint id -> its view (views are immutable and owned by ProjectionState::complaints_).
 using ViewIndex = std::map<std::string, const v1::ComplaintView*, IdOrder>;
 
 }  // namespace closedloop::services

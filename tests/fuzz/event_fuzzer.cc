@@ -84,9 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // What the queries compute from the views.
   const absl::Time now = absl::FromUnixSeconds(1793610000);
   std::vector<const v1::ComplaintView*> all;
-  for (const auto& [id, view] : state.complaints()) all.push_back(&view);
+  for (const auto& [id, view] : state.complaints()) all.push_back(view.get());
   std::vector<const v1::ProblemView*> problems;
-  for (const auto& [id, view] : state.problems()) problems.push_back(&view);
+  for (const auto& [id, view] : state.problems()) problems.push_back(view.get());
   (void)state.DeadlineBoard(now, absl::Hours(4), 500);
   (void)domain::CatalogOf(all, "", now);
   (void)domain::MetricsOf(all);

@@ -44,7 +44,7 @@ std::pair<std::map<std::string, std::string>, uint64_t> ViewsOf(const std::strin
   REQUIRE(server->projections().WaitFor(log->HeadPosition(), absl::Now() + absl::Seconds(60)).ok());
   std::map<std::string, std::string> views;
   server->projections().Read([&](const services::ProjectionState& state, uint64_t) {
-    for (const auto& [id, view] : state.complaints()) views[id] = view.SerializeAsString();
+    for (const auto& [id, view] : state.complaints()) views[id] = view->SerializeAsString();
   });
   const uint64_t resumed = server->views_resumed_after();
   server->Shutdown(absl::ZeroDuration());

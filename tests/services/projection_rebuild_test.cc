@@ -56,7 +56,8 @@ std::map<std::string, std::string> Contents(Projections& projections, absl::Time
   projections.Read([&](const ProjectionState& state, uint64_t position) {
     contents["position"] = std::to_string(position);
     std::vector<const v1::ComplaintView*> all;
-    for (const auto& [id, view] : state.complaints()) {
+    for (const auto& [id, shared] : state.complaints()) {
+      const v1::ComplaintView& view = *shared;
       contents[ProjectionState::ComplaintKey(id)] = Bytes(view);
       all.push_back(&view);
       contents["board/" + view.owner()] =
@@ -65,7 +66,7 @@ std::map<std::string, std::string> Contents(Projections& projections, absl::Time
       CHECK(Bytes(state.SuperheroBoard(view.owner(), now, SIZE_MAX)) == contents["board/" + view.owner()]);
     }
     for (const auto& [id, problem] : state.problems()) {
-      contents[ProjectionState::ProblemKey(id)] = Bytes(problem);
+      contents[ProjectionState::ProblemKey(id)] = Bytes(*problem);
     }
     contents["deadlines"] = Bytes(domain::DeadlineBoardOf(state.OpenCases(), now, absl::Hours(8)));
     // The due-ordered index gives the board the full pass gives.
@@ -222,7 +223,8 @@ TEST_CASE("views kept across restarts equal views rebuilt from position 1", "[pr
   // Never applied twice: each view is its stream folded once, as an as-of read folds it at the
   // head, and holds the case without its history.
   projections->Read([&](const ProjectionState& state, uint64_t) {
-    for (const auto& [id, view] : state.complaints()) {
+    for (const auto& [id, shared] : state.complaints()) {
+      const v1::ComplaintView& view = *shared;
       INFO(id);
       CHECK(view.history_size() == 0);
       CHECK(view.revision() == *log->StreamRevision(ComplaintStream(id)));
@@ -341,7 +343,7 @@ TEST_CASE("views newer than a log restored from a backup are rebuilt from the lo
   s.server->projections().Read([&](const ProjectionState& state, uint64_t) {
     for (const auto& [id, complaint] : state.complaints()) {
       INFO(id);
-      CHECK(complaint.filing().customer_ref() != "customer-lost");
+      CHECK(complaint->filing().customer_ref() != "customer-lost");
     }
   });
 }
