@@ -80,7 +80,28 @@ int ProblemRank(v1::ProblemState state) {
 
 }  // namespace
 
+namespace {
+bool AllDigits(absl::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); });
+}
+}  // namespace
+
 bool IdLess(const std::string& a, const std::string& b) {
+  // Every map of cases compares ids: the common case is cheap. Ids of one length that differ
+  // only in the digits after their last '-' ("CL-000123", "CL-000456") are in numeric order
+  // when compared as strings.
+  if (a.size() == b.size()) {
+    const auto [in_a, in_b] = std::mismatch(a.begin(), a.end(), b.begin());
+    if (in_a == a.end()) return false;
+    const size_t first = static_cast<size_t>(in_a - a.begin());
+    const size_t dash = a.rfind('-', first);
+    if (dash != std::string::npos && dash < first &&
+        AllDigits(absl::string_view(a).substr(dash + 1)) &&
+        AllDigits(absl::string_view(b).substr(first))) {
+      return *in_a < *in_b;
+    }
+  }
   const IdKey ka = KeyOf(a);
   const IdKey kb = KeyOf(b);
   if (ka.prefix != kb.prefix) return ka.prefix < kb.prefix;

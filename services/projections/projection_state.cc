@@ -46,6 +46,15 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
     if (!event.ParseFromString(record.payload())) return Unreadable(record);
     const std::string id(stream);
     auto found = complaints_.find(id);
+    if (found != complaints_.end() && found->second.use_count() == 1) {
+      // A view this state made since it last shared its views: nobody else holds it, so it
+      // changes in place (a replay applies many events per case in each batch).
+      auto& view = const_cast<v1::ComplaintView&>(*found->second);
+      Leave(view);
+      domain::ApplyToView(view, MetaOf(record), event);
+      Enter(view);
+      return ComplaintKey(id);
+    }
     auto view = found == complaints_.end() ? std::make_shared<v1::ComplaintView>()
                                            : std::make_shared<v1::ComplaintView>(*found->second);
     domain::ApplyToView(*view, MetaOf(record), event);
@@ -103,15 +112,23 @@ void ProjectionState::Put(const std::string& id, ComplaintPtr view) {
   ComplaintPtr& slot = complaints_[id];
   if (slot == view) return;
   if (slot != nullptr) {
-    // The tallies take the case back as it stood and count it again as it stands.
-    Unindex(*slot);
-    Tally(*slot, -1);
+    Leave(*slot);
   } else {
     finder_.Index(*view);  // filed now, or first restored; the filing never changes
   }
-  Tally(*view, 1);
-  Index(*view);
+  Enter(*view);
   slot = std::move(view);
+}
+
+void ProjectionState::Leave(const v1::ComplaintView& view) {
+  // The tallies take the case back as it stood, to count it again as it stands.
+  Unindex(view);
+  Tally(view, -1);
+}
+
+void ProjectionState::Enter(const v1::ComplaintView& view) {
+  Tally(view, 1);
+  Index(view);
 }
 
 std::string ProjectionState::Serialized(const std::string& key) const {

@@ -100,6 +100,9 @@ class ProjectionState {
   void Index(const v1::ComplaintView& view);
   // Counts a case in the aggregates (+1), or takes it back (-1) before it changes.
   void Tally(const v1::ComplaintView& view, int sign);
+  // A case's view leaves the indexes and tallies before it changes, and enters them after.
+  void Leave(const v1::ComplaintView& view);
+  void Enter(const v1::ComplaintView& view);
   // Makes `view` the case's view: the old one (if any) leaves the indexes and tallies, the new
   // one enters them.
   void Put(const std::string& id, ComplaintPtr view);

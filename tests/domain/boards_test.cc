@@ -4,7 +4,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -92,6 +95,44 @@ TEST_CASE("Given ids with numbers, then they compare by prefix, then numerically
   CHECK(IdLess("CL-99", "CL-x"));    // numeric before non-numeric of the same prefix
   CHECK(IdLess("CL-010", "CL-10"));  // same number: plain string decides
   CHECK(IdLess("PR-2", "PR-11"));
+  CHECK(IdLess("CL-0099", "CL-1000"));
+  CHECK_FALSE(IdLess("CL-1-5", "CL-125"));  // prefix "CL-" before "CL-1-"
+  CHECK(IdLess("CL-125", "CL-1-5"));
+}
+
+TEST_CASE("Given random ids, then IdLess orders them as prefix, then number, then string",
+          "[boards]") {
+  // The order spelled out: split at the last '-', numeric suffixes (compared as numbers) before
+  // the others of the same prefix, ties by plain string.
+  auto reference = [](const std::string& a, const std::string& b) {
+    auto split = [](const std::string& id) {
+      const size_t dash = id.rfind('-');
+      const std::string prefix = dash == std::string::npos ? id : id.substr(0, dash + 1);
+      const std::string suffix = dash == std::string::npos ? "" : id.substr(dash + 1);
+      const bool numeric = dash != std::string::npos && !suffix.empty() &&
+                           suffix.find_first_not_of("0123456789") == std::string::npos;
+      std::string digits = numeric ? suffix.substr(std::min(suffix.find_first_not_of('0'), suffix.size())) : "";
+      return std::make_tuple(prefix, !numeric, digits.size(), digits);
+    };
+    const auto ka = split(a);
+    const auto kb = split(b);
+    if (ka != kb) return ka < kb;
+    return a < b;
+  };
+  std::mt19937 random(20261206);
+  const std::string alphabet = "0019-CLx";
+  auto id = [&] {
+    std::string s;
+    const int length = 1 + static_cast<int>(random() % 7);
+    for (int i = 0; i < length; ++i) s += alphabet[random() % alphabet.size()];
+    return s;
+  };
+  for (int i = 0; i < 200000; ++i) {
+    const std::string a = id();
+    const std::string b = i % 2 == 0 ? id() : a.substr(0, a.size() / 2) + id().substr(0, a.size() - a.size() / 2);
+    INFO(a << " vs " << b);
+    REQUIRE(IdLess(a, b) == reference(a, b));
+  }
 }
 
 TEST_CASE("Given durations, then percentiles are nearest-rank", "[boards]") {
