@@ -1,5 +1,6 @@
 #include "services/projections/metrics_by_day.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "domain/proto_time.h"
@@ -21,6 +22,8 @@ void MetricsByDay::Add(const v1::ComplaintView& view, int sign) {
   day.tally.Add(view, sign);
   if (sign > 0) {
     day.cases.insert(&view);
+    day.first_filed = std::min(day.first_filed, FiledAt(view));
+    day.last_filed = std::max(day.last_filed, FiledAt(view));
   } else {
     day.cases.erase(&view);
   }
@@ -36,11 +39,12 @@ v1::Metrics MetricsByDay::Metrics(absl::Time after, absl::Time before) const {
     const absl::Time start = absl::FromCivil(it->first, absl::UTCTimeZone());
     if (start >= before) break;
     const absl::Time end = absl::FromCivil(it->first + 1, absl::UTCTimeZone());
-    if (start >= after && end <= before) {
-      parts.push_back(&it->second.tally);
+    const Day& day = it->second;
+    if ((start >= after && end <= before) || (day.first_filed >= after && day.last_filed < before)) {
+      parts.push_back(&day.tally);
       continue;
     }
-    for (const v1::ComplaintView* view : it->second.cases) {
+    for (const v1::ComplaintView* view : day.cases) {
       const absl::Time filed = FiledAt(*view);
       if (filed >= after && filed < before) edges.Add(*view);
     }

@@ -31,6 +31,10 @@ class MetricsByDay {
   struct Day {
     domain::MetricsTally tally;
     absl::btree_set<const v1::ComplaintView*> cases;
+    // When its first and last cases were filed (of those ever counted here): a range that cuts
+    // the day but holds both takes the day's tally whole, as "the last 30 days" does with today.
+    absl::Time first_filed = absl::InfiniteFuture();
+    absl::Time last_filed = absl::InfinitePast();
   };
   std::map<absl::CivilDay, Day> days_;
   domain::MetricsTally all_;

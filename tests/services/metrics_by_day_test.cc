@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <list>
 #include <random>
 #include <vector>
@@ -66,6 +67,29 @@ TEST_CASE("Given cases counted by filing day as they change, then metrics over a
     if (before < after) std::swap(after, before);
     INFO("after " << after << " before " << before);
     testing::RequireMetricsAgree(metrics.Metrics(after, before), Exact(views, after, before));
+  }
+
+  // Bounds on a day's first and last filings: the day is cut, but holds all its cases or not.
+  for (int round = 0; round < 40; ++round) {
+    const v1::ComplaintView& some = *all[rng() % all.size()];
+    const absl::Time filed = domain::FromProto(some.filing().filed_at());
+    const absl::CivilDay day = absl::ToCivilDay(filed, absl::UTCTimeZone());
+    absl::Time first = absl::InfiniteFuture();
+    absl::Time last = absl::InfinitePast();
+    for (const v1::ComplaintView& v : views) {
+      const absl::Time t = domain::FromProto(v.filing().filed_at());
+      if (absl::ToCivilDay(t, absl::UTCTimeZone()) != day) continue;
+      first = std::min(first, t);
+      last = std::max(last, t);
+    }
+    for (const auto& [after, before] : {std::pair{first, last + absl::Nanoseconds(1)},
+                                        std::pair{first, last},
+                                        std::pair{first + absl::Nanoseconds(1), last + absl::Seconds(1)},
+                                        std::pair{absl::InfinitePast(), last + absl::Nanoseconds(1)},
+                                        std::pair{first, absl::InfiniteFuture()}}) {
+      INFO("day " << day << " after " << after << " before " << before);
+      testing::RequireMetricsAgree(metrics.Metrics(after, before), Exact(views, after, before));
+    }
   }
 
   for (v1::ComplaintView& v : views) metrics.Add(v, -1);
