@@ -2,14 +2,15 @@
 // in a loop, GetComplaint and FileComplaint p99 stay within 1.5x of their p99 without them".
 // Used by closedloop_replay_bench's `queries` workload with --pollers on a generated store.
 //
-// Two phases of the same two rows, each row run for `each` (after an untimed warm-up of both):
+// Two phases of the same two rows, run together for `each` (after an untimed warm-up):
 //   get_complaint   GetComplaint of a sampled case (query_workload.h), `clients` threads
 //   file_complaint  FileComplaint of a new case like the store generator's (its own customer
-//                   of the store's, order_ref and external_ref), `clients` threads
-// first alone, then while `pollers` more threads poll, each in a loop, GetSuperheroBoard (the
-// busiest owner), GetDeadlineBoard (4 h) and GetMetrics (the last 30 days, and all time), on a
-// connection of their own, as dashboards would. Prints p50/p99 of each row in each phase, the
-// ratio of the p99s, and the pollers' calls/s.
+//                   of the store's, order_ref and external_ref), `clients` more threads
+// together, so that reads meet the follower applying the filings. First alone, then while
+// `pollers` more threads poll, each in a loop, GetSuperheroBoard (the busiest owner),
+// GetDeadlineBoard (4 h) and GetMetrics (the last 30 days, and all time), on a connection of
+// their own, as dashboards would. Prints p50/p99 of each row in each phase, the ratio of the
+// p99s, and the pollers' calls/s.
 #ifndef CLOSEDLOOP_TOOLS_BENCH_INTERFERENCE_H_
 #define CLOSEDLOOP_TOOLS_BENCH_INTERFERENCE_H_
 
