@@ -20,16 +20,6 @@ namespace {
 
 using Stub = v1::QueryService::Stub;
 
-// What a call of a row needs from a sampled case.
-struct Sample {
-  std::string id;
-  std::string customer_ref;
-  std::string order_ref;
-  std::string external_ref;
-  std::string contact;
-  std::string market;
-};
-
 // Every row's latencies and failures, printed as one table at the end.
 class Table {
  public:
@@ -92,7 +82,25 @@ void AddSamples(Stub& stub, v1::ListComplaintsRequest filter, std::vector<Sample
   }
 }
 
-// The owner with the most open cases, of everyone the boards know (the directory's members).
+}  // namespace
+
+std::vector<Sample> SampleCases(Stub& stub, absl::Time now) {
+  std::vector<Sample> samples;
+  v1::ListComplaintsRequest open;
+  open.add_states(v1::COMPLAINT_STATE_OPEN);
+  open.add_states(v1::COMPLAINT_STATE_IN_PROGRESS);
+  AddSamples(stub, open, samples);
+  v1::ListComplaintsRequest closed;
+  closed.add_states(v1::COMPLAINT_STATE_CLOSED);
+  AddSamples(stub, closed, samples);
+  v1::ListComplaintsRequest older;
+  *older.mutable_filed_after() = domain::ToProto(now - absl::Hours(72));
+  *older.mutable_filed_before() = domain::ToProto(now - absl::Hours(48));
+  AddSamples(stub, older, samples);
+  return samples;
+}
+
+// Of everyone the boards know (the directory's members).
 std::pair<std::string, int> BusiestOwner(Stub& stub) {
   const char* const owners[] = {"anna", "bob",  "carla", "dave", "erin", "farid",
                                 "greta", "hana", "ivan", "rita", "sam"};
@@ -108,6 +116,8 @@ std::pair<std::string, int> BusiestOwner(Stub& stub) {
   }
   return best;
 }
+
+namespace {
 
 // A filter's first page and a later one: the 10th, or the last page there is (none when the
 // matches fit on one page).
@@ -173,18 +183,7 @@ void RunQueryWorkload(const std::shared_ptr<grpc::Channel>& channel,
                       const QueryWorkloadOptions& options) {
   std::unique_ptr<Stub> stub = v1::QueryService::NewStub(channel);
   const absl::Time now = options.clock();
-  std::vector<Sample> samples;
-  v1::ListComplaintsRequest open;
-  open.add_states(v1::COMPLAINT_STATE_OPEN);
-  open.add_states(v1::COMPLAINT_STATE_IN_PROGRESS);
-  AddSamples(*stub, open, samples);
-  v1::ListComplaintsRequest closed;
-  closed.add_states(v1::COMPLAINT_STATE_CLOSED);
-  AddSamples(*stub, closed, samples);
-  v1::ListComplaintsRequest older;
-  *older.mutable_filed_after() = domain::ToProto(now - absl::Hours(72));
-  *older.mutable_filed_before() = domain::ToProto(now - absl::Hours(48));
-  AddSamples(*stub, older, samples);
+  const std::vector<Sample> samples = SampleCases(*stub, now);
   if (samples.empty()) {
     std::fprintf(stderr, "queries: the store has no cases\n");
     return;

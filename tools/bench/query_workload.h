@@ -22,8 +22,12 @@
 
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/time/time.h"
+#include "closedloop/v1/query_service.grpc.pb.h"
 #include "grpcpp/channel.h"
 
 namespace closedloop::bench {
@@ -34,6 +38,22 @@ struct QueryWorkloadOptions {
   // The server's clock: "the last 30 days" and the sampled filing window are relative to it.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
+
+// What a call needs from a sampled case.
+struct Sample {
+  std::string id;
+  std::string customer_ref;
+  std::string order_ref;
+  std::string external_ref;
+  std::string contact;
+  std::string market;
+};
+
+// The sampled cases (above), as of the server's present `now`.
+std::vector<Sample> SampleCases(v1::QueryService::Stub& stub, absl::Time now);
+
+// The owner with the most open cases, and that count.
+std::pair<std::string, int> BusiestOwner(v1::QueryService::Stub& stub);
 
 // Runs every row against the server behind `channel` and prints a table of latencies.
 void RunQueryWorkload(const std::shared_ptr<grpc::Channel>& channel,

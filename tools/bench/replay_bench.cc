@@ -22,7 +22,9 @@
 //              its memory is the server's alone.
 //   queries    starts the server on the checkpointed views (run replay first) and times every
 //              query of query_workload.h from 4 client threads, --seconds a query; VmRSS and
-//              VmHWM after start and after the queries.
+//              VmHWM after start and after the queries. With --pollers=N instead: GetComplaint
+//              and FileComplaint alone, then while N clients poll boards and metrics
+//              (interference.h).
 //
 // The store stays in --store unless --keep=false. Each workload is meant to be run as its own
 // process, e.g.:
@@ -31,6 +33,7 @@
 //   closedloop_replay_bench --workloads=generate,replay --store=/tmp/cl-c1m
 //       --cases=1000000 --open_cases=100000
 //   closedloop_replay_bench --workloads=queries --store=/tmp/cl-c1m
+//   closedloop_replay_bench --workloads=queries --store=/tmp/cl-c1m-copy --pollers=8 --seconds=10
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -50,6 +53,7 @@
 #include "grpcpp/create_channel.h"
 #include "services/daemon/config.h"
 #include "services/api/server.h"
+#include "tools/bench/interference.h"
 #include "tools/bench/progress.h"
 #include "tools/bench/query_workload.h"
 #include "tools/bench/store_generator.h"
@@ -65,6 +69,9 @@ ABSL_FLAG(int, threads, 64, "generate: threads deciding and appending.");
 ABSL_FLAG(int64_t, cases, 0, "generate: this many cases instead of --events (0: by events).");
 ABSL_FLAG(int64_t, open_cases, -1, "generate with --cases: cases left open (-1: a tenth).");
 ABSL_FLAG(int, seconds, 3, "queries: how long each query runs.");
+ABSL_FLAG(int, pollers, 0,
+          "queries: instead of every query, GetComplaint and FileComplaint alone and while this "
+          "many clients poll boards and metrics (0: every query). Files cases: use a copy.");
 ABSL_FLAG(bool, keep, true, "Keep the store when done (false: delete it).");
 
 namespace {
@@ -261,12 +268,27 @@ void Queries() {
               hwm_started);
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);  // pages of 1,000 cases, for the samples
-  bench::QueryWorkloadOptions options;
-  options.each = absl::Seconds(absl::GetFlag(FLAGS_seconds));
-  options.clock = clock;
-  bench::RunQueryWorkload(grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server->port()),
-                                                    grpc::InsecureChannelCredentials(), args),
-                          options);
+  const std::string target = absl::StrCat("127.0.0.1:", server->port());
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  if (const int pollers = absl::GetFlag(FLAGS_pollers); pollers > 0) {
+    bench::InterferenceOptions options;
+    options.pollers = pollers;
+    options.each = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+    options.clock = clock;
+    // Channels with equal arguments share one connection; the pollers get one of their own.
+    grpc::ChannelArguments poller_args = args;
+    poller_args.SetInt("closedloop.bench.pollers", 1);
+    bench::RunInterference(
+        channel,
+        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), poller_args),
+        options);
+  } else {
+    bench::QueryWorkloadOptions options;
+    options.each = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+    options.clock = clock;
+    bench::RunQueryWorkload(channel, options);
+  }
   std::printf("queries: VmRSS %.0f MB, VmHWM %.0f MB after the queries; %llu events appended "
               "meanwhile (deadlines that came due)\n",
               StatusMb("VmRSS"), StatusMb("VmHWM"),
