@@ -15,6 +15,7 @@
 #include "tools/bench/bench_server.h"
 #include "tools/bench/load_stats.h"
 #include "tools/bench/query_workload.h"
+#include "tools/bench/store_generator.h"
 
 namespace closedloop::bench {
 namespace {
@@ -62,20 +63,6 @@ void PrintRow(const std::string& name, const Timed& t) {
   std::fflush(stdout);
 }
 
-// Case k as the store generator files it (store_generator.cc's TimelineFiling): one of
-// `customers` customers, its phone number in national or international form, its own refs.
-v1::Filed GeneratorFiling(uint64_t k, uint64_t customers) {
-  v1::Filed filing = Filing(k);
-  const uint64_t customer = k % customers;
-  filing.set_customer_ref(absl::StrCat("customer-", customer));
-  const std::string number = absl::StrCat(1000000 + customer % 9000000);
-  filing.set_customer_contact(customer % 2 == 0 ? absl::StrCat("+49 30 ", number)
-                                                : absl::StrCat("030 ", number));
-  filing.set_order_ref(absl::StrCat("order-", k));
-  filing.set_external_ref(absl::StrCat("ext-", k));
-  return filing;
-}
-
 }  // namespace
 
 void RunInterference(const std::shared_ptr<grpc::Channel>& channel,
@@ -116,7 +103,7 @@ void RunInterference(const std::shared_ptr<grpc::Channel>& channel,
   auto file_complaint = [&](int, uint64_t) {
     grpc::ClientContext context;
     v1::FileComplaintRequest request;
-    *request.mutable_complaint() = GeneratorFiling(next_case++, customers);
+    *request.mutable_complaint() = TimelineFiling(next_case++, customers);
     v1::CommandResponse response;
     return commands->FileComplaint(&context, request, &response).ok();
   };

@@ -87,8 +87,8 @@ size_t QuietStop(const std::vector<Step>& script, std::mt19937_64& rng) {
   return stops[rng() % stops.size()];  // every script reaches the customer before resolving
 }
 
-// Case k of a timeline: one of `customers`, whose phone number is written in national form
-// for every other customer (the list filter must normalize both).
+}  // namespace
+
 v1::Filed TimelineFiling(uint64_t k, uint64_t customers) {
   v1::Filed filing = Filing(k);
   const uint64_t customer = k % customers;
@@ -100,8 +100,6 @@ v1::Filed TimelineFiling(uint64_t k, uint64_t customers) {
   filing.set_external_ref(absl::StrCat("ext-", k));
   return filing;
 }
-
-}  // namespace
 
 StoreTimeline::StoreTimeline(absl::Time now, uint64_t cases, uint64_t open_cases)
     : now_(now),

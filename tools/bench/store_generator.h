@@ -53,6 +53,11 @@ class StoreTimeline {
   std::atomic<uint64_t> claimed_{0};
 };
 
+// Case k of a timeline: one of `customers` customers, whose phone number is written in national
+// form for every other customer (the list filter must normalize both), with its own order_ref
+// and external_ref.
+v1::Filed TimelineFiling(uint64_t k, uint64_t customers);
+
 struct GeneratorResult {
   uint64_t cases = 0;
   uint64_t open_cases = 0;
