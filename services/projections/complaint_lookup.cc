@@ -1,8 +1,10 @@
 #include "services/projections/complaint_lookup.h"
 
 #include <algorithm>
-#include <iterator>
+#include <cstdint>
+#include <optional>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "domain/complaint_view.h"
 #include "domain/proto_time.h"
@@ -38,62 +40,85 @@ bool Matches(const v1::ListComplaintsRequest& r, const v1::ComplaintView& v) {
   return true;
 }
 
-// Whether the request's states are all open ones (OPEN, IN_PROGRESS), so that only open cases
-// can match.
-bool OnlyOpenStates(const v1::ListComplaintsRequest& r) {
-  if (r.states_size() == 0) return false;
-  for (int state : r.states()) {
-    if (state != v1::COMPLAINT_STATE_OPEN && state != v1::COMPLAINT_STATE_IN_PROGRESS) return false;
-  }
-  return true;
-}
-
-// Whether the request filters nothing: every case matches, and the total is the count.
-bool Unfiltered(const v1::ListComplaintsRequest& r) {
-  return r.states_size() == 0 && r.owner().empty() && r.team().empty() && r.department().empty() &&
-         r.channel() == v1::CHANNEL_UNSPECIFIED && r.kind() == v1::ITEM_KIND_UNSPECIFIED &&
-         r.severity() == v1::SEVERITY_UNSPECIFIED && !r.breached_only() && !r.hanging_only() &&
-         !r.has_filed_after() && !r.has_filed_before() && r.customer_ref().empty() &&
-         r.order_ref().empty() && r.external_ref().empty() && r.customer_contact().empty() &&
-         r.market().empty();
-}
-
 domain::EventMeta MetaOf(const storage::RecordedEvent& record) {
   return domain::EventMeta{record.position(), record.revision(),
                            domain::FromProto(record.recorded_at()), record.type(), record.actor()};
 }
 
-const v1::ComplaintView& Deref(const v1::ComplaintView* view) { return *view; }
-const v1::ComplaintView& Shared(const ProjectionState::ComplaintPtr& view) { return *view; }
+int PageSize(const v1::ListComplaintsRequest& request) {
+  return request.page_size() == 0 ? kDefaultListPage : std::min(request.page_size(), kMaxListPage);
+}
 
-// One page of the cases of `candidates` (id -> view, in filing order) that match, newest first.
-// The token is the last id of the previous page; the total counts every match, so a filtered
-// list passes over all candidates, and an unfiltered one reads only its page.
-template <typename Index, typename ViewOf>
-v1::ListComplaintsResponse PageOf(const Index& candidates, ViewOf view_of,
+// Adds `view` to the page, or, once the page is full, sets the token: the page's last id.
+// Returns false once the token is set.
+bool AddToPage(v1::ListComplaintsResponse& response, int page_size, const v1::ComplaintView& view) {
+  if (response.complaints_size() < page_size) {
+    *response.add_complaints() = view;
+    return true;
+  }
+  response.set_next_page_token(response.complaints(page_size - 1).complaint_id());
+  return false;
+}
+
+// One page of the cases of a small index (id -> view, in filing order: a customer's, an
+// order's...) that match, newest first; the token is the last id of the previous page. The
+// total counts every match, so it passes over the whole index.
+v1::ListComplaintsResponse PageOf(const ViewIndex& candidates,
                                   const v1::ListComplaintsRequest& request,
                                   const ListScope& scope) {
-  const int page_size = request.page_size() == 0 ? kDefaultListPage
-                                                 : std::min(request.page_size(), kMaxListPage);
+  const int page_size = PageSize(request);
   const std::string& after = request.page_token();
-  const bool unfiltered = Unfiltered(request) && scope == nullptr;
   v1::ListComplaintsResponse response;
   int total = 0;
-  auto it = unfiltered && !after.empty() ? std::make_reverse_iterator(candidates.lower_bound(after))
-                                         : candidates.rbegin();
-  for (; it != candidates.rend(); ++it) {
-    const v1::ComplaintView& view = view_of(it->second);
-    if (!unfiltered && (!Matches(request, view) || (scope && !scope(view)))) continue;
+  bool full = false;
+  for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
+    const v1::ComplaintView& view = *it->second;
+    if (!Matches(request, view) || (scope && !scope(view))) continue;
     ++total;
     if (!after.empty() && !domain::IdLess(it->first, after)) continue;
-    if (response.complaints_size() < page_size) {
-      *response.add_complaints() = view;
-    } else if (response.next_page_token().empty()) {
-      response.set_next_page_token(response.complaints(page_size - 1).complaint_id());
-      if (unfiltered) break;
-    }
+    if (!full) full = !AddToPage(response, page_size, view);
   }
-  response.set_total_size(unfiltered ? static_cast<int>(candidates.size()) : total);
+  response.set_total_size(total);
+  return response;
+}
+
+// The number of the page token's case: the page holds cases numbered below it (from the top
+// when there is no token). A token of too many digits is above every case.
+uint64_t NumberBelow(const std::string& token) {
+  if (token.empty()) return UINT64_MAX;
+  uint64_t n = 0;
+  return absl::SimpleAtoi(absl::string_view(token).substr(3), &n) ? n : UINT64_MAX;
+}
+
+// One page of every case that matches, from the list rows: newest first. When the rows can
+// count the matches (no filter, or one that is not a time range, and no scope) it reads only
+// its page; otherwise it passes over every row, which is small and in order.
+v1::ListComplaintsResponse RowsPage(const ListRows& rows, const v1::ListComplaintsRequest& request,
+                                    const ListScope& scope) {
+  const int page_size = PageSize(request);
+  const uint64_t below = NumberBelow(request.page_token());
+  const ListRows::Filter filter = rows.FilterOf(request);
+  v1::ListComplaintsResponse response;
+  if (!filter.possible) return response;
+  auto matches = [&](const ListRows::Row& row) {
+    return ListRows::Matches(filter, row) && (scope == nullptr || scope(*row.view));
+  };
+  if (std::optional<int64_t> total = scope == nullptr ? rows.CountOf(filter) : std::nullopt) {
+    rows.ForEachBelow(below, [&](uint64_t, const ListRows::Row& row) {
+      return !matches(row) || AddToPage(response, page_size, *row.view);
+    });
+    response.set_total_size(static_cast<int>(*total));
+    return response;
+  }
+  int total = 0;
+  bool full = false;
+  rows.ForEachBelow(UINT64_MAX, [&](uint64_t number, const ListRows::Row& row) {
+    if (!matches(row)) return true;
+    ++total;
+    if (number < below && !full) full = !AddToPage(response, page_size, *row.view);
+    return true;
+  });
+  response.set_total_size(total);
   return response;
 }
 
@@ -140,29 +165,20 @@ absl::Status CheckListRequest(const v1::ListComplaintsRequest& request) {
 v1::ListComplaintsResponse ListPage(const ProjectionState& state,
                                     const v1::ListComplaintsRequest& request,
                                     const ListScope& scope) {
-  // Start from the smallest index that holds every case the filters can match: the cases of a
-  // contact, an order, an outside reference or a customer, an owner's open cases, all open
-  // cases, or all cases. Matches still checks each one.
+  // A reference or a customer starts from its own index, which holds a handful of cases
+  // (Matches checks each for the other filters); any other request reads the list rows.
   const CaseFinder& finder = state.finder();
   if (!request.customer_contact().empty()) {
-    return PageOf(finder.OfContact(request.customer_contact()), Deref, request, scope);
+    return PageOf(finder.OfContact(request.customer_contact()), request, scope);
   }
-  if (!request.order_ref().empty()) {
-    return PageOf(finder.OfOrder(request.order_ref()), Deref, request, scope);
-  }
+  if (!request.order_ref().empty()) return PageOf(finder.OfOrder(request.order_ref()), request, scope);
   if (!request.external_ref().empty()) {
-    return PageOf(finder.OfExternal(request.external_ref()), Deref, request, scope);
+    return PageOf(finder.OfExternal(request.external_ref()), request, scope);
   }
   if (!request.customer_ref().empty()) {
-    return PageOf(state.CustomerIndexOf(request.customer_ref()), Deref, request, scope);
+    return PageOf(state.CustomerIndexOf(request.customer_ref()), request, scope);
   }
-  if (OnlyOpenStates(request)) {
-    if (!request.owner().empty()) {
-      return PageOf(state.OpenIndexOf(request.owner()), Deref, request, scope);
-    }
-    return PageOf(state.OpenIndex(), Deref, request, scope);
-  }
-  return PageOf(state.complaints(), Shared, request, scope);
+  return RowsPage(state.rows(), request, scope);
 }
 
 absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,

@@ -184,6 +184,7 @@ void ProjectionState::Tally(const v1::ComplaintView& view, int sign) {
 }
 
 void ProjectionState::Unindex(const v1::ComplaintView& view) {
+  rows_.Remove(view);
   if (!domain::IsOpen(view)) return;
   due_.Remove(view);
   owner_boards_.Remove(view);
@@ -199,6 +200,7 @@ void ProjectionState::Index(const v1::ComplaintView& view) {
   if (!view.filing().customer_ref().empty()) {
     by_customer_[view.filing().customer_ref()][view.complaint_id()] = &view;
   }
+  rows_.Add(view);
   if (!domain::IsOpen(view)) return;
   due_.Add(view);
   owner_boards_.Add(view);

@@ -29,6 +29,7 @@
 #include "domain/routing.h"
 #include "services/projections/case_finder.h"
 #include "services/projections/due_index.h"
+#include "services/projections/list_rows.h"
 #include "services/projections/metrics_by_day.h"
 #include "services/projections/owner_boards.h"
 #include "services/projections/view_index.h"
@@ -80,6 +81,8 @@ class ProjectionState {
   const ViewIndex& OpenIndex() const { return open_; }
   const ViewIndex& OpenIndexOf(const std::string& owner) const;
   const ViewIndex& CustomerIndexOf(const std::string& customer_ref) const;
+  // A row per case of what the list filters test, for ListComplaints.
+  const ListRows& rows() const { return rows_; }
   // The cases by order_ref, external_ref and contact key.
   const CaseFinder& finder() const { return finder_; }
   // Open cases per owner, for routing.
@@ -117,6 +120,7 @@ class ProjectionState {
   MetricsByDay metrics_;
   domain::CatalogTally catalog_;
   CaseFinder finder_;
+  ListRows rows_;
 };
 
 }  // namespace closedloop::services

@@ -11,6 +11,7 @@
 #include "domain/proto_time.h"
 #include "services/projections/complaint_lookup.h"
 #include "services/projections/projection_state.h"
+#include "tests/services/list_reference.h"
 
 namespace closedloop::services {
 namespace {
@@ -20,17 +21,30 @@ const v1::ComplaintState kStates[] = {v1::COMPLAINT_STATE_OPEN, v1::COMPLAINT_ST
                                       v1::COMPLAINT_STATE_RESOLVED, v1::COMPLAINT_STATE_CLOSED};
 const char* const kOwners[] = {"anna", "bob", "carla"};
 const v1::Channel kChannels[] = {v1::CHANNEL_HOTLINE, v1::CHANNEL_WEB};
+const char* const kMarkets[] = {"DE", "AT", ""};
+const v1::Severity kSeverities[] = {v1::SEVERITY_LOW, v1::SEVERITY_NORMAL, v1::SEVERITY_HIGH,
+                                    v1::SEVERITY_CRITICAL};
+constexpr int64_t kFirstFiled = 1'700'000'000;
 
-// Case n: its state, owner, customer and channel cycle with different periods, so every
-// combination occurs.
+// Case n: what every filter tests cycles with a different period, so every combination occurs.
+// Filing times go back and forth a little, as concurrent filings may: case n is filed at
+// kFirstFiled + n, give or take 2 s.
 v1::ComplaintView CaseNumber(int n) {
   v1::ComplaintView view;
   view.set_complaint_id(absl::StrCat("CL-", n));
   view.set_state(kStates[n % 4]);
   view.set_owner(kOwners[n % 3]);
+  view.set_team(absl::StrCat("team-", n % 5));
+  view.set_department(absl::StrCat("department-", n % 6));
+  view.set_kind(n % 10 == 0 ? v1::ITEM_KIND_RECOMMENDATION : v1::ITEM_KIND_COMPLAINT);
+  view.set_severity(kSeverities[(n / 3) % 4]);
+  view.set_breach_count(n % 11 == 0 ? 1 : 0);
+  view.set_hanging(n % 13 == 0);
   view.mutable_filing()->set_customer_ref(absl::StrCat("c-", n % 7));
   view.mutable_filing()->set_channel(kChannels[n % 2]);
-  *view.mutable_filing()->mutable_filed_at() = domain::ToProto(absl::FromUnixSeconds(1'700'000'000 + n));
+  view.mutable_filing()->set_market(kMarkets[(n / 2) % 3]);
+  *view.mutable_filing()->mutable_filed_at() =
+      domain::ToProto(absl::FromUnixSeconds(kFirstFiled + n + (n % 5) - 2));
   return view;
 }
 
@@ -48,28 +62,8 @@ std::vector<std::string> Expected(const v1::ListComplaintsRequest& r) {
   std::vector<std::string> ids;
   for (int n = kCases; n >= 1; --n) {
     const v1::ComplaintView v = CaseNumber(n);
-    if (r.states_size() > 0 && std::find(r.states().begin(), r.states().end(), v.state()) == r.states().end()) continue;
-    if (!r.owner().empty() && r.owner() != v.owner()) continue;
-    if (!r.customer_ref().empty() && r.customer_ref() != v.filing().customer_ref()) continue;
-    if (r.channel() != v1::CHANNEL_UNSPECIFIED && r.channel() != v.filing().channel()) continue;
-    ids.push_back(v.complaint_id());
+    if (testing::ListedBy(r, v)) ids.push_back(v.complaint_id());
   }
-  return ids;
-}
-
-// Every page of `request`, followed through the page tokens; checks each page's total.
-std::vector<std::string> AllPages(const ProjectionState& state, v1::ListComplaintsRequest request,
-                                  int expected_total) {
-  std::vector<std::string> ids;
-  for (int pages = 0; pages <= kCases; ++pages) {
-    const v1::ListComplaintsResponse page = ListPage(state, request);
-    CHECK(page.total_size() == expected_total);
-    CHECK(page.complaints_size() <= std::max(request.page_size(), 1));
-    for (const v1::ComplaintView& view : page.complaints()) ids.push_back(view.complaint_id());
-    if (page.next_page_token().empty()) return ids;
-    request.set_page_token(page.next_page_token());
-  }
-  FAIL("the pages never ended");
   return ids;
 }
 
@@ -95,6 +89,29 @@ TEST_CASE("every list request pages through exactly its matching cases, newest f
   with([](auto& r) { r.set_owner("nobody"); r.add_states(v1::COMPLAINT_STATE_OPEN); });
   with([](auto& r) { r.set_channel(v1::CHANNEL_WEB); r.add_states(v1::COMPLAINT_STATE_IN_PROGRESS); });
   with([](auto& r) { r.set_channel(v1::CHANNEL_HOTLINE); });
+  with([](auto& r) { r.set_team("team-2"); });
+  with([](auto& r) { r.set_department("department-5"); });
+  with([](auto& r) { r.set_team("team-1"); r.set_department("department-3"); });
+  with([](auto& r) { r.set_market("AT"); });
+  with([](auto& r) { r.set_market("FR"); });
+  with([](auto& r) { r.set_team("team-9"); r.add_states(v1::COMPLAINT_STATE_OPEN); });
+  with([](auto& r) { r.set_kind(v1::ITEM_KIND_RECOMMENDATION); });
+  with([](auto& r) { r.set_severity(v1::SEVERITY_CRITICAL); r.add_states(v1::COMPLAINT_STATE_CLOSED); });
+  with([](auto& r) { r.set_breached_only(true); });
+  with([](auto& r) { r.set_hanging_only(true); });
+  with([](auto& r) { r.set_breached_only(true); r.set_hanging_only(true); });
+  // Filing times out of id order: the bounds cut between neighbours.
+  with([](auto& r) { r.mutable_filed_after()->set_seconds(kFirstFiled + 100); });
+  with([](auto& r) { r.mutable_filed_before()->set_seconds(kFirstFiled + 37); });
+  with([](auto& r) {
+    r.mutable_filed_after()->set_seconds(kFirstFiled + 50);
+    r.mutable_filed_before()->set_seconds(kFirstFiled + 90);
+    r.set_owner("anna");
+  });
+  with([](auto& r) {
+    r.mutable_filed_after()->set_seconds(kFirstFiled + 90);
+    r.mutable_filed_before()->set_seconds(kFirstFiled + 90);
+  });
 
   for (const v1::ListComplaintsRequest& base : requests) {
     const std::vector<std::string> expected = Expected(base);
@@ -102,12 +119,15 @@ TEST_CASE("every list request pages through exactly its matching cases, newest f
       v1::ListComplaintsRequest request = base;
       request.set_page_size(page_size);
       INFO(request.ShortDebugString());
-      CHECK(AllPages(state, request, static_cast<int>(expected.size())) == expected);
+      CHECK(testing::AllPages(state, request, static_cast<int>(expected.size()), kCases) == expected);
     }
   }
   // The filters above leave every case in some list and some lists empty.
   CHECK(Expected(requests[0]).size() == kCases);
   CHECK(Expected(requests[10]).empty());
+  CHECK(Expected(requests[18]).empty());  // market FR
+  CHECK(Expected(requests[19]).empty());  // team-9
+  CHECK(Expected(requests[24]).size() == 2);  // breached and hanging: 143 and 286
 }
 
 TEST_CASE("an unfiltered page from a token lists the cases filed before it, and counts them all", "[list]") {

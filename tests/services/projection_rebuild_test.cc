@@ -19,6 +19,7 @@
 #include "services/projections/complaint_lookup.h"
 #include "services/projections/projections.h"
 #include "tests/services/api_test_util.h"
+#include "tests/services/list_reference.h"
 #include "tests/domain/complaint_test_util.h"
 #include "tests/domain/metrics_agree.h"
 #include "tests/services/test_server.h"
@@ -48,6 +49,27 @@ std::string Bytes(const google::protobuf::Message& message) {
     message.SerializeToCodedStream(&coded);
   }
   return bytes;
+}
+
+// List requests, one per filter and some together, 3 cases a page.
+std::vector<v1::ListComplaintsRequest> ListRequests(absl::Time now) {
+  std::vector<v1::ListComplaintsRequest> requests(1);
+  auto with = [&](auto set) {
+    v1::ListComplaintsRequest r;
+    set(r);
+    requests.push_back(r);
+  };
+  with([](auto& r) { r.add_states(v1::COMPLAINT_STATE_OPEN); r.add_states(v1::COMPLAINT_STATE_IN_PROGRESS); });
+  with([](auto& r) { r.add_states(v1::COMPLAINT_STATE_RESOLVED); r.add_states(v1::COMPLAINT_STATE_CLOSED); });
+  with([](auto& r) { r.set_owner("anna"); });
+  with([](auto& r) { r.set_owner("bob"); r.add_states(v1::COMPLAINT_STATE_IN_PROGRESS); });
+  with([](auto& r) { r.set_channel(v1::CHANNEL_RED_BUTTON); });
+  with([](auto& r) { r.set_kind(v1::ITEM_KIND_RECOMMENDATION); });
+  with([](auto& r) { r.set_breached_only(true); });
+  with([](auto& r) { r.set_hanging_only(true); r.set_market("DE"); });
+  with([&](auto& r) { *r.mutable_filed_after() = domain::ToProto(now - absl::Hours(24)); });
+  for (v1::ListComplaintsRequest& r : requests) r.set_page_size(3);
+  return requests;
 }
 
 // Everything a projection answers, serialized: the views, then the boards and metrics at `now`.
@@ -88,6 +110,15 @@ std::map<std::string, std::string> Contents(Projections& projections, absl::Time
       }
     }
     CHECK(Bytes(catalog) == Bytes(exact));
+    // The list rows kept as cases changed page through exactly the views each filter names.
+    for (const v1::ListComplaintsRequest& request : ListRequests(now)) {
+      std::vector<std::string> expected;
+      for (auto it = state.complaints().rbegin(); it != state.complaints().rend(); ++it) {
+        if (testing::ListedBy(request, *it->second)) expected.push_back(it->first);
+      }
+      INFO(request.ShortDebugString());
+      CHECK(testing::AllPages(state, request, static_cast<int>(expected.size()), 1000) == expected);
+    }
   });
   return contents;
 }

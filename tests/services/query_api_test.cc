@@ -309,5 +309,42 @@ TEST_CASE("WatchBoard sends the owner's board, then the board again when it chan
   CHECK(reader->Finish().error_code() == grpc::StatusCode::CANCELLED);
 }
 
+TEST_CASE("paging over closed cases continues from its token after a restart, and counts them all", "[api]") {
+  TestServer s;
+  std::vector<std::string> closed;  // newest first
+  uint64_t head = 0;
+  for (int i = 0; i < 9; ++i) {
+    const std::string id = File(s, i % 2 == 0 ? v1::CHANNEL_HOTLINE : v1::CHANNEL_WEB).complaint_id();
+    if (i % 3 == 2) continue;  // stays open
+    Ok(*s.complaints, &ComplaintStub::RecordCustomerContact,
+       Cmd<v1::RecordCustomerContactRequest>("method: CONTACT_METHOD_PHONE outcome: CONTACT_OUTCOME_REACHED", id));
+    Ok(*s.complaints, &ComplaintStub::ResolveComplaint,
+       Cmd<v1::ResolveComplaintRequest>("resolution: 'Refunded.' remedy { type: REMEDY_TYPE_APOLOGY }", id));
+    head = Ok(*s.complaints, &ComplaintStub::CloseComplaint,
+              Cmd<v1::CloseComplaintRequest>("customer_confirmed: true", id)).position();
+    closed.insert(closed.begin(), id);
+  }
+  REQUIRE(closed.size() == 6);
+  auto page = [&](const std::string& token) {
+    v1::ListComplaintsRequest request;
+    request.set_min_position(head);
+    request.add_states(v1::COMPLAINT_STATE_CLOSED);
+    request.set_page_size(4);
+    request.set_page_token(token);
+    return Ok(*s.queries, &QueryStub::ListComplaints, request);
+  };
+  const v1::ListComplaintsResponse first = page("");
+  CHECK(Ids(first) == std::vector<std::string>(closed.begin(), closed.begin() + 4));
+  CHECK(first.total_size() == 6);
+  REQUIRE_FALSE(first.next_page_token().empty());
+
+  s.Stop();
+  s.Start();
+  const v1::ListComplaintsResponse second = page(first.next_page_token());
+  CHECK(Ids(second) == std::vector<std::string>(closed.begin() + 4, closed.end()));
+  CHECK(second.total_size() == 6);
+  CHECK(second.next_page_token().empty());
+}
+
 }  // namespace
 }  // namespace closedloop

@@ -1,0 +1,179 @@
+#include "services/projections/list_rows.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/numbers.h"
+#include "domain/proto_time.h"
+
+namespace closedloop::services {
+namespace {
+
+void Bump(std::vector<int64_t>& counts, uint32_t value, int sign) {
+  if (counts.size() <= value) counts.resize(value + 1, 0);
+  counts[value] += sign;
+}
+
+int64_t CountAt(const std::vector<int64_t>& counts, uint32_t value) {
+  return value < counts.size() ? counts[value] : 0;
+}
+
+// The count slot of an enum value. Values outside [0, 255] (a proto enum may hold any number)
+// share slot 255: a count is only read for a filter naming a known value, which 255 is not.
+uint32_t EnumSlot(int32_t value) {
+  return value < 0 || value > 255 ? 255 : static_cast<uint32_t>(value);
+}
+
+}  // namespace
+
+std::optional<uint64_t> CaseNumberOf(absl::string_view complaint_id) {
+  if (!absl::ConsumePrefix(&complaint_id, "CL-")) return std::nullopt;
+  // Digits only, and no leading zero: "CL-07" would share 7 with "CL-7".
+  if (complaint_id.empty() || complaint_id.front() == '0') return std::nullopt;
+  for (char c : complaint_id) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  }
+  uint64_t n = 0;
+  if (!absl::SimpleAtoi(complaint_id, &n)) return std::nullopt;
+  return n;
+}
+
+uint32_t ListRows::Intern(const std::string& value) {
+  auto [it, inserted] = interned_.try_emplace(value, static_cast<uint32_t>(interned_.size()));
+  return it->second;
+}
+
+std::optional<uint32_t> ListRows::Find(const std::string& value) const {
+  auto found = interned_.find(value);
+  if (found == interned_.end()) return std::nullopt;
+  return found->second;
+}
+
+void ListRows::Add(const v1::ComplaintView& view) {
+  const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
+  if (!number) return;
+  Row row;
+  row.view = &view;
+  row.filed = domain::FromProto(view.filing().filed_at());
+  row.owner = Intern(view.owner());
+  row.team = Intern(view.team());
+  row.department = Intern(view.department());
+  row.market = Intern(view.filing().market());
+  row.state = view.state();
+  row.channel = view.filing().channel();
+  row.kind = view.kind();
+  row.severity = view.severity();
+  row.breached = view.breach_count() > 0;
+  row.hanging = view.hanging();
+  std::unique_ptr<Chunk>& chunk = chunks_[*number / kChunkRows];
+  if (chunk == nullptr) chunk = std::make_unique<Chunk>();
+  Row& slot = chunk->rows[*number % kChunkRows];
+  if (slot.view != nullptr) {
+    Count(slot, -1);
+  } else {
+    ++size_;
+  }
+  slot = row;
+  Count(row, 1);
+}
+
+void ListRows::Remove(const v1::ComplaintView& view) {
+  const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
+  if (!number) return;
+  auto found = chunks_.find(*number / kChunkRows);
+  if (found == chunks_.end()) return;
+  Row& slot = found->second->rows[*number % kChunkRows];
+  if (slot.view != &view) return;
+  Count(slot, -1);
+  slot = Row();
+  --size_;
+}
+
+void ListRows::Count(const Row& row, int sign) {
+  Bump(by_state_, EnumSlot(row.state), sign);
+  Bump(by_owner_, row.owner, sign);
+  Bump(by_team_, row.team, sign);
+  Bump(by_department_, row.department, sign);
+  Bump(by_market_, row.market, sign);
+  Bump(by_channel_, EnumSlot(row.channel), sign);
+  Bump(by_kind_, EnumSlot(row.kind), sign);
+  Bump(by_severity_, EnumSlot(row.severity), sign);
+  breached_ += row.breached ? sign : 0;
+  hanging_ += row.hanging ? sign : 0;
+}
+
+ListRows::Filter ListRows::FilterOf(const v1::ListComplaintsRequest& r) const {
+  Filter f;
+  if (r.states_size() > 0) {
+    for (int state : r.states()) {
+      // CheckListRequest lets only known states through; any other can match no case.
+      if (state > 0 && state < 32) f.states |= 1u << state;
+    }
+    f.possible = f.states != 0;
+    ++f.filters;
+  }
+  auto text = [&](const std::string& value, std::optional<uint32_t>& field) {
+    if (value.empty()) return;
+    field = Find(value);
+    if (!field) f.possible = false;
+    ++f.filters;
+  };
+  text(r.owner(), f.owner);
+  text(r.team(), f.team);
+  text(r.department(), f.department);
+  text(r.market(), f.market);
+  auto number = [&](int value, int& field) {
+    if (value == 0) return;
+    field = value;
+    ++f.filters;
+  };
+  number(r.channel(), f.channel);
+  number(r.kind(), f.kind);
+  number(r.severity(), f.severity);
+  f.breached_only = r.breached_only();
+  f.hanging_only = r.hanging_only();
+  f.filters += static_cast<int>(f.breached_only) + static_cast<int>(f.hanging_only);
+  if (r.has_filed_after()) f.filed_after = domain::FromProto(r.filed_after());
+  if (r.has_filed_before()) f.filed_before = domain::FromProto(r.filed_before());
+  f.filters += static_cast<int>(r.has_filed_after()) + static_cast<int>(r.has_filed_before());
+  return f;
+}
+
+bool ListRows::Matches(const Filter& f, const Row& row) {
+  if (f.states != 0 && (row.state < 0 || row.state >= 32 || (f.states & (1u << row.state)) == 0)) return false;
+  if (f.owner && row.owner != *f.owner) return false;
+  if (f.team && row.team != *f.team) return false;
+  if (f.department && row.department != *f.department) return false;
+  if (f.market && row.market != *f.market) return false;
+  if (f.channel != 0 && row.channel != f.channel) return false;
+  if (f.kind != 0 && row.kind != f.kind) return false;
+  if (f.severity != 0 && row.severity != f.severity) return false;
+  if (f.breached_only && !row.breached) return false;
+  if (f.hanging_only && !row.hanging) return false;
+  if (f.filed_after && row.filed < *f.filed_after) return false;
+  if (f.filed_before && row.filed >= *f.filed_before) return false;
+  return true;
+}
+
+std::optional<int64_t> ListRows::CountOf(const Filter& f) const {
+  if (!f.possible) return 0;
+  if (f.filters == 0) return static_cast<int64_t>(size_);
+  if (f.filters > 1 || f.filed_after || f.filed_before) return std::nullopt;
+  if (f.states != 0) {
+    int64_t sum = 0;
+    for (uint32_t state = 0; state < 32; ++state) {
+      if (f.states & (1u << state)) sum += CountAt(by_state_, state);
+    }
+    return sum;
+  }
+  if (f.owner) return CountAt(by_owner_, *f.owner);
+  if (f.team) return CountAt(by_team_, *f.team);
+  if (f.department) return CountAt(by_department_, *f.department);
+  if (f.market) return CountAt(by_market_, *f.market);
+  if (f.channel != 0) return CountAt(by_channel_, EnumSlot(f.channel));
+  if (f.kind != 0) return CountAt(by_kind_, EnumSlot(f.kind));
+  if (f.severity != 0) return CountAt(by_severity_, EnumSlot(f.severity));
+  if (f.breached_only) return breached_;
+  return hanging_;
+}
+
+}  // namespace closedloop::services

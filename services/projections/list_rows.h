@@ -1,0 +1,116 @@
+// ListRows: one small row per complaint, keyed by its case number (the n of "CL-n", so in
+// filing order), holding exactly what ListComplaints' filters test: state, owner, team,
+// department, channel, kind, severity, market, breached, hanging and when it was filed. A
+// filtered list then passes over these rows, which sit close together in memory, instead of
+// over every case's view; and a list filtered by one thing alone (one owner, the open states,
+// one channel...) takes its total from counts kept per value and reads only up to its page.
+//
+// Strings (owners, teams, departments, markets) are stored as small numbers, each handed out
+// the first time the string is seen; the strings are never forgotten (there are few of them).
+//
+// Thread safety: none for writes; const methods may run concurrently with each other.
+#ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_LIST_ROWS_H_
+#define CLOSEDLOOP_SERVICES_PROJECTIONS_LIST_ROWS_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "closedloop/v1/query_service.pb.h"
+#include "closedloop/v1/views.pb.h"
+
+namespace closedloop::services {
+
+// The n of a complaint id "CL-n"; nullopt for any other id (the log holds none: complaint ids
+// come from the "CL-" sequence, and requests' ids are checked to have that form).
+std::optional<uint64_t> CaseNumberOf(absl::string_view complaint_id);
+
+class ListRows {
+ public:
+  // What a request's filters test, in the rows' terms. `possible` is false when a filter names
+  // a string no case ever had: nothing can match.
+  struct Filter {
+    bool possible = true;
+    uint32_t states = 0;  // a bit per ComplaintState; 0 = any
+    std::optional<uint32_t> owner, team, department, market;
+    int channel = 0, kind = 0, severity = 0;  // 0 = any
+    bool breached_only = false, hanging_only = false;
+    std::optional<absl::Time> filed_after, filed_before;
+    // How many of the filters above are set (the states count as one).
+    int filters = 0;
+  };
+
+  struct Row {
+    const v1::ComplaintView* view = nullptr;  // nullptr: no case has this number
+    absl::Time filed;
+    uint32_t owner = 0, team = 0, department = 0, market = 0;
+    int32_t state = 0, channel = 0, kind = 0, severity = 0;  // enum values, as the view has them
+    bool breached = false, hanging = false;
+  };
+
+  // Puts `view`'s row in (replacing the row of its number), or takes it out again. `view` must
+  // stay where it is while it has a row. Views whose id has no case number get none.
+  void Add(const v1::ComplaintView& view);
+  void Remove(const v1::ComplaintView& view);
+
+  // The request's filters (of those above; the references and the customer are not rows').
+  Filter FilterOf(const v1::ListComplaintsRequest& request) const;
+  static bool Matches(const Filter& filter, const Row& row);
+
+  // How many rows match `filter` when that is cheap to say (no filter, or one filter that is
+  // not a time range: counts are kept per value); nullopt otherwise.
+  std::optional<int64_t> CountOf(const Filter& filter) const;
+
+  // Calls visit(number, row) for each row numbered below `before`, newest (highest number)
+  // first, until visit returns false.
+  template <typename Visit>
+  void ForEachBelow(uint64_t before, Visit visit) const;
+  size_t size() const { return size_; }
+
+ private:
+  uint32_t Intern(const std::string& value);
+  std::optional<uint32_t> Find(const std::string& value) const;
+  void Count(const Row& row, int sign);
+
+  // Rows sit in chunks of consecutive numbers, so that a walk reads memory in order; case
+  // numbers come from one sequence and have few gaps, and a chunk is made only when a number
+  // in it first gets a row, so a stray large number costs one chunk. Chunks are kept when they
+  // empty: a case changing leaves and enters its row again.
+  static constexpr uint64_t kChunkRows = 1024;
+  struct Chunk {
+    Row rows[kChunkRows];
+  };
+  absl::btree_map<uint64_t, std::unique_ptr<Chunk>> chunks_;  // by number / kChunkRows
+  size_t size_ = 0;
+  absl::flat_hash_map<std::string, uint32_t> interned_;
+  // Rows per value of each filter, indexed by the value (interned or enum number).
+  std::vector<int64_t> by_state_, by_owner_, by_team_, by_department_, by_market_, by_channel_,
+      by_kind_, by_severity_;
+  int64_t breached_ = 0, hanging_ = 0;
+};
+
+template <typename Visit>
+void ListRows::ForEachBelow(uint64_t before, Visit visit) const {
+  if (before == 0) return;
+  const uint64_t last = before - 1;
+  for (auto it = std::make_reverse_iterator(chunks_.upper_bound(last / kChunkRows));
+       it != chunks_.rend(); ++it) {
+    const uint64_t base = it->first * kChunkRows;
+    const Chunk& chunk = *it->second;
+    for (uint64_t i = std::min(kChunkRows, last - base + 1); i-- > 0;) {
+      if (chunk.rows[i].view != nullptr && !visit(base + i, chunk.rows[i])) return;
+    }
+  }
+}
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_PROJECTIONS_LIST_ROWS_H_
