@@ -21,23 +21,23 @@ namespace closedloop::services {
 
 class CaseFinder {
  public:
-  // Adds the case under its filing's order_ref, external_ref and contact key (those it has).
-  // `view` must outlive its entries (views in ProjectionState are immutable and never move).
+  // Adds the case's id under its filing's order_ref, external_ref and contact key (those it
+  // has). Ids, not views: a change replaces a case's view, and the case is indexed only once.
   void Index(const v1::ComplaintView& view);
 
   // The cases (ids in filing order) with exactly this order_ref, external_ref, or contact key;
   // empty if none.
-  const ViewIndex& OfOrder(const std::string& order_ref) const { return Find(by_order_, order_ref); }
-  const ViewIndex& OfExternal(const std::string& external_ref) const {
+  const IdSet& OfOrder(const std::string& order_ref) const { return Find(by_order_, order_ref); }
+  const IdSet& OfExternal(const std::string& external_ref) const {
     return Find(by_external_, external_ref);
   }
-  const ViewIndex& OfContact(const std::string& contact_key) const {
+  const IdSet& OfContact(const std::string& contact_key) const {
     return Find(by_contact_, contact_key);
   }
 
  private:
-  using Keyed = absl::flat_hash_map<std::string, ViewIndex>;
-  static const ViewIndex& Find(const Keyed& index, const std::string& key);
+  using Keyed = absl::flat_hash_map<std::string, IdSet>;
+  static const IdSet& Find(const Keyed& index, const std::string& key);
 
   Keyed by_order_;
   Keyed by_external_;

@@ -60,10 +60,11 @@ bool AddToPage(v1::ListComplaintsResponse& response, int page_size, const v1::Co
   return false;
 }
 
-// One page of the cases of a small index (id -> view, in filing order: a customer's, an
-// order's...) that match, newest first; the token is the last id of the previous page. The
-// total counts every match, so it passes over the whole index.
-v1::ListComplaintsResponse PageOf(const ViewIndex& candidates,
+// One page of the cases of a small index (in filing order: a customer's, an order's...) that
+// match, newest first; the token is the last id of the previous page. `view_of` gives an
+// entry's view (nullptr: none). The total counts every match, so it passes over the index.
+template <typename Index, typename ViewOf>
+v1::ListComplaintsResponse PageOf(const Index& candidates, ViewOf view_of,
                                   const v1::ListComplaintsRequest& request,
                                   const ListScope& scope) {
   const int page_size = PageSize(request);
@@ -72,11 +73,11 @@ v1::ListComplaintsResponse PageOf(const ViewIndex& candidates,
   int total = 0;
   bool full = false;
   for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
-    const v1::ComplaintView& view = *it->second;
-    if (!Matches(request, view) || (scope && !scope(view))) continue;
+    const v1::ComplaintView* view = view_of(*it);
+    if (view == nullptr || !Matches(request, *view) || (scope && !scope(*view))) continue;
     ++total;
-    if (!after.empty() && !domain::IdLess(it->first, after)) continue;
-    if (!full) full = !AddToPage(response, page_size, view);
+    if (!after.empty() && !domain::IdLess(view->complaint_id(), after)) continue;
+    if (!full) full = !AddToPage(response, page_size, *view);
   }
   response.set_total_size(total);
   return response;
@@ -168,15 +169,19 @@ v1::ListComplaintsResponse ListPage(const ProjectionState& state,
   // A reference or a customer starts from its own index, which holds a handful of cases
   // (Matches checks each for the other filters); any other request reads the list rows.
   const CaseFinder& finder = state.finder();
+  auto by_id = [&](const std::string& id) { return state.FindComplaint(id); };
   if (!request.customer_contact().empty()) {
-    return PageOf(finder.OfContact(request.customer_contact()), request, scope);
+    return PageOf(finder.OfContact(request.customer_contact()), by_id, request, scope);
   }
-  if (!request.order_ref().empty()) return PageOf(finder.OfOrder(request.order_ref()), request, scope);
+  if (!request.order_ref().empty()) {
+    return PageOf(finder.OfOrder(request.order_ref()), by_id, request, scope);
+  }
   if (!request.external_ref().empty()) {
-    return PageOf(finder.OfExternal(request.external_ref()), request, scope);
+    return PageOf(finder.OfExternal(request.external_ref()), by_id, request, scope);
   }
   if (!request.customer_ref().empty()) {
-    return PageOf(state.CustomerIndexOf(request.customer_ref()), request, scope);
+    auto entry = [](const ViewIndex::value_type& e) { return e.second; };
+    return PageOf(state.CustomerIndexOf(request.customer_ref()), entry, request, scope);
   }
   return RowsPage(state.rows(), request, scope);
 }

@@ -160,12 +160,6 @@ std::vector<const v1::ComplaintView*> ProjectionState::OfCustomer(
   return Resolve(found->second);
 }
 
-const ViewIndex& ProjectionState::OpenIndexOf(const std::string& owner) const {
-  static const ViewIndex* const kNone = new ViewIndex();
-  auto found = open_by_owner_.find(owner);
-  return found == open_by_owner_.end() ? *kNone : found->second;
-}
-
 const ViewIndex& ProjectionState::CustomerIndexOf(const std::string& customer_ref) const {
   static const ViewIndex* const kNone = new ViewIndex();
   auto found = by_customer_.find(customer_ref);

@@ -76,10 +76,9 @@ class ProjectionState {
   v1::DeadlineBoard DeadlineBoard(absl::Time now, absl::Duration window, size_t limit) const {
     return due_.Board(now, window, limit);
   }
-  // The indexes themselves (ids in filing order), for a query that can start from fewer cases
-  // than all: every open case, one owner's open cases, one customer's cases (empty if none).
+  // The indexes themselves (ids in filing order): every open case, one customer's cases
+  // (empty if none).
   const ViewIndex& OpenIndex() const { return open_; }
-  const ViewIndex& OpenIndexOf(const std::string& owner) const;
   const ViewIndex& CustomerIndexOf(const std::string& customer_ref) const;
   // A row per case of what the list filters test, for ListComplaints.
   const ListRows& rows() const { return rows_; }

@@ -112,6 +112,34 @@ TEST_CASE("order_ref and external_ref find exactly their cases, newest first, pa
   CHECK(Found(*s, "external_ref: 'zendesk'").empty());
 }
 
+TEST_CASE("a case found by order, reference or contact is listed as it stands after it changed", "[find]") {
+  std::unique_ptr<TestServer> s = SecuredServer();
+  const std::string id = GivenFiled(*s, "030 1234567", "DE", "O-4711", "zendesk-9");
+  uint64_t position = 0;
+  for (int n = 0; n < 3; ++n) {  // each change replaces the case's view in both copies of the state
+    v1::AddCommentRequest comment;
+    comment.set_complaint_id(id);
+    comment.set_visibility(v1::VISIBILITY_INTERNAL);
+    comment.set_author("agent");
+    comment.set_text(absl::StrCat("called back ", n));
+    position = OkAs(kAgent, *s->complaints, &CS::AddComment, comment).position();
+  }
+  const v1::ComplaintView now = OkAs(kAgent, *s->queries, &QS::GetComplaint,
+                                     Msg<v1::GetComplaintRequest>(absl::StrCat(
+                                         "complaint_id: '", id, "' min_position: ", position)));
+  REQUIRE(now.comments_size() == 3);
+  for (const char* filter : {"order_ref: 'O-4711'", "external_ref: 'zendesk-9'",
+                             "customer_contact: '+49 30 1234567'"}) {
+    INFO(filter);
+    const v1::ListComplaintsResponse page = OkAs(
+        kAgent, *s->queries, &QS::ListComplaints,
+        Msg<v1::ListComplaintsRequest>(absl::StrCat(filter, " min_position: ", position)));
+    REQUIRE(page.complaints_size() == 1);
+    CHECK(page.complaints(0).revision() == now.revision());
+    CHECK(page.complaints(0).comments_size() == 3);
+  }
+}
+
 TEST_CASE("after a restart, the cases restored from the views are found by contact and order as before",
           "[find]") {
   std::unique_ptr<TestServer> s = SecuredServer();
