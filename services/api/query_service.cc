@@ -36,16 +36,24 @@ constexpr absl::Duration kWatchCancelPoll = absl::Milliseconds(100);
 // Most entries in one list of a board.
 constexpr size_t kBoardLimit = 500;
 
+// A request's board limit: 0 or more than kBoardLimit means kBoardLimit.
+absl::StatusOr<size_t> BoardLimit(int32_t limit) {
+  if (limit < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("limit: must not be negative, got ", limit));
+  }
+  return limit == 0 ? kBoardLimit : std::min(static_cast<size_t>(limit), kBoardLimit);
+}
+
 v1::SuperheroBoard OwnerBoard(const ProjectionState& state, const std::string& owner,
-                              absl::Time now, uint64_t position) {
-  v1::SuperheroBoard board = state.SuperheroBoard(owner, now, kBoardLimit);
+                              absl::Time now, uint64_t position, size_t limit = kBoardLimit) {
+  v1::SuperheroBoard board = state.SuperheroBoard(owner, now, limit);
   board.set_position(position);
   return board;
 }
 
 v1::DeadlineBoard DueBoard(const ProjectionState& state, absl::Duration window, absl::Time now,
-                           uint64_t position) {
-  v1::DeadlineBoard board = state.DeadlineBoard(now, window, kBoardLimit);
+                           uint64_t position, size_t limit = kBoardLimit) {
+  v1::DeadlineBoard board = state.DeadlineBoard(now, window, limit);
   board.set_position(position);
   return board;
 }
@@ -164,8 +172,10 @@ grpc::Status QueryServiceImpl::GetSuperheroBoard(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->owner().empty()) return ToGrpcStatus(absl::InvalidArgumentError("owner: required"));
   if (absl::Status s = CheckFilter("owner", request->owner()); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<size_t> limit = BoardLimit(request->limit());
+  if (!limit.ok()) return ToGrpcStatus(limit.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
-    *response = OwnerBoard(state, request->owner(), clock_(), position);
+    *response = OwnerBoard(state, request->owner(), clock_(), position, *limit);
   });
   return grpc::Status::OK;
 }
@@ -177,8 +187,10 @@ grpc::Status QueryServiceImpl::GetDeadlineBoard(grpc::ServerContext* context,
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<absl::Duration> window = WindowOf(request->has_window(), request->window(), "window");
   if (!window.ok()) return ToGrpcStatus(window.status());
+  absl::StatusOr<size_t> limit = BoardLimit(request->limit());
+  if (!limit.ok()) return ToGrpcStatus(limit.status());
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
-    *response = DueBoard(state, *window, clock_(), position);
+    *response = DueBoard(state, *window, clock_(), position, *limit);
   });
   return grpc::Status::OK;
 }

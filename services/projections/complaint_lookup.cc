@@ -93,7 +93,8 @@ uint64_t NumberBelow(const std::string& token) {
 
 // One page of every case that matches, from the list rows: newest first. When the rows can
 // count the matches (no filter, or one that is not a time range, and no scope) it reads only
-// its page; otherwise it passes over every row, which is small and in order.
+// its page; otherwise it passes over the rows (small and in order), or, filtered by filing
+// time, over about the rows of its time range.
 v1::ListComplaintsResponse RowsPage(const ListRows& rows, const v1::ListComplaintsRequest& request,
                                     const ListScope& scope) {
   const int page_size = PageSize(request);
@@ -111,15 +112,10 @@ v1::ListComplaintsResponse RowsPage(const ListRows& rows, const v1::ListComplain
     response.set_total_size(static_cast<int>(*total));
     return response;
   }
-  int total = 0;
-  bool full = false;
-  rows.ForEachBelow(UINT64_MAX, [&](uint64_t number, const ListRows::Row& row) {
-    if (!matches(row)) return true;
-    ++total;
-    if (number < below && !full) full = !AddToPage(response, page_size, *row.view);
-    return true;
-  });
-  response.set_total_size(total);
+  const int64_t total = rows.CountAndTake(
+      filter, scope == nullptr, [&](const ListRows::Row& row) { return scope == nullptr || scope(*row.view); },
+      below, [&](const ListRows::Row& row) { return AddToPage(response, page_size, *row.view); });
+  response.set_total_size(static_cast<int>(total));
   return response;
 }
 

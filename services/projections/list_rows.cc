@@ -1,5 +1,7 @@
 #include "services/projections/list_rows.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
@@ -70,8 +72,11 @@ void ListRows::Add(const v1::ComplaintView& view) {
   if (slot.view != nullptr) {
     Count(slot, -1);
   } else {
+    ++chunk->present;
     ++size_;
   }
+  chunk->first_filed = std::min(chunk->first_filed, row.filed);
+  chunk->last_filed = std::max(chunk->last_filed, row.filed);
   slot = row;
   Count(row, 1);
 }
@@ -85,6 +90,7 @@ void ListRows::Remove(const v1::ComplaintView& view) {
   if (slot.view != &view) return;
   Count(slot, -1);
   slot = Row();
+  --found->second->present;
   --size_;
 }
 

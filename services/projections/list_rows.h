@@ -73,6 +73,17 @@ class ListRows {
   // first, until visit returns false.
   template <typename Visit>
   void ForEachBelow(uint64_t before, Visit visit) const;
+
+  // The rows that match `filter` and `also(row)`, counted; and take(row) called for those
+  // numbered below `before`, newest first, until it returns false. Reads every row, except
+  // that it skips a chunk whose filings all fall outside the filter's filing times, and counts
+  // whole, without reading its rows, a chunk whose filings all fall inside them when the filter
+  // tests nothing else, `only_filter` says `also` tests nothing, and no row is taken from it.
+  // Filing times follow case numbers closely, so a range of days reads about its days' chunks.
+  template <typename Also, typename Take>
+  int64_t CountAndTake(const Filter& filter, bool only_filter, Also also, uint64_t before,
+                       Take take) const;
+
   size_t size() const { return size_; }
 
  private:
@@ -87,6 +98,9 @@ class ListRows {
   static constexpr uint64_t kChunkRows = 1024;
   struct Chunk {
     Row rows[kChunkRows];
+    int64_t present = 0;
+    // The earliest and latest filing of any row the chunk ever held (never narrowed).
+    absl::Time first_filed = absl::InfiniteFuture(), last_filed = absl::InfinitePast();
   };
   absl::btree_map<uint64_t, std::unique_ptr<Chunk>> chunks_;  // by number / kChunkRows
   size_t size_ = 0;
@@ -109,6 +123,34 @@ void ListRows::ForEachBelow(uint64_t before, Visit visit) const {
       if (chunk.rows[i].view != nullptr && !visit(base + i, chunk.rows[i])) return;
     }
   }
+}
+
+template <typename Also, typename Take>
+int64_t ListRows::CountAndTake(const Filter& f, bool only_filter, Also also, uint64_t before,
+                               Take take) const {
+  const absl::Time after = f.filed_after.value_or(absl::InfinitePast());
+  const std::optional<absl::Time> until = f.filed_before;  // exclusive
+  const bool only_time = only_filter && f.filters == static_cast<int>(f.filed_after.has_value()) +
+                                                         static_cast<int>(until.has_value());
+  int64_t total = 0;
+  bool taking = before > 0;
+  for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it) {
+    const uint64_t base = it->first * kChunkRows;
+    const Chunk& chunk = *it->second;
+    if (chunk.last_filed < after || (until && chunk.first_filed >= *until)) continue;
+    const bool inside = chunk.first_filed >= after && (!until || chunk.last_filed < *until);
+    if (only_time && inside && (!taking || base >= before)) {
+      total += chunk.present;
+      continue;
+    }
+    for (uint64_t i = kChunkRows; i-- > 0;) {
+      const Row& row = chunk.rows[i];
+      if (row.view == nullptr || !Matches(f, row) || !also(row)) continue;
+      ++total;
+      if (taking && base + i < before) taking = take(row);
+    }
+  }
+  return total;
 }
 
 }  // namespace closedloop::services

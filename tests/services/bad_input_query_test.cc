@@ -88,6 +88,8 @@ TEST_CASE("every query rejects bad input", "[bad-input]") {
   add("ListComplaints: filed_after nanos -1", list([](auto& r) { *r.mutable_filed_after() = Ts(kNow, -1); }), kInvalid, "filed_after");
   add("ListComplaints: filed_before seconds 1e15", list([](auto& r) { *r.mutable_filed_before() = Ts(1000000000000000); }), kInvalid, "filed_before");
   add("GetSuperheroBoard: empty owner", Rpc(qs, &QS::GetSuperheroBoard, [](auto&) {}), kInvalid, "owner");
+  add("GetSuperheroBoard: limit -1", Rpc(qs, &QS::GetSuperheroBoard, [](auto& r) { r.set_owner("anna"); r.set_limit(-1); }), kInvalid, "limit");
+  add("GetDeadlineBoard: limit -1", Rpc(qs, &QS::GetDeadlineBoard, [](auto& r) { r.set_limit(-1); }), kInvalid, "limit");
   add("GetSuperheroBoard: bad principal", Rpc(qs, &QS::GetSuperheroBoard, [](auto& r) { r.set_owner("anna"); }, kBadPrincipal), StatusCode::UNAUTHENTICATED, "x-closedloop-principal");
   for (int days : {0, 31, -1}) {
     add("GetDeadlineBoard: window of days " + std::to_string(days), Rpc(qs, &QS::GetDeadlineBoard, [&](auto& r) { *r.mutable_window() = Days(days); }), kInvalid, "window");

@@ -130,6 +130,49 @@ TEST_CASE("every list request pages through exactly its matching cases, newest f
   CHECK(Expected(requests[24]).size() == 2);  // breached and hanging: 143 and 286
 }
 
+TEST_CASE("lists by filing time page through exactly their cases across many chunks of rows, also filed out of order",
+          "[list]") {
+  // 5,000 cases filed a second apart, but case 2,500 filed first of all and case 10 last: the
+  // rows' chunks (1,024 numbers each) skip or count whole only what is wholly outside or inside.
+  constexpr int kMany = 5000;
+  auto filed_at = [](int n) {
+    const int64_t offset = n == 2500 ? -100'000 : n == 10 ? 100'000 : n;
+    return absl::FromUnixSeconds(kFirstFiled + offset);
+  };
+  ProjectionState state;
+  std::vector<v1::ComplaintView> views;
+  for (int n = 1; n <= kMany; ++n) {
+    v1::ComplaintView view = CaseNumber(n);
+    *view.mutable_filing()->mutable_filed_at() = domain::ToProto(filed_at(n));
+    REQUIRE(state.Restore(ProjectionState::ComplaintKey(view.complaint_id()), view.SerializeAsString()).ok());
+    views.push_back(view);
+  }
+  auto expected = [&](const v1::ListComplaintsRequest& r) {
+    std::vector<std::string> ids;
+    for (auto it = views.rbegin(); it != views.rend(); ++it) {
+      if (testing::ListedBy(r, *it)) ids.push_back(it->complaint_id());
+    }
+    return ids;
+  };
+  const std::pair<int64_t, int64_t> ranges[] = {
+      {1, 5001}, {1000, 3100}, {1024, 2048}, {2047, 2049}, {-100'000, -99'999}, {100'000, 100'001},
+      {3500, 200'000}, {-200'000, 50}, {6000, 7000}};
+  for (const auto& [from, to] : ranges) {
+    for (bool with_owner : {false, true}) {
+      v1::ListComplaintsRequest request;
+      *request.mutable_filed_after() = domain::ToProto(absl::FromUnixSeconds(kFirstFiled + from));
+      *request.mutable_filed_before() = domain::ToProto(absl::FromUnixSeconds(kFirstFiled + to));
+      if (with_owner) request.set_owner("bob");
+      const std::vector<std::string> ids = expected(request);
+      for (int page_size : {50, 1000}) {
+        request.set_page_size(page_size);
+        INFO(request.ShortDebugString());
+        CHECK(testing::AllPages(state, request, static_cast<int>(ids.size()), kMany) == ids);
+      }
+    }
+  }
+}
+
 TEST_CASE("an unfiltered page from a token lists the cases filed before it, and counts them all", "[list]") {
   const ProjectionState state = StateOfCases();
   v1::ListComplaintsRequest request;

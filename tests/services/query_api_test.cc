@@ -269,6 +269,40 @@ TEST_CASE("the deadline board shows a red-button contact due soon, then breached
   CHECK(T(board.breached(0).deadline().due()) == t0 + absl::Minutes(15));
 }
 
+TEST_CASE("a board asked for fewer entries lists the first of them and still counts them all", "[api]") {
+  TestServer s;
+  std::vector<std::string> ids;
+  uint64_t head = 0;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(File(s, v1::CHANNEL_HOTLINE, "cust-1").complaint_id());
+    head = Assign(s, ids.back(), "greta").position();
+    s.clock.Advance(absl::Minutes(1));
+  }
+  v1::GetSuperheroBoardRequest board_request;
+  board_request.set_owner("greta");
+  board_request.set_min_position(head);
+  const v1::SuperheroBoard all = Ok(*s.queries, &QueryStub::GetSuperheroBoard, board_request);
+  REQUIRE(all.cases_size() == 3);
+  board_request.set_limit(2);
+  const v1::SuperheroBoard two = Ok(*s.queries, &QueryStub::GetSuperheroBoard, board_request);
+  REQUIRE(two.cases_size() == 2);
+  CHECK(two.cases(0).complaint_id() == all.cases(0).complaint_id());
+  CHECK(two.cases(1).complaint_id() == all.cases(1).complaint_id());
+  CHECK(two.open() == 3);
+
+  v1::GetDeadlineBoardRequest due_request;
+  *due_request.mutable_window() = domain::ToProto(absl::Hours(30));
+  due_request.set_min_position(head);
+  const v1::DeadlineBoard every = Ok(*s.queries, &QueryStub::GetDeadlineBoard, due_request);
+  REQUIRE(every.due_soon_size() >= 3);  // first contacts and resolutions of the three cases
+  due_request.set_limit(1);
+  const v1::DeadlineBoard due = Ok(*s.queries, &QueryStub::GetDeadlineBoard, due_request);
+  REQUIRE(due.due_soon_size() == 1);
+  CHECK(due.due_soon(0).complaint().complaint_id() == ids[0]);
+  CHECK(due.due_soon(0).deadline().timer_id() == every.due_soon(0).deadline().timer_id());
+  CHECK(due.due_soon_total() == every.due_soon_size());
+}
+
 TEST_CASE("WatchBoard sends the owner's board, then the board again when it changes", "[api]") {
   TestServer s;
   const v1::CommandResponse first = File(s, v1::CHANNEL_STORE, "cust-w1");

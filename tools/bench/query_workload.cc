@@ -216,6 +216,14 @@ void RunQueryWorkload(const std::shared_ptr<grpc::Channel>& channel,
     v1::SuperheroBoard board;
     return stub->GetSuperheroBoard(&context, request, &board).ok();
   });
+  table.Row("superhero_board limit 20", owner_open, [&](int, uint64_t) {
+    grpc::ClientContext context;
+    v1::GetSuperheroBoardRequest request;
+    request.set_owner(owner);
+    request.set_limit(20);
+    v1::SuperheroBoard board;
+    return stub->GetSuperheroBoard(&context, request, &board).ok();
+  });
   v1::GetDeadlineBoardRequest due_request;
   due_request.mutable_window()->set_seconds(4 * 3600);
   v1::DeadlineBoard due_board;
@@ -227,6 +235,13 @@ void RunQueryWorkload(const std::shared_ptr<grpc::Channel>& channel,
     grpc::ClientContext context;
     v1::DeadlineBoard board;
     return stub->GetDeadlineBoard(&context, due_request, &board).ok();
+  });
+  v1::GetDeadlineBoardRequest due_20 = due_request;
+  due_20.set_limit(20);
+  table.Row("deadline_board_4h limit 20", due_board.due_soon_total(), [&](int, uint64_t) {
+    grpc::ClientContext context;
+    v1::DeadlineBoard board;
+    return stub->GetDeadlineBoard(&context, due_20, &board).ok();
   });
   v1::GetMetricsRequest metrics_request;
   *metrics_request.mutable_filed_after() = domain::ToProto(now - absl::Hours(24 * 30));
