@@ -123,7 +123,7 @@ void MetricsTally::Add(const v1::ComplaintView& view, int sign) {
       red_button_redirected_ += sign;
     }
   }
-  if (!filing.customer_ref().empty()) AddCustomer(filing.customer_ref(), sign);
+  if (count_customers_ && !filing.customer_ref().empty()) AddCustomer(filing.customer_ref(), sign);
   if (view.surveyed()) {
     const v1::SurveyRecorded& survey = view.survey();
     const Scores one{1, survey.nps() >= 9 ? 1 : 0, survey.nps() <= 6 ? 1 : 0, survey.csat()};
@@ -137,6 +137,7 @@ void MetricsTally::Add(const v1::ComplaintView& view, int sign) {
 
 void MetricsTally::Merge(const MetricsTally& other) {
   MergeCounts(other);
+  if (!count_customers_) return;
   for (const auto& [customer, n] : other.cases_by_customer_) {
     if (n != 0) AddCustomer(customer, n);
   }

@@ -25,6 +25,12 @@ namespace closedloop::domain {
 
 class MetricsTally {
  public:
+  // kNotCounted leaves repeat customers (and the per-customer map they need) to the caller, as
+  // MetricsByDay does with RepeatCustomers: its repeat_complainers then stays 0.
+  enum class Customers { kCounted, kNotCounted };
+  MetricsTally() = default;
+  explicit MetricsTally(Customers customers) : count_customers_(customers == Customers::kCounted) {}
+
   // Counts `view` `sign` times: +1 adds it, -1 removes the very same view again.
   void Add(const v1::ComplaintView& view, int sign = 1);
   void Merge(const MetricsTally& other);
@@ -63,6 +69,7 @@ class MetricsTally {
   // Merge() but for the customers.
   void MergeCounts(const MetricsTally& other);
 
+  bool count_customers_ = true;
   int64_t cases_ = 0;
   int64_t complaints_ = 0;
   int64_t recommendations_ = 0;

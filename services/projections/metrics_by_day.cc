@@ -16,7 +16,9 @@ absl::CivilDay DayOf(absl::Time t) { return absl::ToCivilDay(t, absl::UTCTimeZon
 
 void MetricsByDay::Add(const v1::ComplaintView& view, int sign) {
   all_.Add(view, sign);
-  // A case's filing never changes, so it is taken back from the day it was counted in.
+  // A case's filing (its customer and time) never changes, so it is taken back from the day and
+  // the customer it was counted with.
+  if (!view.filing().customer_ref().empty()) repeat_.Add(view.filing().customer_ref(), FiledAt(view), sign);
   auto [it, inserted] = days_.try_emplace(DayOf(FiledAt(view)));
   Day& day = it->second;
   day.tally.Add(view, sign);
@@ -31,9 +33,15 @@ void MetricsByDay::Add(const v1::ComplaintView& view, int sign) {
 }
 
 v1::Metrics MetricsByDay::Metrics(absl::Time after, absl::Time before) const {
+  v1::Metrics m = Tallied(after, before);
+  m.set_repeat_complainers(static_cast<int32_t>(repeat_.Count(after, before)));
+  return m;
+}
+
+v1::Metrics MetricsByDay::Tallied(absl::Time after, absl::Time before) const {
   if (after == absl::InfinitePast() && before == absl::InfiniteFuture()) return all_.ToMetrics();
   std::vector<const domain::MetricsTally*> parts;  // whole days
-  domain::MetricsTally edges;                      // the cases of days the range cuts
+  domain::MetricsTally edges(domain::MetricsTally::Customers::kNotCounted);  // cases of cut days
   auto first = after == absl::InfinitePast() ? days_.begin() : days_.lower_bound(DayOf(after));
   for (auto it = first; it != days_.end(); ++it) {
     const absl::Time start = absl::FromCivil(it->first, absl::UTCTimeZone());

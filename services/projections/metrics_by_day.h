@@ -2,6 +2,8 @@
 // and one for all time. GetMetrics over all time reads one tally; over a range it merges the
 // days wholly inside it and tallies only the cases of the (at most two) days at its edges. So a
 // query costs the days it covers and the cases of its edge days, never a pass over every case.
+// Repeat customers do not merge by day (a merge would cost a map entry per customer): the day
+// tallies leave them out, and RepeatCustomers counts them for any range from its own day grid.
 //
 // Thread safety: none; ProjectionState's owner guards it.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_METRICS_BY_DAY_H_
@@ -15,6 +17,7 @@
 #include "closedloop/v1/boards.pb.h"
 #include "closedloop/v1/views.pb.h"
 #include "domain/metrics_tally.h"
+#include "domain/repeat_customers.h"
 
 namespace closedloop::services {
 
@@ -28,8 +31,11 @@ class MetricsByDay {
   v1::Metrics Metrics(absl::Time after, absl::Time before) const;
 
  private:
+  // Metrics() but for the repeat customers.
+  v1::Metrics Tallied(absl::Time after, absl::Time before) const;
+
   struct Day {
-    domain::MetricsTally tally;
+    domain::MetricsTally tally{domain::MetricsTally::Customers::kNotCounted};
     absl::btree_set<const v1::ComplaintView*> cases;
     // When its first and last cases were filed (of those ever counted here): a range that cuts
     // the day but holds both takes the day's tally whole, as "the last 30 days" does with today.
@@ -37,7 +43,8 @@ class MetricsByDay {
     absl::Time last_filed = absl::InfinitePast();
   };
   std::map<absl::CivilDay, Day> days_;
-  domain::MetricsTally all_;
+  domain::MetricsTally all_{domain::MetricsTally::Customers::kNotCounted};
+  domain::RepeatCustomers repeat_;
 };
 
 }  // namespace closedloop::services
