@@ -105,6 +105,24 @@ v1::ListComplaintsResponse RowsPage(const ListRows& rows, const v1::ListComplain
   auto matches = [&](const ListRows::Row& row) {
     return ListRows::Matches(filter, row) && (scope == nullptr || scope(*row.view));
   };
+  if (filter.breached_only || filter.hanging_only) {
+    // Few cases are flagged: start from the smaller set of flagged numbers.
+    const absl::btree_set<uint64_t>& breached = rows.Breached();
+    const absl::btree_set<uint64_t>& hanging = rows.Hanging();
+    const absl::btree_set<uint64_t>& flagged =
+        !filter.hanging_only || (filter.breached_only && breached.size() <= hanging.size()) ? breached
+                                                                                         : hanging;
+    int total = 0;
+    bool taking = true;
+    for (auto it = flagged.rbegin(); it != flagged.rend(); ++it) {
+      const ListRows::Row& row = rows.RowOf(*it);
+      if (!matches(row)) continue;
+      ++total;
+      if (taking && *it < below) taking = AddToPage(response, page_size, *row.view);
+    }
+    response.set_total_size(total);
+    return response;
+  }
   if (std::optional<int64_t> total = scope == nullptr ? rows.CountOf(filter) : std::nullopt) {
     rows.ForEachBelow(below, [&](uint64_t, const ListRows::Row& row) {
       return !matches(row) || AddToPage(response, page_size, *row.view);

@@ -70,7 +70,7 @@ void ListRows::Add(const v1::ComplaintView& view) {
   if (chunk == nullptr) chunk = std::make_unique<Chunk>();
   Row& slot = chunk->rows[*number % kChunkRows];
   if (slot.view != nullptr) {
-    Count(slot, -1);
+    Count(*number, slot, -1);
   } else {
     ++chunk->present;
     ++size_;
@@ -78,7 +78,7 @@ void ListRows::Add(const v1::ComplaintView& view) {
   chunk->first_filed = std::min(chunk->first_filed, row.filed);
   chunk->last_filed = std::max(chunk->last_filed, row.filed);
   slot = row;
-  Count(row, 1);
+  Count(*number, row, 1);
 }
 
 void ListRows::Remove(const v1::ComplaintView& view) {
@@ -88,13 +88,13 @@ void ListRows::Remove(const v1::ComplaintView& view) {
   if (found == chunks_.end()) return;
   Row& slot = found->second->rows[*number % kChunkRows];
   if (slot.view != &view) return;
-  Count(slot, -1);
+  Count(*number, slot, -1);
   slot = Row();
   --found->second->present;
   --size_;
 }
 
-void ListRows::Count(const Row& row, int sign) {
+void ListRows::Count(uint64_t number, const Row& row, int sign) {
   Bump(by_state_, EnumSlot(row.state), sign);
   Bump(by_owner_, row.owner, sign);
   Bump(by_team_, row.team, sign);
@@ -103,8 +103,18 @@ void ListRows::Count(const Row& row, int sign) {
   Bump(by_channel_, EnumSlot(row.channel), sign);
   Bump(by_kind_, EnumSlot(row.kind), sign);
   Bump(by_severity_, EnumSlot(row.severity), sign);
-  breached_ += row.breached ? sign : 0;
-  hanging_ += row.hanging ? sign : 0;
+  for (auto [flagged, numbers] : {std::pair{row.breached, &breached_}, {row.hanging, &hanging_}}) {
+    if (!flagged) continue;
+    if (sign > 0) {
+      numbers->insert(number);
+    } else {
+      numbers->erase(number);
+    }
+  }
+}
+
+const ListRows::Row& ListRows::RowOf(uint64_t number) const {
+  return chunks_.at(number / kChunkRows)->rows[number % kChunkRows];
 }
 
 ListRows::Filter ListRows::FilterOf(const v1::ListComplaintsRequest& r) const {
@@ -178,8 +188,8 @@ std::optional<int64_t> ListRows::CountOf(const Filter& f) const {
   if (f.channel != 0) return CountAt(by_channel_, EnumSlot(f.channel));
   if (f.kind != 0) return CountAt(by_kind_, EnumSlot(f.kind));
   if (f.severity != 0) return CountAt(by_severity_, EnumSlot(f.severity));
-  if (f.breached_only) return breached_;
-  return hanging_;
+  if (f.breached_only) return static_cast<int64_t>(breached_.size());
+  return static_cast<int64_t>(hanging_.size());
 }
 
 }  // namespace closedloop::services

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -84,12 +85,18 @@ class ListRows {
   int64_t CountAndTake(const Filter& filter, bool only_filter, Also also, uint64_t before,
                        Take take) const;
 
+  // The numbers of the rows flagged breached, or hanging: few, so they start the lists that
+  // filter by either. RowOf(number) is the row of a number in them.
+  const absl::btree_set<uint64_t>& Breached() const { return breached_; }
+  const absl::btree_set<uint64_t>& Hanging() const { return hanging_; }
+  const Row& RowOf(uint64_t number) const;
+
   size_t size() const { return size_; }
 
  private:
   uint32_t Intern(const std::string& value);
   std::optional<uint32_t> Find(const std::string& value) const;
-  void Count(const Row& row, int sign);
+  void Count(uint64_t number, const Row& row, int sign);
 
   // Rows sit in chunks of consecutive numbers, so that a walk reads memory in order; case
   // numbers come from one sequence and have few gaps, and a chunk is made only when a number
@@ -108,7 +115,7 @@ class ListRows {
   // Rows per value of each filter, indexed by the value (interned or enum number).
   std::vector<int64_t> by_state_, by_owner_, by_team_, by_department_, by_market_, by_channel_,
       by_kind_, by_severity_;
-  int64_t breached_ = 0, hanging_ = 0;
+  absl::btree_set<uint64_t> breached_, hanging_;
 };
 
 template <typename Visit>
