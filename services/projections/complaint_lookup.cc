@@ -105,16 +105,21 @@ v1::ListComplaintsResponse RowsPage(const ListRows& rows, const v1::ListComplain
   auto matches = [&](const ListRows::Row& row) {
     return ListRows::Matches(filter, row) && (scope == nullptr || scope(*row.view));
   };
-  if (filter.breached_only || filter.hanging_only) {
-    // Few cases are flagged: start from the smaller set of flagged numbers.
-    const absl::btree_set<uint64_t>& breached = rows.Breached();
-    const absl::btree_set<uint64_t>& hanging = rows.Hanging();
-    const absl::btree_set<uint64_t>& flagged =
-        !filter.hanging_only || (filter.breached_only && breached.size() <= hanging.size()) ? breached
-                                                                                         : hanging;
+  // Few cases are flagged, and open cases are fewer than all: a list asking for either starts
+  // from the numbers of its rows (the smaller set), unless one count answers it.
+  const absl::btree_set<uint64_t>* start = nullptr;
+  auto consider = [&](const absl::btree_set<uint64_t>& numbers) {
+    if (start == nullptr || numbers.size() < start->size()) start = &numbers;
+  };
+  if (filter.breached_only) consider(rows.Breached());
+  if (filter.hanging_only) consider(rows.Hanging());
+  if (ListRows::OnlyOpen(filter) && (filter.filters > 1 || scope != nullptr)) {
+    consider(filter.owner ? rows.OpenOf(*filter.owner) : rows.Open());
+  }
+  if (start != nullptr) {
     int total = 0;
     bool taking = true;
-    for (auto it = flagged.rbegin(); it != flagged.rend(); ++it) {
+    for (auto it = start->rbegin(); it != start->rend(); ++it) {
       const ListRows::Row& row = rows.RowOf(*it);
       if (!matches(row)) continue;
       ++total;

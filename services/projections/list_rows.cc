@@ -21,6 +21,10 @@ int64_t CountAt(const std::vector<int64_t>& counts, uint32_t value) {
 
 // The count slot of an enum value. Values outside [0, 255] (a proto enum may hold any number)
 // share slot 255: a count is only read for a filter naming a known value, which 255 is not.
+bool IsOpenState(int32_t state) {
+  return state == v1::COMPLAINT_STATE_OPEN || state == v1::COMPLAINT_STATE_IN_PROGRESS;
+}
+
 uint32_t EnumSlot(int32_t value) {
   return value < 0 || value > 255 ? 255 : static_cast<uint32_t>(value);
 }
@@ -103,7 +107,9 @@ void ListRows::Count(uint64_t number, const Row& row, int sign) {
   Bump(by_channel_, EnumSlot(row.channel), sign);
   Bump(by_kind_, EnumSlot(row.kind), sign);
   Bump(by_severity_, EnumSlot(row.severity), sign);
-  for (auto [flagged, numbers] : {std::pair{row.breached, &breached_}, {row.hanging, &hanging_}}) {
+  const bool open = IsOpenState(row.state);
+  for (auto [flagged, numbers] : {std::pair{row.breached, &breached_}, {row.hanging, &hanging_},
+                                  {open, &open_}, {open, &open_by_owner_[row.owner]}}) {
     if (!flagged) continue;
     if (sign > 0) {
       numbers->insert(number);
@@ -111,6 +117,18 @@ void ListRows::Count(uint64_t number, const Row& row, int sign) {
       numbers->erase(number);
     }
   }
+}
+
+const absl::btree_set<uint64_t>& ListRows::OpenOf(uint32_t owner) const {
+  static const absl::btree_set<uint64_t>* const kNone = new absl::btree_set<uint64_t>();
+  auto found = open_by_owner_.find(owner);
+  return found == open_by_owner_.end() ? *kNone : found->second;
+}
+
+bool ListRows::OnlyOpen(const Filter& f) {
+  constexpr uint32_t kOpen =
+      (1u << v1::COMPLAINT_STATE_OPEN) | (1u << v1::COMPLAINT_STATE_IN_PROGRESS);
+  return f.states != 0 && (f.states & ~kOpen) == 0;
 }
 
 const ListRows::Row& ListRows::RowOf(uint64_t number) const {

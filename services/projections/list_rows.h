@@ -90,6 +90,12 @@ class ListRows {
   const absl::btree_set<uint64_t>& Breached() const { return breached_; }
   const absl::btree_set<uint64_t>& Hanging() const { return hanging_; }
   const Row& RowOf(uint64_t number) const;
+  // The numbers of the open rows (OPEN, IN_PROGRESS), all or of one owner: they start a list
+  // asking only for open states with other filters, as an owner's open cases.
+  const absl::btree_set<uint64_t>& Open() const { return open_; }
+  const absl::btree_set<uint64_t>& OpenOf(uint32_t owner) const;
+  // Whether `filter` asks for open states only.
+  static bool OnlyOpen(const Filter& filter);
 
   size_t size() const { return size_; }
 
@@ -115,7 +121,8 @@ class ListRows {
   // Rows per value of each filter, indexed by the value (interned or enum number).
   std::vector<int64_t> by_state_, by_owner_, by_team_, by_department_, by_market_, by_channel_,
       by_kind_, by_severity_;
-  absl::btree_set<uint64_t> breached_, hanging_;
+  absl::btree_set<uint64_t> breached_, hanging_, open_;
+  absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> open_by_owner_;
 };
 
 template <typename Visit>

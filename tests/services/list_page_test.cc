@@ -130,7 +130,7 @@ TEST_CASE("every list request pages through exactly its matching cases, newest f
   CHECK(Expected(requests[24]).size() == 2);  // breached and hanging: 143 and 286
 }
 
-TEST_CASE("lists by filing time page through exactly their cases across many chunks of rows, also filed out of order",
+TEST_CASE("lists page through exactly their cases across many chunks of rows, also by filing time with cases filed out of order",
           "[list]") {
   // 5,000 cases filed a second apart, but case 2,500 filed first of all and case 10 last: the
   // rows' chunks (1,024 numbers each) skip or count whole only what is wholly outside or inside.
@@ -157,6 +157,27 @@ TEST_CASE("lists by filing time page through exactly their cases across many chu
   const std::pair<int64_t, int64_t> ranges[] = {
       {1, 5001}, {1000, 3100}, {1024, 2048}, {2047, 2049}, {-100'000, -99'999}, {100'000, 100'001},
       {3500, 200'000}, {-200'000, 50}, {6000, 7000}};
+  // Lists that start from counts, from open or flagged numbers, or from all rows, across the
+  // chunks (and with tokens at their edges, as pages of 50 and 1000 fall).
+  std::vector<v1::ListComplaintsRequest> others(1);
+  auto with = [&](auto set) {
+    set(others.emplace_back());
+  };
+  with([](auto& r) { r.set_owner("bob"); });
+  with([](auto& r) { r.add_states(v1::COMPLAINT_STATE_OPEN); r.add_states(v1::COMPLAINT_STATE_IN_PROGRESS); });
+  with([](auto& r) { r.add_states(v1::COMPLAINT_STATE_IN_PROGRESS); r.set_owner("carla"); });
+  with([](auto& r) { r.add_states(v1::COMPLAINT_STATE_OPEN); r.set_channel(v1::CHANNEL_WEB); });
+  with([](auto& r) { r.set_breached_only(true); });
+  with([](auto& r) { r.set_hanging_only(true); r.set_owner("anna"); });
+  with([](auto& r) { r.set_team("team-3"); r.set_severity(v1::SEVERITY_HIGH); });
+  for (v1::ListComplaintsRequest request : others) {
+    const std::vector<std::string> ids = expected(request);
+    for (int page_size : {50, 1000}) {
+      request.set_page_size(page_size);
+      INFO(request.ShortDebugString());
+      CHECK(testing::AllPages(state, request, static_cast<int>(ids.size()), kMany) == ids);
+    }
+  }
   for (const auto& [from, to] : ranges) {
     for (bool with_owner : {false, true}) {
       v1::ListComplaintsRequest request;

@@ -163,6 +163,10 @@ std::vector<std::pair<std::string, v1::ListComplaintsRequest>> Filters(
   open.add_states(v1::COMPLAINT_STATE_IN_PROGRESS);
   add("states=closed").add_states(v1::COMPLAINT_STATE_CLOSED);
   add(absl::StrCat("owner=", owner)).set_owner(owner);
+  v1::ListComplaintsRequest& owner_open = add(absl::StrCat("owner=", owner, " open"));
+  owner_open.set_owner(owner);
+  owner_open.add_states(v1::COMPLAINT_STATE_OPEN);
+  owner_open.add_states(v1::COMPLAINT_STATE_IN_PROGRESS);
   add(absl::StrCat("team=", team)).set_team(team);
   add("department=warehouse").set_department("warehouse");
   add("channel=web").set_channel(v1::CHANNEL_WEB);
