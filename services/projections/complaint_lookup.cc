@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 
 #include "absl/strings/numbers.h"
@@ -115,6 +116,18 @@ v1::ListComplaintsResponse RowsPage(const ListRows& rows, const v1::ListComplain
   if (filter.hanging_only) consider(rows.Hanging());
   if (ListRows::OnlyOpen(filter) && (filter.filters > 1 || scope != nullptr)) {
     consider(filter.owner ? rows.OpenOf(*filter.owner) : rows.Open());
+  }
+  // An owner's open cases, asked for as both open states and the owner alone, are exactly the
+  // owner's open numbers: the total is their count, and the walk stops when the page is full.
+  constexpr uint32_t kBothOpen =
+      (1u << v1::COMPLAINT_STATE_OPEN) | (1u << v1::COMPLAINT_STATE_IN_PROGRESS);
+  if (scope == nullptr && filter.owner && filter.states == kBothOpen && filter.filters == 2) {
+    const absl::btree_set<uint64_t>& owned = rows.OpenOf(*filter.owner);
+    for (auto it = std::make_reverse_iterator(owned.lower_bound(below)); it != owned.rend(); ++it) {
+      if (!AddToPage(response, page_size, *rows.RowOf(*it).view)) break;
+    }
+    response.set_total_size(static_cast<int>(owned.size()));
+    return response;
   }
   if (start != nullptr) {
     int total = 0;
