@@ -2,6 +2,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
 #include "storage/checkpoint.h"
 #include "storage/log_database.h"
@@ -16,6 +19,7 @@ constexpr char kCheckpointKey[] = "#checkpoint";
 constexpr char kCheckpointHashKey[] = "#checkpoint_hash";
 constexpr char kFormatKey[] = "#format";
 constexpr char kFirstViewKey[] = "$";  // the first key after the metadata keys
+constexpr size_t kBlockCacheBytes = size_t{64} << 20;
 
 }  // namespace
 
@@ -24,6 +28,12 @@ absl::StatusOr<std::unique_ptr<ViewStore>> ViewStore::Open(const std::string& pa
   rocksdb::Options options;
   options.create_if_missing = true;
   options.compression = rocksdb::kLZ4Compression;
+  // The views of closed cases are read from here (memory keeps the open ones): through a
+  // bounded cache of blocks, with bloom filters so that a point read touches one block.
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   rocksdb::DB* raw = nullptr;
   rocksdb::Status opened = rocksdb::DB::Open(options, path, &raw);
   if (!opened.ok()) return FromRocks(opened, absl::StrCat("opening the view store ", path));
@@ -85,6 +95,20 @@ absl::Status ViewStore::ForEach(
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the view store");
   return absl::OkStatus();
+}
+
+std::shared_ptr<const ViewStore::Snapshot> ViewStore::SnapshotNow() {
+  return std::make_shared<const Snapshot>(*db_, db_->GetSnapshot());
+}
+
+absl::StatusOr<std::string> ViewStore::Get(const std::string& key, const Snapshot& at) const {
+  rocksdb::ReadOptions options;
+  options.snapshot = at.get();
+  std::string value;
+  rocksdb::Status read = db_->Get(options, key, &value);
+  if (read.IsNotFound()) return absl::NotFoundError(absl::StrCat("the view store holds no ", key));
+  if (!read.ok()) return FromRocks(read, absl::StrCat("reading ", key, " from the view store"));
+  return value;
 }
 
 absl::Status ViewStore::Commit(const std::vector<std::pair<std::string, std::string>>& views,

@@ -52,6 +52,25 @@ class ViewStore {
   // Calls `visit` with every stored view, in key order.
   absl::Status ForEach(absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit);
 
+  // The store as it stood at one commit (a RocksDB snapshot): reads through it see that commit's
+  // views, whatever was committed since. Must not outlive the store.
+  class Snapshot {
+   public:
+    Snapshot(rocksdb::DB& db, const rocksdb::Snapshot* snapshot) : db_(db), snapshot_(snapshot) {}
+    ~Snapshot() { db_.ReleaseSnapshot(snapshot_); }
+    Snapshot(const Snapshot&) = delete;
+    Snapshot& operator=(const Snapshot&) = delete;
+    const rocksdb::Snapshot* get() const { return snapshot_; }
+
+   private:
+    rocksdb::DB& db_;
+    const rocksdb::Snapshot* snapshot_;
+  };
+  // The store as of its latest commit.
+  std::shared_ptr<const Snapshot> SnapshotNow();
+  // The view under `key` as of `at`. NOT_FOUND when there is none. Errors: UNAVAILABLE.
+  absl::StatusOr<std::string> Get(const std::string& key, const Snapshot& at) const;
+
   // Writes an online, consistent copy of the store to `dir` (which must not exist): views and
   // checkpoint as of one commit. Errors: ALREADY_EXISTS, UNAVAILABLE.
   absl::Status Copy(const std::string& dir);

@@ -115,14 +115,13 @@ grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
     *response = *std::move(view);
     return ToGrpcStatus(ScopeView(*caller, *response, NotFiledAsOf(request->complaint_id())));
   }
-  bool found = false;
+  absl::StatusOr<ProjectionState::ComplaintPtr> found;
   projections_.Read([&](const ProjectionState& state, uint64_t) {
-    if (const v1::ComplaintView* view = state.FindComplaint(request->complaint_id())) {
-      *response = *view;
-      found = true;
-    }
+    found = state.Complaint(request->complaint_id());
   });
-  if (!found) return ToGrpcStatus(NotFound(request->complaint_id()));
+  if (!found.ok()) return ToGrpcStatus(found.status());
+  if (*found == nullptr) return ToGrpcStatus(NotFound(request->complaint_id()));
+  *response = **found;
   // The view is the case as it stands; its history is the log's, read up to the same revision,
   // and scoped with the rest of the view, as an as-of read's is.
   if (absl::Status s = AddHistory(log_, *response); !s.ok()) return ToGrpcStatus(s);
@@ -157,9 +156,12 @@ grpc::Status QueryServiceImpl::ListComplaints(grpc::ServerContext* context,
     scoped.clear_department();
     in_scope = [&](const v1::ComplaintView& view) { return domain::MayRead(*caller, view); };
   }
+  absl::StatusOr<v1::ListComplaintsResponse> page;
   projections_.Read([&](const ProjectionState& state, uint64_t) {
-    *response = ListPage(state, scoped, in_scope);
+    page = ListPage(state, scoped, in_scope);
   });
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  *response = *std::move(page);
   const domain::ReadScope scope = domain::ScopeOf(caller->role);
   for (v1::ComplaintView& view : *response->mutable_complaints()) domain::Redact(scope, view);
   return grpc::Status::OK;
@@ -223,12 +225,21 @@ grpc::Status QueryServiceImpl::GetCustomerHistory(grpc::ServerContext* context,
   if (absl::Status s = CheckFilter("customer_ref", request->customer_ref()); !s.ok()) {
     return ToGrpcStatus(s);
   }
+  absl::Status read;
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
-    *response = domain::CustomerHistoryOf(request->customer_ref(),
-                                          state.OfCustomer(request->customer_ref()), clock_());
+    absl::StatusOr<std::vector<ProjectionState::ComplaintPtr>> cases =
+        state.OfCustomer(request->customer_ref());
+    if (!cases.ok()) {
+      read = cases.status();
+      return;
+    }
+    std::vector<const v1::ComplaintView*> views;
+    views.reserve(cases->size());
+    for (const ProjectionState::ComplaintPtr& view : *cases) views.push_back(view.get());
+    *response = domain::CustomerHistoryOf(request->customer_ref(), views, clock_());
     response->set_position(position);
   });
-  return grpc::Status::OK;
+  return ToGrpcStatus(read);
 }
 
 grpc::Status QueryServiceImpl::GetMetrics(grpc::ServerContext* context,

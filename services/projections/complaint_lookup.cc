@@ -50,38 +50,84 @@ int PageSize(const v1::ListComplaintsRequest& request) {
   return request.page_size() == 0 ? kDefaultListPage : std::min(request.page_size(), kMaxListPage);
 }
 
-// Adds `view` to the page, or, once the page is full, sets the token: the page's last id.
-// Returns false once the token is set.
-bool AddToPage(v1::ListComplaintsResponse& response, int page_size, const v1::ComplaintView& view) {
-  if (response.complaints_size() < page_size) {
-    *response.add_complaints() = view;
-    return true;
-  }
-  response.set_next_page_token(response.complaints(page_size - 1).complaint_id());
-  return false;
-}
+std::string IdOf(uint64_t number) { return absl::StrCat("CL-", number); }
 
-// One page of the cases of a small index (in filing order: a customer's, an order's...) that
-// match, newest first; the token is the last id of the previous page. `view_of` gives an
-// entry's view (nullptr: none). The total counts every match, so it passes over the index.
-template <typename Index, typename ViewOf>
-v1::ListComplaintsResponse PageOf(const Index& candidates, ViewOf view_of,
-                                  const v1::ListComplaintsRequest& request,
-                                  const ListScope& scope) {
-  const int page_size = PageSize(request);
+// A page as it is gathered: the ids of the cases it lists, newest first, and then the token,
+// the page's last id, once one more case matches. The views are read only for the page.
+class Page {
+ public:
+  explicit Page(const v1::ListComplaintsRequest& request) : size_(PageSize(request)) {}
+  // Adds a case to the page, or sets the token when it is full. False once the token is set.
+  bool Add(std::string id) {
+    if (ids_.size() < size_) {
+      ids_.push_back(std::move(id));
+      return true;
+    }
+    token_ = ids_.back();
+    return false;
+  }
+  // The response, with `total` matches, each listed view read from `state`.
+  absl::StatusOr<v1::ListComplaintsResponse> Build(const ProjectionState& state, int64_t total) {
+    v1::ListComplaintsResponse response;
+    for (const std::string& id : ids_) {
+      absl::StatusOr<ProjectionState::ComplaintPtr> view = state.Complaint(id);
+      if (!view.ok()) return view.status();
+      if (*view == nullptr) return absl::InternalError(absl::StrCat("listed ", id, " has no view"));
+      *response.add_complaints() = **view;
+    }
+    response.set_next_page_token(token_);
+    response.set_total_size(static_cast<int32_t>(total));
+    return response;
+  }
+
+ private:
+  size_t size_;
+  std::vector<std::string> ids_;
+  std::string token_;
+};
+
+// Whether a caller's scope holds a case, reading its view (from the store if it was let go
+// of); the first error is kept, and the case then counts as out of scope.
+class ScopeCheck {
+ public:
+  ScopeCheck(const ProjectionState& state, const ListScope& scope) : state_(state), scope_(scope) {}
+  bool Holds(const std::string& id) {
+    if (scope_ == nullptr) return true;
+    absl::StatusOr<ProjectionState::ComplaintPtr> view = state_.Complaint(id);
+    if (!view.ok()) {
+      if (error_.ok()) error_ = view.status();
+      return false;
+    }
+    return *view != nullptr && scope_(**view);
+  }
+  const absl::Status& error() const { return error_; }
+
+ private:
+  const ProjectionState& state_;
+  const ListScope& scope_;
+  absl::Status error_;
+};
+
+// One page of the cases of a small index (ids in filing order: a customer's, an order's...)
+// that match, newest first; the token is the last id of the previous page. The total counts
+// every match, so it reads the view of every case in the index.
+absl::StatusOr<v1::ListComplaintsResponse> IndexPage(const ProjectionState& state,
+                                                     const IdSet& candidates,
+                                                     const v1::ListComplaintsRequest& request,
+                                                     const ListScope& scope) {
   const std::string& after = request.page_token();
-  v1::ListComplaintsResponse response;
-  int total = 0;
+  Page page(request);
+  int64_t total = 0;
   bool full = false;
   for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
-    const v1::ComplaintView* view = view_of(*it);
-    if (view == nullptr || !Matches(request, *view) || (scope && !scope(*view))) continue;
+    absl::StatusOr<ProjectionState::ComplaintPtr> view = state.Complaint(*it);
+    if (!view.ok()) return view.status();
+    if (*view == nullptr || !Matches(request, **view) || (scope && !scope(**view))) continue;
     ++total;
-    if (!after.empty() && !domain::IdLess(view->complaint_id(), after)) continue;
-    if (!full) full = !AddToPage(response, page_size, *view);
+    if (!after.empty() && !domain::IdLess(*it, after)) continue;
+    if (!full) full = !page.Add(*it);
   }
-  response.set_total_size(total);
-  return response;
+  return page.Build(state, total);
 }
 
 // The number of the page token's case: the page holds cases numbered below it (from the top
@@ -95,16 +141,23 @@ uint64_t NumberBelow(const std::string& token) {
 // One page of every case that matches, from the list rows: newest first. When the rows can
 // count the matches (no filter, or one that is not a time range, and no scope) it reads only
 // its page; otherwise it passes over the rows (small and in order), or, filtered by filing
-// time, over about the rows of its time range.
-v1::ListComplaintsResponse RowsPage(const ListRows& rows, const v1::ListComplaintsRequest& request,
-                                    const ListScope& scope) {
-  const int page_size = PageSize(request);
+// time, over about the rows of its time range. A scope reads the view of each case the rows
+// match.
+absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state,
+                                                    const v1::ListComplaintsRequest& request,
+                                                    const ListScope& scope) {
+  const ListRows& rows = state.rows();
   const uint64_t below = NumberBelow(request.page_token());
   const ListRows::Filter filter = rows.FilterOf(request);
-  v1::ListComplaintsResponse response;
-  if (!filter.possible) return response;
-  auto matches = [&](const ListRows::Row& row) {
-    return ListRows::Matches(filter, row) && (scope == nullptr || scope(*row.view));
+  Page page(request);
+  if (!filter.possible) return page.Build(state, 0);
+  ScopeCheck in_scope(state, scope);
+  auto matches = [&](uint64_t number, const ListRows::Row& row) {
+    return ListRows::Matches(filter, row) && in_scope.Holds(IdOf(number));
+  };
+  auto built = [&](int64_t total) -> absl::StatusOr<v1::ListComplaintsResponse> {
+    if (!in_scope.error().ok()) return in_scope.error();
+    return page.Build(state, total);
   };
   // Few cases are flagged, and open cases are fewer than all: a list asking for either starts
   // from the numbers of its rows (the smaller set), unless one count answers it.
@@ -124,35 +177,31 @@ v1::ListComplaintsResponse RowsPage(const ListRows& rows, const v1::ListComplain
   if (scope == nullptr && filter.owner && filter.states == kBothOpen && filter.filters == 2) {
     const absl::btree_set<uint64_t>& owned = rows.OpenOf(*filter.owner);
     for (auto it = std::make_reverse_iterator(owned.lower_bound(below)); it != owned.rend(); ++it) {
-      if (!AddToPage(response, page_size, *rows.RowOf(*it).view)) break;
+      if (!page.Add(IdOf(*it))) break;
     }
-    response.set_total_size(static_cast<int>(owned.size()));
-    return response;
+    return built(static_cast<int64_t>(owned.size()));
   }
   if (start != nullptr) {
-    int total = 0;
+    int64_t total = 0;
     bool taking = true;
     for (auto it = start->rbegin(); it != start->rend(); ++it) {
-      const ListRows::Row& row = rows.RowOf(*it);
-      if (!matches(row)) continue;
+      if (!matches(*it, rows.RowOf(*it))) continue;
       ++total;
-      if (taking && *it < below) taking = AddToPage(response, page_size, *row.view);
+      if (taking && *it < below) taking = page.Add(IdOf(*it));
     }
-    response.set_total_size(total);
-    return response;
+    return built(total);
   }
   if (std::optional<int64_t> total = scope == nullptr ? rows.CountOf(filter) : std::nullopt) {
-    rows.ForEachBelow(below, [&](uint64_t, const ListRows::Row& row) {
-      return !matches(row) || AddToPage(response, page_size, *row.view);
+    rows.ForEachBelow(below, [&](uint64_t number, const ListRows::Row& row) {
+      return !matches(number, row) || page.Add(IdOf(number));
     });
-    response.set_total_size(static_cast<int>(*total));
-    return response;
+    return built(*total);
   }
   const int64_t total = rows.CountAndTake(
-      filter, scope == nullptr, [&](const ListRows::Row& row) { return scope == nullptr || scope(*row.view); },
-      below, [&](const ListRows::Row& row) { return AddToPage(response, page_size, *row.view); });
-  response.set_total_size(static_cast<int>(total));
-  return response;
+      filter, scope == nullptr,
+      [&](uint64_t number, const ListRows::Row&) { return in_scope.Holds(IdOf(number)); }, below,
+      [&](uint64_t number) { return page.Add(IdOf(number)); });
+  return built(total);
 }
 
 }  // namespace
@@ -195,27 +244,25 @@ absl::Status CheckListRequest(const v1::ListComplaintsRequest& request) {
   return absl::OkStatus();
 }
 
-v1::ListComplaintsResponse ListPage(const ProjectionState& state,
-                                    const v1::ListComplaintsRequest& request,
-                                    const ListScope& scope) {
+absl::StatusOr<v1::ListComplaintsResponse> ListPage(const ProjectionState& state,
+                                                    const v1::ListComplaintsRequest& request,
+                                                    const ListScope& scope) {
   // A reference or a customer starts from its own index, which holds a handful of cases
   // (Matches checks each for the other filters); any other request reads the list rows.
   const CaseFinder& finder = state.finder();
-  auto by_id = [&](const std::string& id) { return state.FindComplaint(id); };
   if (!request.customer_contact().empty()) {
-    return PageOf(finder.OfContact(request.customer_contact()), by_id, request, scope);
+    return IndexPage(state, finder.OfContact(request.customer_contact()), request, scope);
   }
   if (!request.order_ref().empty()) {
-    return PageOf(finder.OfOrder(request.order_ref()), by_id, request, scope);
+    return IndexPage(state, finder.OfOrder(request.order_ref()), request, scope);
   }
   if (!request.external_ref().empty()) {
-    return PageOf(finder.OfExternal(request.external_ref()), by_id, request, scope);
+    return IndexPage(state, finder.OfExternal(request.external_ref()), request, scope);
   }
   if (!request.customer_ref().empty()) {
-    auto entry = [](const ViewIndex::value_type& e) { return e.second; };
-    return PageOf(state.CustomerIndexOf(request.customer_ref()), entry, request, scope);
+    return IndexPage(state, state.CustomerIndexOf(request.customer_ref()), request, scope);
   }
-  return RowsPage(state.rows(), request, scope);
+  return RowsPage(state, request, scope);
 }
 
 absl::StatusOr<v1::ComplaintView> ComplaintAsOf(storage::EventLog& log,

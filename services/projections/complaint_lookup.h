@@ -25,9 +25,10 @@ using ListScope = std::function<bool(const v1::ComplaintView&)>;
 
 // One page of the cases matching `request` (and `scope`), newest filing first. The request's
 // customer_contact, if set, must be a contact key already (SearchContactKey, contact_key.h).
-v1::ListComplaintsResponse ListPage(const ProjectionState& state,
-                                    const v1::ListComplaintsRequest& request,
-                                    const ListScope& scope = nullptr);
+// Errors: reading a view the state let go of (ProjectionState::Complaint).
+absl::StatusOr<v1::ListComplaintsResponse> ListPage(const ProjectionState& state,
+                                                    const v1::ListComplaintsRequest& request,
+                                                    const ListScope& scope = nullptr);
 
 // The answer to an as-of read of a case that had not been filed at that point.
 absl::Status NotFiledAsOf(const std::string& complaint_id);

@@ -58,7 +58,7 @@ void ListRows::Add(const v1::ComplaintView& view) {
   const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
   if (!number) return;
   Row row;
-  row.view = &view;
+  row.present = true;
   row.filed = domain::FromProto(view.filing().filed_at());
   row.owner = Intern(view.owner());
   row.team = Intern(view.team());
@@ -73,7 +73,7 @@ void ListRows::Add(const v1::ComplaintView& view) {
   std::unique_ptr<Chunk>& chunk = chunks_[*number / kChunkRows];
   if (chunk == nullptr) chunk = std::make_unique<Chunk>();
   Row& slot = chunk->rows[*number % kChunkRows];
-  if (slot.view != nullptr) {
+  if (slot.present) {
     Count(*number, slot, -1);
   } else {
     ++chunk->present;
@@ -91,7 +91,7 @@ void ListRows::Remove(const v1::ComplaintView& view) {
   auto found = chunks_.find(*number / kChunkRows);
   if (found == chunks_.end()) return;
   Row& slot = found->second->rows[*number % kChunkRows];
-  if (slot.view != &view) return;
+  if (!slot.present) return;
   Count(*number, slot, -1);
   slot = Row();
   --found->second->present;
@@ -129,6 +129,11 @@ bool ListRows::OnlyOpen(const Filter& f) {
   constexpr uint32_t kOpen =
       (1u << v1::COMPLAINT_STATE_OPEN) | (1u << v1::COMPLAINT_STATE_IN_PROGRESS);
   return f.states != 0 && (f.states & ~kOpen) == 0;
+}
+
+bool ListRows::Contains(uint64_t number) const {
+  auto found = chunks_.find(number / kChunkRows);
+  return found != chunks_.end() && found->second->rows[number % kChunkRows].present;
 }
 
 const ListRows::Row& ListRows::RowOf(uint64_t number) const {

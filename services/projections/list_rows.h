@@ -50,15 +50,16 @@ class ListRows {
   };
 
   struct Row {
-    const v1::ComplaintView* view = nullptr;  // nullptr: no case has this number
     absl::Time filed;
     uint32_t owner = 0, team = 0, department = 0, market = 0;
     int32_t state = 0, channel = 0, kind = 0, severity = 0;  // enum values, as the view has them
     bool breached = false, hanging = false;
+    bool present = false;  // false: no case has this number
   };
 
-  // Puts `view`'s row in (replacing the row of its number), or takes it out again. `view` must
-  // stay where it is while it has a row. Views whose id has no case number get none.
+  // Puts `view`'s row in (replacing the row of its number), or takes its number's row out
+  // again. Views whose id has no case number get none. Rows hold no view: a page reads the
+  // views of the numbers it lists (ProjectionState::Complaint).
   void Add(const v1::ComplaintView& view);
   void Remove(const v1::ComplaintView& view);
 
@@ -75,7 +76,7 @@ class ListRows {
   template <typename Visit>
   void ForEachBelow(uint64_t before, Visit visit) const;
 
-  // The rows that match `filter` and `also(row)`, counted; and take(row) called for those
+  // The rows that match `filter` and `also(number, row)`, counted; and take(number) called for those
   // numbered below `before`, newest first, until it returns false. Reads every row, except
   // that it skips a chunk whose filings all fall outside the filter's filing times, and counts
   // whole, without reading its rows, a chunk whose filings all fall inside them when the filter
@@ -90,6 +91,8 @@ class ListRows {
   const absl::btree_set<uint64_t>& Breached() const { return breached_; }
   const absl::btree_set<uint64_t>& Hanging() const { return hanging_; }
   const Row& RowOf(uint64_t number) const;
+  // Whether a case has this number.
+  bool Contains(uint64_t number) const;
   // The numbers of the open rows (OPEN, IN_PROGRESS), all or of one owner: they start a list
   // asking only for open states with other filters, as an owner's open cases.
   const absl::btree_set<uint64_t>& Open() const { return open_; }
@@ -134,7 +137,7 @@ void ListRows::ForEachBelow(uint64_t before, Visit visit) const {
     const uint64_t base = it->first * kChunkRows;
     const Chunk& chunk = *it->second;
     for (uint64_t i = std::min(kChunkRows, last - base + 1); i-- > 0;) {
-      if (chunk.rows[i].view != nullptr && !visit(base + i, chunk.rows[i])) return;
+      if (chunk.rows[i].present && !visit(base + i, chunk.rows[i])) return;
     }
   }
 }
@@ -159,9 +162,9 @@ int64_t ListRows::CountAndTake(const Filter& f, bool only_filter, Also also, uin
     }
     for (uint64_t i = kChunkRows; i-- > 0;) {
       const Row& row = chunk.rows[i];
-      if (row.view == nullptr || !Matches(f, row) || !also(row)) continue;
+      if (!row.present || !Matches(f, row) || !also(base + i, row)) continue;
       ++total;
-      if (taking && base + i < before) taking = take(row);
+      if (taking && base + i < before) taking = take(base + i);
     }
   }
   return total;

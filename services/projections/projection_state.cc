@@ -30,6 +30,14 @@ absl::Status Unreadable(const v1::RecordedEvent& record) {
                                           " is unreadable"));
 }
 
+absl::StatusOr<ProjectionState::ComplaintPtr> Parsed(const std::string& id, const std::string& bytes) {
+  auto view = std::make_shared<v1::ComplaintView>();
+  if (!view->ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat("stored view of complaint ", id, " is unreadable"));
+  }
+  return view;
+}
+
 std::vector<const v1::ComplaintView*> Resolve(const ViewIndex& index) {
   std::vector<const v1::ComplaintView*> views;
   views.reserve(index.size());
@@ -55,11 +63,19 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
       Enter(view);
       return ComplaintKey(id);
     }
-    auto view = found == complaints_.end() ? std::make_shared<v1::ComplaintView>()
-                                           : std::make_shared<v1::ComplaintView>(*found->second);
+    ComplaintPtr old;
+    if (found != complaints_.end()) {
+      old = found->second;
+    } else {
+      absl::StatusOr<ComplaintPtr> stored = LetGoView(id);
+      if (!stored.ok()) return stored.status();
+      old = *std::move(stored);
+    }
+    auto view = old == nullptr ? std::make_shared<v1::ComplaintView>()
+                               : std::make_shared<v1::ComplaintView>(*old);
     domain::ApplyToView(*view, MetaOf(record), event);
     if (view->complaint_id().empty()) view->set_complaint_id(id);
-    Put(id, std::move(view));
+    Put(id, old.get(), std::move(view));
     return ComplaintKey(id);
   }
   if (absl::ConsumePrefix(&stream, kProblemStream)) {
@@ -83,7 +99,9 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
     if (!view->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       return absl::DataLossError(absl::StrCat("stored view of complaint ", key, " is unreadable"));
     }
-    Put(std::string(key), std::move(view));
+    const std::string id(key);
+    auto found = complaints_.find(id);
+    Put(id, found == complaints_.end() ? nullptr : found->second.get(), std::move(view));
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&key, "p/")) {
@@ -97,27 +115,64 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
   return absl::DataLossError(absl::StrCat("unknown key in the view store: ", key));
 }
 
-void ProjectionState::Share(const ProjectionState& from, const std::string& key) {
+absl::Status ProjectionState::Share(const ProjectionState& from, const std::string& key) {
   absl::string_view id = key;
   if (absl::ConsumePrefix(&id, "c/")) {
     const std::string complaint_id(id);
-    Put(complaint_id, from.complaints_.at(complaint_id));
+    const ComplaintPtr& view = from.complaints_.at(complaint_id);
+    auto found = complaints_.find(complaint_id);
+    if (found != complaints_.end()) {
+      Put(complaint_id, found->second.get(), view);
+      return absl::OkStatus();
+    }
+    absl::StatusOr<ComplaintPtr> old = LetGoView(complaint_id);
+    if (!old.ok()) return old.status();
+    Put(complaint_id, old->get(), view);
   } else if (absl::ConsumePrefix(&id, "p/")) {
     const std::string problem_id(id);
     problems_[problem_id] = from.problems_.at(problem_id);
   }
+  return absl::OkStatus();
 }
 
-void ProjectionState::Put(const std::string& id, ComplaintPtr view) {
-  ComplaintPtr& slot = complaints_[id];
-  if (slot == view) return;
-  if (slot != nullptr) {
-    Leave(*slot);
+void ProjectionState::LetGo(const std::string& key) {
+  absl::string_view id = key;
+  if (loader_ == nullptr || !absl::ConsumePrefix(&id, "c/")) return;
+  auto found = complaints_.find(std::string(id));
+  if (found == complaints_.end() || domain::IsOpen(*found->second)) return;
+  // Only a numbered case: its row says that it exists once its view is gone.
+  if (!CaseNumberOf(id)) return;
+  complaints_.erase(found);
+  ++let_go_;
+}
+
+absl::StatusOr<ProjectionState::ComplaintPtr> ProjectionState::LetGoView(
+    const std::string& id) const {
+  if (loader_ == nullptr) return nullptr;
+  const std::optional<uint64_t> number = CaseNumberOf(id);
+  if (!number || !rows_.Contains(*number)) return nullptr;
+  absl::StatusOr<std::string> bytes = loader_->Load(ComplaintKey(id));
+  if (absl::IsNotFound(bytes.status())) {
+    return absl::DataLossError(absl::StrCat("the view store lacks the view of ", id));
+  }
+  if (!bytes.ok()) return bytes.status();
+  return Parsed(id, *bytes);
+}
+
+void ProjectionState::Put(const std::string& id, const v1::ComplaintView* old, ComplaintPtr view) {
+  if (old == view.get()) return;
+  if (old != nullptr) {
+    Leave(*old);
   } else {
-    finder_.Index(*view);  // filed now, or first restored; the filing never changes
+    // Filed now, or first restored: the filing never changes, so these index it once.
+    finder_.Index(*view);
+    if (!view->filing().customer_ref().empty()) {
+      by_customer_[view->filing().customer_ref()].insert(id);
+    }
   }
   Enter(*view);
-  slot = std::move(view);
+  const bool inserted = complaints_.insert_or_assign(id, std::move(view)).second;
+  if (inserted && old != nullptr) --let_go_;  // read back from the loader
 }
 
 void ProjectionState::Leave(const v1::ComplaintView& view) {
@@ -138,10 +193,20 @@ std::string ProjectionState::Serialized(const std::string& key) const {
   return std::string();
 }
 
-const v1::ComplaintView* ProjectionState::FindComplaint(const std::string& id) const {
+absl::StatusOr<ProjectionState::ComplaintPtr> ProjectionState::Complaint(
+    const std::string& id) const {
   auto found = complaints_.find(id);
-  return found == complaints_.end() ? nullptr : found->second.get();
+  if (found != complaints_.end()) return found->second;
+  return LetGoView(id);
 }
+
+bool ProjectionState::HasComplaint(const std::string& id) const {
+  if (complaints_.contains(id)) return true;
+  const std::optional<uint64_t> number = CaseNumberOf(id);
+  return number && rows_.Contains(*number);
+}
+
+size_t ProjectionState::ComplaintCount() const { return complaints_.size() + let_go_; }
 
 std::vector<const v1::ComplaintView*> ProjectionState::OpenOf(const std::string& owner) const {
   auto found = open_by_owner_.find(owner);
@@ -153,15 +218,19 @@ std::vector<const v1::ComplaintView*> ProjectionState::OpenCases() const {
   return Resolve(open_);
 }
 
-std::vector<const v1::ComplaintView*> ProjectionState::OfCustomer(
+absl::StatusOr<std::vector<ProjectionState::ComplaintPtr>> ProjectionState::OfCustomer(
     const std::string& customer_ref) const {
-  auto found = by_customer_.find(customer_ref);
-  if (found == by_customer_.end()) return {};
-  return Resolve(found->second);
+  std::vector<ComplaintPtr> views;
+  for (const std::string& id : CustomerIndexOf(customer_ref)) {
+    absl::StatusOr<ComplaintPtr> view = Complaint(id);
+    if (!view.ok()) return view.status();
+    if (*view != nullptr) views.push_back(*std::move(view));
+  }
+  return views;
 }
 
-const ViewIndex& ProjectionState::CustomerIndexOf(const std::string& customer_ref) const {
-  static const ViewIndex* const kNone = new ViewIndex();
+const IdSet& ProjectionState::CustomerIndexOf(const std::string& customer_ref) const {
+  static const IdSet* const kNone = new IdSet();
   auto found = by_customer_.find(customer_ref);
   return found == by_customer_.end() ? *kNone : found->second;
 }
@@ -191,9 +260,6 @@ void ProjectionState::Unindex(const v1::ComplaintView& view) {
 
 void ProjectionState::Index(const v1::ComplaintView& view) {
   if (view.complaint_id().empty()) return;
-  if (!view.filing().customer_ref().empty()) {
-    by_customer_[view.filing().customer_ref()][view.complaint_id()] = &view;
-  }
   rows_.Add(view);
   if (!domain::IsOpen(view)) return;
   due_.Add(view);

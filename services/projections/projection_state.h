@@ -7,6 +7,10 @@
 // views (Share) without applying their events again; Projections keeps two such states, one
 // read while the other is written.
 //
+// Memory holds the views of open cases; a closed case's view may be let go (LetGo) once it is
+// in the view store, and is then read back through a ViewLoader when needed. The indexes, rows
+// and tallies keep what they need of every case without holding its view.
+//
 // Thread safety: none for writes; const methods may run concurrently with each other.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTION_STATE_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTION_STATE_H_
@@ -21,6 +25,7 @@
 #include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/event.pb.h"
 #include "closedloop/v1/views.pb.h"
@@ -33,6 +38,7 @@
 #include "services/projections/metrics_by_day.h"
 #include "services/projections/owner_boards.h"
 #include "services/projections/view_index.h"
+#include "services/projections/view_loader.h"
 
 namespace closedloop::services {
 
@@ -51,21 +57,36 @@ class ProjectionState {
 
   // Takes `from`'s view under `key` (a key Apply or Restore returned there) as this state's,
   // sharing it: after Share of every key `from` changed since the two were equal, they are
-  // equal again.
-  void Share(const ProjectionState& from, const std::string& key);
+  // equal again. Errors: the loader's, reading the view it replaces.
+  absl::Status Share(const ProjectionState& from, const std::string& key);
+
+  // Where views let go of are read from (nullptr, the default: views are never let go of).
+  // Must outlive this state.
+  void set_loader(const ViewLoader* loader) { loader_ = loader; }
+  // Lets go of the view under `key` if it is a closed case's (with a case number) and there is
+  // a loader: it must be in the loader's store as this state has it.
+  void LetGo(const std::string& key);
 
   // The serialized view under `key` (for the store).
   std::string Serialized(const std::string& key) const;
 
   using ComplaintPtr = std::shared_ptr<const v1::ComplaintView>;
   using ProblemPtr = std::shared_ptr<const v1::ProblemView>;
+  // The views in memory: every open case's, and the closed ones not let go of.
   const std::map<std::string, ComplaintPtr, IdOrder>& complaints() const { return complaints_; }
   const std::map<std::string, ProblemPtr, IdOrder>& problems() const { return problems_; }
-  const v1::ComplaintView* FindComplaint(const std::string& id) const;
+  // The case's view, from memory or the loader; nullptr when no case has the id. Errors: the
+  // loader's (DATA_LOSS when the store lacks a view it should hold).
+  absl::StatusOr<ComplaintPtr> Complaint(const std::string& id) const;
+  // Whether a case has the id (without reading its view).
+  bool HasComplaint(const std::string& id) const;
+  // How many cases there are.
+  size_t ComplaintCount() const;
   // Open cases (state OPEN or IN_PROGRESS), all or of one owner.
   std::vector<const v1::ComplaintView*> OpenOf(const std::string& owner) const;
   std::vector<const v1::ComplaintView*> OpenCases() const;
-  std::vector<const v1::ComplaintView*> OfCustomer(const std::string& customer_ref) const;
+  // One customer's cases, in filing order. Errors: as Complaint().
+  absl::StatusOr<std::vector<ComplaintPtr>> OfCustomer(const std::string& customer_ref) const;
   // The owner's superhero board at `now`, at most `limit` cases listed, from the owners' index
   // in board order: it reads the cases it lists and those whose flags are on.
   v1::SuperheroBoard SuperheroBoard(const std::string& owner, absl::Time now, size_t limit) const {
@@ -79,7 +100,7 @@ class ProjectionState {
   // The indexes themselves (ids in filing order): every open case, one customer's cases
   // (empty if none).
   const ViewIndex& OpenIndex() const { return open_; }
-  const ViewIndex& CustomerIndexOf(const std::string& customer_ref) const;
+  const IdSet& CustomerIndexOf(const std::string& customer_ref) const;
   // A row per case of what the list filters test, for ListComplaints.
   const ListRows& rows() const { return rows_; }
   // The cases by order_ref, external_ref and contact key.
@@ -105,21 +126,26 @@ class ProjectionState {
   // A case's view leaves the indexes and tallies before it changes, and enters them after.
   void Leave(const v1::ComplaintView& view);
   void Enter(const v1::ComplaintView& view);
-  // Makes `view` the case's view: the old one (if any) leaves the indexes and tallies, the new
-  // one enters them.
-  void Put(const std::string& id, ComplaintPtr view);
+  // The view of a case known but let go of, from the loader; nullptr when the case is unknown
+  // here (or nothing is let go of).
+  absl::StatusOr<ComplaintPtr> LetGoView(const std::string& id) const;
+  // Makes `view` the case's view: `old` (its view until now; nullptr when it is new here)
+  // leaves the indexes and tallies, the new one enters them.
+  void Put(const std::string& id, const v1::ComplaintView* old, ComplaintPtr view);
 
   std::map<std::string, ComplaintPtr, IdOrder> complaints_;
   std::map<std::string, ProblemPtr, IdOrder> problems_;
   ViewIndex open_;
   absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
-  absl::flat_hash_map<std::string, ViewIndex> by_customer_;
+  absl::flat_hash_map<std::string, IdSet> by_customer_;
   OwnerBoards owner_boards_;  // open cases by owner, in board order
   DueIndex due_;  // unsatisfied deadlines of open cases, in board order
   MetricsByDay metrics_;
   domain::CatalogTally catalog_;
   CaseFinder finder_;
   ListRows rows_;
+  const ViewLoader* loader_ = nullptr;
+  size_t let_go_ = 0;  // cases whose view was let go of
 };
 
 }  // namespace closedloop::services

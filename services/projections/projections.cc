@@ -52,12 +52,16 @@ absl::Status Projections::Start() {
                  "closedloopd: views do not match the log (%s); rebuilding them from position 1\n",
                  rebuild_reason_.c_str());
   }
-  // Nothing reads the states yet: the follower and the server start after this.
+  // Nothing reads the states yet: the follower and the server start after this. Each closed
+  // case's view is let go of as soon as both states have counted it.
+  for (Side& side : sides_) side.loader.At(store_.SnapshotNow());
   absl::Status restored = absl::OkStatus();
   absl::Status read = store_.ForEach([&](absl::string_view key, absl::string_view value) {
     if (!restored.ok()) return;
     restored = sides_[0].state.Restore(key, value);
-    if (restored.ok()) sides_[1].state.Share(sides_[0].state, std::string(key));
+    const std::string stored(key);
+    if (restored.ok()) restored = sides_[1].state.Share(sides_[0].state, stored);
+    for (Side& side : sides_) side.state.LetGo(stored);
   });
   if (!read.ok()) return read;
   if (!restored.ok()) return restored;
@@ -127,7 +131,17 @@ absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& event
   for (int readers = hidden.readers.load(); readers != 0; readers = hidden.readers.load()) {
     hidden.readers.wait(readers);
   }
-  for (const std::string& key : hidden_behind_) hidden.state.Share(sides_[visible].state, key);
+  for (const std::string& key : hidden_behind_) {
+    if (absl::Status shared = hidden.state.Share(sides_[visible].state, key); !shared.ok()) {
+      return shared;
+    }
+  }
+  // The hidden state now stands where the visible one and the store do: it lets go of the
+  // closed cases' views that both states now hold as the store does, those of the last two
+  // batches (its own and the visible one's).
+  hidden.loader.At(sides_[visible].loader.snapshot());
+  for (const std::string& key : hidden.changed) hidden.state.LetGo(key);
+  for (const std::string& key : hidden_behind_) hidden.state.LetGo(key);
   hidden_behind_.clear();
   absl::btree_set<std::string> changed;
   for (const v1::RecordedEvent& record : events) {
@@ -146,9 +160,11 @@ absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& event
       !committed.ok()) {
     return committed;
   }
+  hidden.loader.At(store_.SnapshotNow());
   hidden.position = events.back().position();
   visible_.store(1 - visible);
   hidden_behind_.assign(changed.begin(), changed.end());
+  hidden.changed = hidden_behind_;
   absl::MutexLock lock(&published_mu_);
   position_ = events.back().position();
   return absl::OkStatus();
@@ -214,7 +230,7 @@ LoadAt Projections::Load(const std::vector<std::string>& complaint_ids) const {
   LoadAt load{side.state.Load(), {}};
   load.applied.reserve(complaint_ids.size());
   for (const std::string& id : complaint_ids) {
-    load.applied.push_back(side.state.FindComplaint(id) != nullptr);
+    load.applied.push_back(side.state.HasComplaint(id));
   }
   Leave(side);
   return load;

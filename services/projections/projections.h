@@ -15,6 +15,10 @@
 // next batch the follower waits until no query reads the state it hid, and brings it up to date
 // by taking over the views the last batch changed.
 //
+// Memory holds the views of open cases: once both states hold a closed case's view as the
+// store does, they let go of it, and read it back from the store, through a snapshot taken at
+// their own position, when a query or an event needs it.
+//
 // A follower that fails (an unreadable event, a store that cannot be written) stops; from then
 // on Check() and every wait report UNAVAILABLE naming the failure, and the OnFailure callback
 // runs once, so that no query serves the frozen views as current.
@@ -97,11 +101,16 @@ class Projections {
   // Records that the follower stopped with `status`, and wakes every waiter.
   void Fail(const absl::Status& status);
 
-  // One of the two states, with the position it reflects and the queries reading it.
+  // One of the two states, with the position it reflects, the store as of that position (for
+  // the closed cases' views the state let go of), the queries reading it, and the store keys
+  // of the views it changed in its last batch.
   struct Side {
+    explicit Side(storage::ViewStore& store) : loader(store) { state.set_loader(&loader); }
     ProjectionState state;
+    SnapshotLoader loader;
     uint64_t position = 0;
     mutable std::atomic<int> readers{0};
+    std::vector<std::string> changed;
   };
   // The visible side, counted as read until the returned side is passed to Leave.
   const Side& Enter() const;
@@ -109,7 +118,7 @@ class Projections {
 
   storage::EventLog& log_;
   storage::ViewStore& store_;
-  Side sides_[2];
+  Side sides_[2]{Side(store_), Side(store_)};
   std::atomic<int> visible_{0};
   // Store keys of the views the last published batch changed, which the hidden side has not
   // taken over yet (the follower's alone).

@@ -93,8 +93,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)domain::ProblemBoardOf(problems);
   for (const v1::ComplaintView* view : all) {
     (void)state.SuperheroBoard(view->owner(), now, 500);
-    (void)domain::CustomerHistoryOf(view->filing().customer_ref(),
-                                    state.OfCustomer(view->filing().customer_ref()), now);
+    std::vector<const v1::ComplaintView*> of_customer;
+    for (const auto& c : state.OfCustomer(view->filing().customer_ref()).value()) {
+      of_customer.push_back(c.get());
+    }
+    (void)domain::CustomerHistoryOf(view->filing().customer_ref(), of_customer, now);
   }
 
   // Stored and restored, every view comes back as it was.

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "tests/services/api_test_util.h"
 #include "tests/services/daemon_util.h"
+#include "tests/services/list_reference.h"
 
 namespace closedloop {
 namespace {
@@ -44,7 +45,7 @@ std::pair<std::map<std::string, std::string>, uint64_t> ViewsOf(const std::strin
   REQUIRE(server->projections().WaitFor(log->HeadPosition(), absl::Now() + absl::Seconds(60)).ok());
   std::map<std::string, std::string> views;
   server->projections().Read([&](const services::ProjectionState& state, uint64_t) {
-    for (const auto& [id, view] : state.complaints()) views[id] = view->SerializeAsString();
+    for (const auto& [id, view] : testing::AllComplaints(state)) views[id] = view->SerializeAsString();
   });
   const uint64_t resumed = server->views_resumed_after();
   server->Shutdown(absl::ZeroDuration());

@@ -199,14 +199,14 @@ TEST_CASE("an unfiltered page from a token lists the cases filed before it, and 
   v1::ListComplaintsRequest request;
   request.set_page_size(3);
   request.set_page_token("CL-101");
-  const v1::ListComplaintsResponse page = ListPage(state, request);
+  const v1::ListComplaintsResponse page = ListPage(state, request).value();
   REQUIRE(page.complaints_size() == 3);
   CHECK(page.complaints(0).complaint_id() == "CL-100");
   CHECK(page.complaints(2).complaint_id() == "CL-98");
   CHECK(page.next_page_token() == "CL-98");
   CHECK(page.total_size() == kCases);
   request.set_page_token("CL-3");
-  const v1::ListComplaintsResponse last = ListPage(state, request);
+  const v1::ListComplaintsResponse last = ListPage(state, request).value();
   REQUIRE(last.complaints_size() == 2);
   CHECK(last.complaints(1).complaint_id() == "CL-1");
   CHECK(last.next_page_token().empty());

@@ -4,6 +4,8 @@
 #define CLOSEDLOOP_TESTS_SERVICES_LIST_REFERENCE_H_
 
 #include <algorithm>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,19 @@ inline bool ListedBy(const v1::ListComplaintsRequest& r, const v1::ComplaintView
   return true;
 }
 
+// Every case of `state` with its view, those it let go of read back through its loader.
+inline std::map<std::string, services::ProjectionState::ComplaintPtr, services::IdOrder>
+AllComplaints(const services::ProjectionState& state) {
+  std::map<std::string, services::ProjectionState::ComplaintPtr, services::IdOrder> all(
+      state.complaints().begin(), state.complaints().end());
+  state.rows().ForEachBelow(UINT64_MAX, [&](uint64_t number, const services::ListRows::Row&) {
+    const std::string id = "CL-" + std::to_string(number);
+    if (!all.contains(id)) all[id] = state.Complaint(id).value();
+    return true;
+  });
+  return all;
+}
+
 // Every page of `request` from ListPage, followed through the page tokens: the ids listed, in
 // order. Checks that each page's total is `expected_total` and no page is larger than asked.
 inline std::vector<std::string> AllPages(const services::ProjectionState& state,
@@ -42,7 +57,7 @@ inline std::vector<std::string> AllPages(const services::ProjectionState& state,
                                          int max_pages) {
   std::vector<std::string> ids;
   for (int pages = 0; pages <= max_pages; ++pages) {
-    const v1::ListComplaintsResponse page = services::ListPage(state, request);
+    const v1::ListComplaintsResponse page = services::ListPage(state, request).value();
     CHECK(page.total_size() == expected_total);
     CHECK(page.complaints_size() <= std::max(request.page_size(), 1));
     for (const v1::ComplaintView& view : page.complaints()) ids.push_back(view.complaint_id());

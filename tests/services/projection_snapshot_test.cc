@@ -80,7 +80,7 @@ TEST_CASE("every query sees the views of whole batches while the follower applie
     readers.emplace_back([&f, &done, &samples] {
       while (!done.load()) {
         f.projections.Read([&](const ProjectionState& state, uint64_t position) {
-          const Sample sample{position, state.complaints().size(),
+          const Sample sample{position, state.ComplaintCount(),
                               state.Metrics(absl::InfinitePast(), absl::InfiniteFuture())
                                   .complaints(),
                               state.OpenIndex().size()};
@@ -137,17 +137,17 @@ TEST_CASE("a query reading its views does not hold back the next batch, which it
     INFO(published.ToString());
     REQUIRE(published.ok());
     // This query's views stay as they were; a new query sees the new case.
-    CHECK(state.complaints().size() == 1);
+    CHECK(state.ComplaintCount() == 1);
     f.projections.Read([&](const ProjectionState& now, uint64_t now_at) {
       CHECK(now_at == second);
-      CHECK(now.complaints().size() == 2);
+      CHECK(now.ComplaintCount() == 2);
     });
   });
   // And once the query is done, the batches after that come through as well.
   const uint64_t third = f.File();
   REQUIRE(f.projections.WaitFor(third, absl::Now() + absl::Seconds(20)).ok());
   f.projections.Read([&](const ProjectionState& state, uint64_t) {
-    CHECK(state.complaints().size() == 3);
+    CHECK(state.ComplaintCount() == 3);
   });
 }
 

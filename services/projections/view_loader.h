@@ -1,0 +1,46 @@
+// ViewLoader: where a ProjectionState finds the views it let go of. A state keeps the views of
+// open cases in memory, and those of closed cases only until both copies of the state have
+// them (Projections); after that a closed case's view lives in the view store alone, and the
+// state reads it from there, as of the state's own position, when a query or a later event
+// (a survey, a reopening) needs it.
+#ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_LOADER_H_
+#define CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_LOADER_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "storage/view_store.h"
+
+namespace closedloop::services {
+
+class ViewLoader {
+ public:
+  virtual ~ViewLoader() = default;
+  // The serialized view under the store key `key`, as of the position of the state that asks.
+  // NOT_FOUND when there is none; otherwise the store's errors.
+  virtual absl::StatusOr<std::string> Load(const std::string& key) const = 0;
+};
+
+// A ViewLoader reading the store through a snapshot, which its owner moves along with the
+// state's position (only while no query reads the state).
+class SnapshotLoader : public ViewLoader {
+ public:
+  explicit SnapshotLoader(storage::ViewStore& store) : store_(store) {}
+  void At(std::shared_ptr<const storage::ViewStore::Snapshot> snapshot) {
+    snapshot_ = std::move(snapshot);
+  }
+  const std::shared_ptr<const storage::ViewStore::Snapshot>& snapshot() const { return snapshot_; }
+  absl::StatusOr<std::string> Load(const std::string& key) const override {
+    return store_.Get(key, *snapshot_);
+  }
+
+ private:
+  storage::ViewStore& store_;
+  std::shared_ptr<const storage::ViewStore::Snapshot> snapshot_;
+};
+
+}  // namespace closedloop::services
+
+#endif  // CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_LOADER_H_
