@@ -1,25 +1,22 @@
 #include "services/projections/case_finder.h"
 
+#include <optional>
+
 #include "services/projections/contact_key.h"
+#include "services/projections/list_rows.h"
 
 namespace closedloop::services {
 
 void CaseFinder::Index(const v1::ComplaintView& view) {
   const v1::Filed& filing = view.filing();
-  const std::string& id = view.complaint_id();
-  if (id.empty()) return;
-  if (!filing.order_ref().empty()) by_order_[filing.order_ref()].insert(id);
-  if (!filing.external_ref().empty()) by_external_[filing.external_ref()].insert(id);
+  const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
+  if (!number) return;
+  if (!filing.order_ref().empty()) by_order_.Add(filing.order_ref(), *number);
+  if (!filing.external_ref().empty()) by_external_.Add(filing.external_ref(), *number);
   if (filing.customer_contact().empty()) return;
   if (std::string key = CaseContactKey(filing.customer_contact(), filing.market()); !key.empty()) {
-    by_contact_[std::move(key)].insert(id);
+    by_contact_.Add(key, *number);
   }
-}
-
-const IdSet& CaseFinder::Find(const Keyed& index, const std::string& key) {
-  static const IdSet* const kNone = new IdSet();
-  auto found = index.find(key);
-  return found == index.end() ? *kNone : found->second;
 }
 
 }  // namespace closedloop::services

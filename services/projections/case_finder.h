@@ -13,7 +13,6 @@
 
 #include <string>
 
-#include "absl/container/flat_hash_map.h"
 #include "closedloop/v1/views.pb.h"
 #include "services/projections/view_index.h"
 
@@ -21,27 +20,25 @@ namespace closedloop::services {
 
 class CaseFinder {
  public:
-  // Adds the case's id under its filing's order_ref, external_ref and contact key (those it
-  // has). Ids, not views: a change replaces a case's view, and the case is indexed only once.
+  // Adds the case's number under its filing's order_ref, external_ref and contact key (those
+  // it has). Numbers, not views: a change replaces a case's view, and the case is indexed
+  // only once. A case whose id has no number is not indexed (the log holds none).
   void Index(const v1::ComplaintView& view);
 
-  // The cases (ids in filing order) with exactly this order_ref, external_ref, or contact key;
-  // empty if none.
-  const IdSet& OfOrder(const std::string& order_ref) const { return Find(by_order_, order_ref); }
-  const IdSet& OfExternal(const std::string& external_ref) const {
-    return Find(by_external_, external_ref);
+  // The cases (numbers in filing order) with this order_ref, external_ref, or contact key, and
+  // perhaps a few of another (NumbersByKey): the caller checks each. Empty if none.
+  const CaseNumbers& OfOrder(const std::string& order_ref) const { return by_order_.Find(order_ref); }
+  const CaseNumbers& OfExternal(const std::string& external_ref) const {
+    return by_external_.Find(external_ref);
   }
-  const IdSet& OfContact(const std::string& contact_key) const {
-    return Find(by_contact_, contact_key);
+  const CaseNumbers& OfContact(const std::string& contact_key) const {
+    return by_contact_.Find(contact_key);
   }
 
  private:
-  using Keyed = absl::flat_hash_map<std::string, IdSet>;
-  static const IdSet& Find(const Keyed& index, const std::string& key);
-
-  Keyed by_order_;
-  Keyed by_external_;
-  Keyed by_contact_;
+  NumbersByKey by_order_;
+  NumbersByKey by_external_;
+  NumbersByKey by_contact_;
 };
 
 }  // namespace closedloop::services

@@ -11,6 +11,7 @@
 #include "domain/proto_time.h"
 #include "services/commands/complaint_commands.h"
 #include "services/api/request_checks.h"
+#include "services/projections/contact_key.h"
 
 namespace closedloop::services {
 namespace {
@@ -37,7 +38,11 @@ bool Matches(const v1::ListComplaintsRequest& r, const v1::ComplaintView& v) {
   if (!r.order_ref().empty() && v.filing().order_ref() != r.order_ref()) return false;
   if (!r.external_ref().empty() && v.filing().external_ref() != r.external_ref()) return false;
   if (!r.market().empty() && v.filing().market() != r.market()) return false;
-  // customer_contact needs no check: a request with one starts from its contact index.
+  // The contact index may hold a case of another contact (NumbersByKey): each is checked.
+  if (!r.customer_contact().empty() &&
+      CaseContactKey(v.filing().customer_contact(), v.filing().market()) != r.customer_contact()) {
+    return false;
+  }
   return true;
 }
 
@@ -108,34 +113,35 @@ class ScopeCheck {
   absl::Status error_;
 };
 
-// One page of the cases of a small index (ids in filing order: a customer's, an order's...)
-// that match, newest first; the token is the last id of the previous page. The total counts
-// every match, so it reads the view of every case in the index.
-absl::StatusOr<v1::ListComplaintsResponse> IndexPage(const ProjectionState& state,
-                                                     const IdSet& candidates,
-                                                     const v1::ListComplaintsRequest& request,
-                                                     const ListScope& scope) {
-  const std::string& after = request.page_token();
-  Page page(request);
-  int64_t total = 0;
-  bool full = false;
-  for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
-    absl::StatusOr<ProjectionState::ComplaintPtr> view = state.Complaint(*it);
-    if (!view.ok()) return view.status();
-    if (*view == nullptr || !Matches(request, **view) || (scope && !scope(**view))) continue;
-    ++total;
-    if (!after.empty() && !domain::IdLess(*it, after)) continue;
-    if (!full) full = !page.Add(*it);
-  }
-  return page.Build(state, total);
-}
-
 // The number of the page token's case: the page holds cases numbered below it (from the top
 // when there is no token). A token of too many digits is above every case.
 uint64_t NumberBelow(const std::string& token) {
   if (token.empty()) return UINT64_MAX;
   uint64_t n = 0;
   return absl::SimpleAtoi(absl::string_view(token).substr(3), &n) ? n : UINT64_MAX;
+}
+
+// One page of the cases of a small index (numbers in filing order: a customer's, an
+// order's...) that match, newest first; the token is the last id of the previous page. The
+// total counts every match, so it reads the view of every case in the index.
+absl::StatusOr<v1::ListComplaintsResponse> IndexPage(const ProjectionState& state,
+                                                     const CaseNumbers& candidates,
+                                                     const v1::ListComplaintsRequest& request,
+                                                     const ListScope& scope) {
+  const uint64_t below = NumberBelow(request.page_token());
+  Page page(request);
+  int64_t total = 0;
+  bool full = false;
+  for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
+    const std::string id = IdOf(*it);
+    absl::StatusOr<ProjectionState::ComplaintPtr> view = state.Complaint(id);
+    if (!view.ok()) return view.status();
+    if (*view == nullptr || !Matches(request, **view) || (scope && !scope(**view))) continue;
+    ++total;
+    if (*it >= below) continue;
+    if (!full) full = !page.Add(id);
+  }
+  return page.Build(state, total);
 }
 
 // One page of every case that matches, from the list rows: newest first. When the rows can

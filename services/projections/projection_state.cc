@@ -166,8 +166,9 @@ void ProjectionState::Put(const std::string& id, const v1::ComplaintView* old, C
   } else {
     // Filed now, or first restored: the filing never changes, so these index it once.
     finder_.Index(*view);
-    if (!view->filing().customer_ref().empty()) {
-      by_customer_[view->filing().customer_ref()].insert(id);
+    const std::optional<uint64_t> number = CaseNumberOf(id);
+    if (number && !view->filing().customer_ref().empty()) {
+      by_customer_.Add(view->filing().customer_ref(), *number);
     }
   }
   Enter(*view);
@@ -221,18 +222,15 @@ std::vector<const v1::ComplaintView*> ProjectionState::OpenCases() const {
 absl::StatusOr<std::vector<ProjectionState::ComplaintPtr>> ProjectionState::OfCustomer(
     const std::string& customer_ref) const {
   std::vector<ComplaintPtr> views;
-  for (const std::string& id : CustomerIndexOf(customer_ref)) {
-    absl::StatusOr<ComplaintPtr> view = Complaint(id);
+  for (uint64_t number : CustomerIndexOf(customer_ref)) {
+    absl::StatusOr<ComplaintPtr> view = Complaint(absl::StrCat("CL-", number));
     if (!view.ok()) return view.status();
-    if (*view != nullptr) views.push_back(*std::move(view));
+    // The index may hold a case of another customer whose key shares a fingerprint.
+    if (*view != nullptr && (*view)->filing().customer_ref() == customer_ref) {
+      views.push_back(*std::move(view));
+    }
   }
   return views;
-}
-
-const IdSet& ProjectionState::CustomerIndexOf(const std::string& customer_ref) const {
-  static const IdSet* const kNone = new IdSet();
-  auto found = by_customer_.find(customer_ref);
-  return found == by_customer_.end() ? *kNone : found->second;
 }
 
 domain::OpenCaseLoad ProjectionState::Load() const {

@@ -97,10 +97,12 @@ class ProjectionState {
   v1::DeadlineBoard DeadlineBoard(absl::Time now, absl::Duration window, size_t limit) const {
     return due_.Board(now, window, limit);
   }
-  // The indexes themselves (ids in filing order): every open case, one customer's cases
-  // (empty if none).
+  // The indexes themselves: every open case (ids in filing order); one customer's cases
+  // (numbers in filing order, perhaps with a few of another customer: NumbersByKey).
   const ViewIndex& OpenIndex() const { return open_; }
-  const IdSet& CustomerIndexOf(const std::string& customer_ref) const;
+  const CaseNumbers& CustomerIndexOf(const std::string& customer_ref) const {
+    return by_customer_.Find(customer_ref);
+  }
   // A row per case of what the list filters test, for ListComplaints.
   const ListRows& rows() const { return rows_; }
   // The cases by order_ref, external_ref and contact key.
@@ -137,7 +139,7 @@ class ProjectionState {
   std::map<std::string, ProblemPtr, IdOrder> problems_;
   ViewIndex open_;
   absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
-  absl::flat_hash_map<std::string, IdSet> by_customer_;
+  NumbersByKey by_customer_;
   OwnerBoards owner_boards_;  // open cases by owner, in board order
   DueIndex due_;  // unsatisfied deadlines of open cases, in board order
   MetricsByDay metrics_;
