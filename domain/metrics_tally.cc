@@ -44,13 +44,6 @@ v1::Metrics::OneCallResolution Reduce(const MetricsTally::OneCall& c) {
   return out;
 }
 
-const v1::DeadlineView* FirstResolutionDeadline(const v1::ComplaintView& view) {
-  for (const v1::DeadlineView& d : view.deadlines()) {
-    if (d.kind() == v1::DEADLINE_KIND_RESOLUTION) return &d;
-  }
-  return nullptr;
-}
-
 std::string MonthName(absl::CivilMonth month) {
   return absl::FormatTime("%Y-%m", absl::FromCivil(month, absl::UTCTimeZone()), absl::UTCTimeZone());
 }
@@ -85,53 +78,48 @@ void MetricsTally::AddCustomer(const std::string& customer, int64_t count) {
 }
 
 void MetricsTally::Add(const v1::ComplaintView& view, int sign) {
-  const v1::Filed& filing = view.filing();
-  const absl::Time filed_at = FromProto(filing.filed_at());
-  const bool complaint = view.kind() == v1::ITEM_KIND_COMPLAINT;
+  Add(FactsOf(view), sign);
+  if (count_customers_ && !view.filing().customer_ref().empty()) AddCustomer(view.filing().customer_ref(), sign);
+}
+
+void MetricsTally::Add(const CaseFacts& facts, int sign) {
+  const bool complaint = facts.kind == CaseFacts::Kind::kComplaint;
   cases_ += sign;
 
   if (complaint) {
     complaints_ += sign;
-    AddTo(mix_by_channel_, filing.channel(), Mix{1, 0}, sign);
-  } else if (view.kind() == v1::ITEM_KIND_RECOMMENDATION) {
+    AddTo(mix_by_channel_, facts.channel, Mix{1, 0}, sign);
+  } else if (facts.kind == CaseFacts::Kind::kRecommendation) {
     recommendations_ += sign;
-    AddTo(mix_by_channel_, filing.channel(), Mix{0, 1}, sign);
+    AddTo(mix_by_channel_, facts.channel, Mix{0, 1}, sign);
   }
   // As MetricsOf: the first-level loop is measured on complaints only.
-  if (complaint && view.has_first_contact_at()) {
-    first_contact_.Add(FromProto(view.first_contact_at()) - filed_at, sign);
-  }
-  if (complaint && view.has_first_resolved_at()) {
-    const absl::Time resolved_at = FromProto(view.first_resolved_at());
-    resolution_.Add(resolved_at - filed_at, sign);
-    const v1::DeadlineView* target = FirstResolutionDeadline(view);
-    if (target == nullptr || resolved_at <= FromProto(target->due())) within_target_ += sign;
-    const OneCall counted{1, view.reached_contacts_before_resolution() <= 1 ? 1 : 0};
+  if (complaint && facts.first_contacted) first_contact_.Add(absl::Nanoseconds(facts.first_contact_ns), sign);
+  if (complaint && facts.resolved) {
+    resolution_.Add(absl::Nanoseconds(facts.resolution_ns), sign);
+    if (facts.within_target) within_target_ += sign;
+    const OneCall counted{1, facts.one_call ? 1 : 0};
     one_call_.Add(counted, sign);
-    AddTo(one_call_by_channel_, filing.channel(), counted, sign);
-    AddTo(one_call_by_team_, view.team(), counted, sign);
+    AddTo(one_call_by_channel_, facts.channel, counted, sign);
+    AddTo(one_call_by_team_, *facts.team, counted, sign);
   }
-  if (complaint && view.reopen_count() > 0) reopened_ += sign;
-  if (view.breach_count() > 0) {
-    auto [it, inserted] = breaches_by_department_.try_emplace(view.department(), 0);
-    it->second += sign * int64_t{view.breach_count()};
+  if (complaint && facts.reopened) reopened_ += sign;
+  if (facts.breach_count > 0) {
+    auto [it, inserted] = breaches_by_department_.try_emplace(*facts.department, 0);
+    it->second += sign * int64_t{facts.breach_count};
     if (it->second == 0) breaches_by_department_.erase(it);
   }
-  if (filing.channel() == v1::CHANNEL_RED_BUTTON) {
+  if (facts.channel == v1::CHANNEL_RED_BUTTON) {
     red_button_cases_ += sign;
-    if (view.state() == v1::COMPLAINT_STATE_REDIRECTED || !view.redirect_reason().empty()) {
-      red_button_redirected_ += sign;
-    }
+    if (facts.redirected) red_button_redirected_ += sign;
   }
-  if (count_customers_ && !filing.customer_ref().empty()) AddCustomer(filing.customer_ref(), sign);
-  if (view.surveyed()) {
-    const v1::SurveyRecorded& survey = view.survey();
-    const Scores one{1, survey.nps() >= 9 ? 1 : 0, survey.nps() <= 6 ? 1 : 0, survey.csat()};
+  if (facts.surveyed) {
+    const Scores one{1, facts.promoter ? 1 : 0, facts.detractor ? 1 : 0, facts.csat};
     satisfaction_.Add(one, sign);
-    AddTo(satisfaction_by_month_, absl::ToCivilMonth(filed_at, absl::UTCTimeZone()), one, sign);
-    AddTo(satisfaction_by_channel_, filing.channel(), one, sign);
-    AddTo(satisfaction_by_store_, filing.store(), one, sign);
-    AddTo(satisfaction_by_department_, view.department(), one, sign);
+    AddTo(satisfaction_by_month_, absl::ToCivilMonth(facts.filed, absl::UTCTimeZone()), one, sign);
+    AddTo(satisfaction_by_channel_, facts.channel, one, sign);
+    AddTo(satisfaction_by_store_, *facts.store, one, sign);
+    AddTo(satisfaction_by_department_, *facts.department, one, sign);
   }
 }
 

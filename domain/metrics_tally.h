@@ -1,6 +1,7 @@
 // MetricsTally: the counts behind v1::Metrics, kept up to date case by case. Add(view, +1)
 // counts a case as it stands; Add(view, -1) takes exactly that back (before the case changes),
-// and tallies of disjoint sets of cases merge. So the read side keeps one tally per filing day
+// and tallies of disjoint sets of cases merge. A case is counted through its facts (CaseFacts),
+// which a caller may keep instead of the view. So the read side keeps one tally per filing day
 // and answers GetMetrics by merging the days in range, never by a pass over every case.
 //
 // ToMetrics() equals MetricsOf() over the same cases (domain/metrics.h) in every count, share
@@ -19,6 +20,7 @@
 #include "absl/time/civil_time.h"
 #include "closedloop/v1/boards.pb.h"
 #include "closedloop/v1/views.pb.h"
+#include "domain/case_facts.h"
 #include "domain/latency_histogram.h"
 
 namespace closedloop::domain {
@@ -33,6 +35,9 @@ class MetricsTally {
 
   // Counts `view` `sign` times: +1 adds it, -1 removes the very same view again.
   void Add(const v1::ComplaintView& view, int sign = 1);
+  // The same for a case known by its facts alone, which do not name the customer: so only for
+  // a tally that does not count customers.
+  void Add(const CaseFacts& facts, int sign = 1);
   void Merge(const MetricsTally& other);
   v1::Metrics ToMetrics() const;
   // The metrics of `parts` merged, without building their merged tally: customers (whose count

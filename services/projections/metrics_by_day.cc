@@ -3,31 +3,34 @@
 #include <algorithm>
 #include <vector>
 
-#include "domain/proto_time.h"
-
 namespace closedloop::services {
 namespace {
-
-absl::Time FiledAt(const v1::ComplaintView& view) { return domain::FromProto(view.filing().filed_at()); }
 
 absl::CivilDay DayOf(absl::Time t) { return absl::ToCivilDay(t, absl::UTCTimeZone()); }
 
 }  // namespace
 
+const std::string* MetricsByDay::Intern(const std::string& s) { return &*strings_.insert(s).first; }
+
 void MetricsByDay::Add(const v1::ComplaintView& view, int sign) {
-  all_.Add(view, sign);
+  domain::CaseFacts facts = domain::FactsOf(view);
+  // From here on the facts point at nothing of the view's.
+  facts.team = Intern(*facts.team);
+  facts.department = Intern(*facts.department);
+  facts.store = Intern(*facts.store);
+  all_.Add(facts, sign);
   // A case's filing (its customer and time) never changes, so it is taken back from the day and
   // the customer it was counted with.
-  if (!view.filing().customer_ref().empty()) repeat_.Add(view.filing().customer_ref(), FiledAt(view), sign);
-  auto [it, inserted] = days_.try_emplace(DayOf(FiledAt(view)));
+  if (!view.filing().customer_ref().empty()) repeat_.Add(view.filing().customer_ref(), facts.filed, sign);
+  auto [it, inserted] = days_.try_emplace(DayOf(facts.filed));
   Day& day = it->second;
-  day.tally.Add(view, sign);
+  day.tally.Add(facts, sign);
   if (sign > 0) {
-    day.cases.insert(&view);
-    day.first_filed = std::min(day.first_filed, FiledAt(view));
-    day.last_filed = std::max(day.last_filed, FiledAt(view));
+    day.cases.insert(facts);
   } else {
-    day.cases.erase(&view);
+    auto [first, last] = day.cases.equal_range(facts.filed);
+    auto found = std::find(first, last, facts);
+    if (found != last) day.cases.erase(found);
   }
   if (day.cases.empty()) days_.erase(it);
 }
@@ -46,16 +49,12 @@ v1::Metrics MetricsByDay::Tallied(absl::Time after, absl::Time before) const {
   for (auto it = first; it != days_.end(); ++it) {
     const absl::Time start = absl::FromCivil(it->first, absl::UTCTimeZone());
     if (start >= before) break;
-    const absl::Time end = absl::FromCivil(it->first + 1, absl::UTCTimeZone());
     const Day& day = it->second;
-    if ((start >= after && end <= before) || (day.first_filed >= after && day.last_filed < before)) {
+    if (day.cases.begin()->filed >= after && day.cases.rbegin()->filed < before) {
       parts.push_back(&day.tally);
       continue;
     }
-    for (const v1::ComplaintView* view : day.cases) {
-      const absl::Time filed = FiledAt(*view);
-      if (filed >= after && filed < before) edges.Add(*view);
-    }
+    for (auto c = day.cases.lower_bound(after); c != day.cases.end() && c->filed < before; ++c) edges.Add(*c);
   }
   if (edges.cases() > 0 || parts.empty()) parts.push_back(&edges);
   return domain::MetricsTally::MetricsOfParts(parts);

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <list>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -18,7 +19,8 @@
 namespace closedloop::services {
 namespace {
 
-v1::Metrics Exact(const std::list<v1::ComplaintView>& views, absl::Time after, absl::Time before) {
+template <typename Views>
+v1::Metrics Exact(const Views& views, absl::Time after, absl::Time before) {
   std::vector<const v1::ComplaintView*> in_range;
   for (const v1::ComplaintView& v : views) {
     const absl::Time filed = domain::FromProto(v.filing().filed_at());
@@ -94,6 +96,47 @@ TEST_CASE("Given cases counted by filing day as they change, then metrics over a
 
   for (v1::ComplaintView& v : views) metrics.Add(v, -1);
   testing::RequireMetricsAgree(metrics.Metrics(start, start + absl::Hours(24 * 30)), domain::MetricsOf({}));
+}
+
+TEST_CASE("Given cases counted from views that are overwritten or freed as soon as they are counted, "
+          "and taken back through copies, then metrics over ranges that cut days still equal "
+          "MetricsOf over the cases",
+          "[metrics_by_day]") {
+  // As the read side evicts closed cases: what was counted must not be read from the view again.
+  std::mt19937 rng(17);
+  std::vector<v1::ComplaintView> cases;  // the cases as they stand, never shown to the metrics
+  MetricsByDay metrics;
+  v1::ComplaintView scratch;  // every filing is counted from this one object, overwritten each time
+  for (int i = 0; i < 1500; ++i) {
+    cases.push_back(testing::RandomCase(rng, i));
+    scratch = cases.back();
+    metrics.Add(scratch, 1);
+  }
+  // Each change takes the case back through a copy (as one read back from the views' store) and
+  // counts the changed case from another, each freed at once.
+  for (int change = 0; change < 1000; ++change) {
+    v1::ComplaintView& v = cases[rng() % cases.size()];
+    metrics.Add(*std::make_unique<v1::ComplaintView>(v), -1);
+    v = testing::RandomChangeOf(rng, v);
+    metrics.Add(*std::make_unique<v1::ComplaintView>(v), 1);
+  }
+  scratch = testing::RandomCase(rng, 0);
+
+  const absl::Time start = testing::kRandomCaseStart;
+  for (int round = 0; round < 60; ++round) {
+    // Bounds inside days: every range cuts one or two days.
+    absl::Time after = start + absl::Seconds(static_cast<int>(rng() % (86400 * 95)));
+    absl::Time before = start + absl::Seconds(static_cast<int>(rng() % (86400 * 95)));
+    if (before < after) std::swap(after, before);
+    INFO("after " << after << " before " << before);
+    testing::RequireMetricsAgree(metrics.Metrics(after, before), Exact(cases, after, before));
+  }
+  testing::RequireMetricsAgree(metrics.Metrics(absl::InfinitePast(), absl::InfiniteFuture()),
+                               Exact(cases, absl::InfinitePast(), absl::InfiniteFuture()));
+
+  // Taken back through copies, every case leaves: no day keeps a case.
+  for (const v1::ComplaintView& v : cases) metrics.Add(v1::ComplaintView(v), -1);
+  testing::RequireMetricsAgree(metrics.Metrics(start, start + absl::Hours(12)), domain::MetricsOf({}));
 }
 
 }  // namespace closedloop::services
