@@ -115,13 +115,20 @@ grpc::Status QueryServiceImpl::GetComplaint(grpc::ServerContext* context,
     *response = *std::move(view);
     return ToGrpcStatus(ScopeView(*caller, *response, NotFiledAsOf(request->complaint_id())));
   }
-  absl::StatusOr<ProjectionState::ComplaintPtr> found;
+  absl::Status found;
   projections_.Read([&](const ProjectionState& state, uint64_t) {
-    found = state.Complaint(request->complaint_id());
+    // Copied while the state is read: the follower may change a view in place once no state
+    // holds it, and only the readers' count orders its writes after this copy.
+    absl::StatusOr<ProjectionState::ComplaintPtr> view = state.Complaint(request->complaint_id());
+    if (!view.ok()) {
+      found = view.status();
+    } else if (*view == nullptr) {
+      found = NotFound(request->complaint_id());
+    } else {
+      *response = **view;
+    }
   });
-  if (!found.ok()) return ToGrpcStatus(found.status());
-  if (*found == nullptr) return ToGrpcStatus(NotFound(request->complaint_id()));
-  *response = **found;
+  if (!found.ok()) return ToGrpcStatus(found);
   // The view is the case as it stands; its history is the log's, read up to the same revision,
   // and scoped with the rest of the view, as an as-of read's is.
   if (absl::Status s = AddHistory(log_, *response); !s.ok()) return ToGrpcStatus(s);
@@ -151,10 +158,10 @@ grpc::Status QueryServiceImpl::ListComplaints(grpc::ServerContext* context,
     if (!key.ok()) return ToGrpcStatus(key.status());
     scoped.set_customer_contact(*std::move(key));
   }
-  ListScope in_scope = nullptr;
+  ListScope in_scope;
   if (caller->role == domain::kRoleDepartment) {
     scoped.clear_department();
-    in_scope = [&](const v1::ComplaintView& view) { return domain::MayRead(*caller, view); };
+    in_scope.department = caller->department;
   }
   absl::StatusOr<v1::ListComplaintsResponse> page;
   projections_.Read([&](const ProjectionState& state, uint64_t) {

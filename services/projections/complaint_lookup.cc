@@ -91,27 +91,10 @@ class Page {
   std::string token_;
 };
 
-// Whether a caller's scope holds a case, reading its view (from the store if it was let go
-// of); the first error is kept, and the case then counts as out of scope.
-class ScopeCheck {
- public:
-  ScopeCheck(const ProjectionState& state, const ListScope& scope) : state_(state), scope_(scope) {}
-  bool Holds(const std::string& id) {
-    if (scope_ == nullptr) return true;
-    absl::StatusOr<ProjectionState::ComplaintPtr> view = state_.Complaint(id);
-    if (!view.ok()) {
-      if (error_.ok()) error_ = view.status();
-      return false;
-    }
-    return *view != nullptr && scope_(**view);
-  }
-  const absl::Status& error() const { return error_; }
-
- private:
-  const ProjectionState& state_;
-  const ListScope& scope_;
-  absl::Status error_;
-};
+// The numbers of the cases a scoped caller may read; nullptr for every case.
+const absl::btree_set<uint64_t>* ReadableIn(const ListRows& rows, const ListScope& scope) {
+  return scope.department ? &rows.ReadableBy(*scope.department) : nullptr;
+}
 
 // The number of the page token's case: the page holds cases numbered below it (from the top
 // when there is no token). A token of too many digits is above every case.
@@ -129,14 +112,16 @@ absl::StatusOr<v1::ListComplaintsResponse> IndexPage(const ProjectionState& stat
                                                      const v1::ListComplaintsRequest& request,
                                                      const ListScope& scope) {
   const uint64_t below = NumberBelow(request.page_token());
+  const absl::btree_set<uint64_t>* readable = ReadableIn(state.rows(), scope);
   Page page(request);
   int64_t total = 0;
   bool full = false;
   for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
+    if (readable != nullptr && !readable->contains(*it)) continue;
     const std::string id = IdOf(*it);
     absl::StatusOr<ProjectionState::ComplaintPtr> view = state.Complaint(id);
     if (!view.ok()) return view.status();
-    if (*view == nullptr || !Matches(request, **view) || (scope && !scope(**view))) continue;
+    if (*view == nullptr || !Matches(request, **view)) continue;
     ++total;
     if (*it >= below) continue;
     if (!full) full = !page.Add(id);
@@ -147,8 +132,8 @@ absl::StatusOr<v1::ListComplaintsResponse> IndexPage(const ProjectionState& stat
 // One page of every case that matches, from the list rows: newest first. When the rows can
 // count the matches (no filter, or one that is not a time range, and no scope) it reads only
 // its page; otherwise it passes over the rows (small and in order), or, filtered by filing
-// time, over about the rows of its time range. A scope reads the view of each case the rows
-// match.
+// time, over about the rows of its time range. A scope starts from, or tests, the numbers its
+// department may read.
 absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state,
                                                     const v1::ListComplaintsRequest& request,
                                                     const ListScope& scope) {
@@ -157,30 +142,29 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
   const ListRows::Filter filter = rows.FilterOf(request);
   Page page(request);
   if (!filter.possible) return page.Build(state, 0);
-  ScopeCheck in_scope(state, scope);
+  const absl::btree_set<uint64_t>* readable = ReadableIn(rows, scope);
+  auto in_scope = [&](uint64_t number) { return readable == nullptr || readable->contains(number); };
   auto matches = [&](uint64_t number, const ListRows::Row& row) {
-    return ListRows::Matches(filter, row) && in_scope.Holds(IdOf(number));
+    return ListRows::Matches(filter, row) && in_scope(number);
   };
-  auto built = [&](int64_t total) -> absl::StatusOr<v1::ListComplaintsResponse> {
-    if (!in_scope.error().ok()) return in_scope.error();
-    return page.Build(state, total);
-  };
+  auto built = [&](int64_t total) { return page.Build(state, total); };
   // Few cases are flagged, and open cases are fewer than all: a list asking for either starts
   // from the numbers of its rows (the smaller set), unless one count answers it.
   const absl::btree_set<uint64_t>* start = nullptr;
   auto consider = [&](const absl::btree_set<uint64_t>& numbers) {
     if (start == nullptr || numbers.size() < start->size()) start = &numbers;
   };
+  if (readable != nullptr) consider(*readable);
   if (filter.breached_only) consider(rows.Breached());
   if (filter.hanging_only) consider(rows.Hanging());
-  if (ListRows::OnlyOpen(filter) && (filter.filters > 1 || scope != nullptr)) {
+  if (ListRows::OnlyOpen(filter) && (filter.filters > 1 || readable != nullptr)) {
     consider(filter.owner ? rows.OpenOf(*filter.owner) : rows.Open());
   }
   // An owner's open cases, asked for as both open states and the owner alone, are exactly the
   // owner's open numbers: the total is their count, and the walk stops when the page is full.
   constexpr uint32_t kBothOpen =
       (1u << v1::COMPLAINT_STATE_OPEN) | (1u << v1::COMPLAINT_STATE_IN_PROGRESS);
-  if (scope == nullptr && filter.owner && filter.states == kBothOpen && filter.filters == 2) {
+  if (readable == nullptr && filter.owner && filter.states == kBothOpen && filter.filters == 2) {
     const absl::btree_set<uint64_t>& owned = rows.OpenOf(*filter.owner);
     for (auto it = std::make_reverse_iterator(owned.lower_bound(below)); it != owned.rend(); ++it) {
       if (!page.Add(IdOf(*it))) break;
@@ -197,16 +181,15 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
     }
     return built(total);
   }
-  if (std::optional<int64_t> total = scope == nullptr ? rows.CountOf(filter) : std::nullopt) {
+  if (std::optional<int64_t> total = readable == nullptr ? rows.CountOf(filter) : std::nullopt) {
     rows.ForEachBelow(below, [&](uint64_t number, const ListRows::Row& row) {
       return !matches(number, row) || page.Add(IdOf(number));
     });
     return built(*total);
   }
   const int64_t total = rows.CountAndTake(
-      filter, scope == nullptr,
-      [&](uint64_t number, const ListRows::Row&) { return in_scope.Holds(IdOf(number)); }, below,
-      [&](uint64_t number) { return page.Add(IdOf(number)); });
+      filter, readable == nullptr, [&](uint64_t number, const ListRows::Row&) { return in_scope(number); },
+      below, [&](uint64_t number) { return page.Add(IdOf(number)); });
   return built(total);
 }
 

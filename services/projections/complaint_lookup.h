@@ -4,7 +4,7 @@
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_COMPLAINT_LOOKUP_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_COMPLAINT_LOOKUP_H_
 
-#include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,15 +20,19 @@ inline constexpr int kMaxListPage = 1000;
 // INVALID_ARGUMENT naming the first bad field of `request`.
 absl::Status CheckListRequest(const v1::ListComplaintsRequest& request);
 
-// The cases a caller may list at all; nullptr = every case.
-using ListScope = std::function<bool(const v1::ComplaintView&)>;
+// The cases a caller may list at all: every case, or, for a department, those attributed to
+// it or holding a task for it (as domain::MayRead says). The list rows know both, so a scoped
+// list reads no view it does not list.
+struct ListScope {
+  std::optional<std::string> department;
+};
 
 // One page of the cases matching `request` (and `scope`), newest filing first. The request's
 // customer_contact, if set, must be a contact key already (SearchContactKey, contact_key.h).
 // Errors: reading a view the state let go of (ProjectionState::Complaint).
 absl::StatusOr<v1::ListComplaintsResponse> ListPage(const ProjectionState& state,
                                                     const v1::ListComplaintsRequest& request,
-                                                    const ListScope& scope = nullptr);
+                                                    const ListScope& scope = {});
 
 // The answer to an as-of read of a case that had not been filed at that point.
 absl::Status NotFiledAsOf(const std::string& complaint_id);

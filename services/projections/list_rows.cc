@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
@@ -83,6 +84,7 @@ void ListRows::Add(const v1::ComplaintView& view) {
   chunk->last_filed = std::max(chunk->last_filed, row.filed);
   slot = row;
   Count(*number, row, 1);
+  Readable(view, *number, 1);
 }
 
 void ListRows::Remove(const v1::ComplaintView& view) {
@@ -93,6 +95,7 @@ void ListRows::Remove(const v1::ComplaintView& view) {
   Row& slot = found->second->rows[*number % kChunkRows];
   if (!slot.present) return;
   Count(*number, slot, -1);
+  Readable(view, *number, -1);
   slot = Row();
   --found->second->present;
   --size_;
@@ -129,6 +132,30 @@ bool ListRows::OnlyOpen(const Filter& f) {
   constexpr uint32_t kOpen =
       (1u << v1::COMPLAINT_STATE_OPEN) | (1u << v1::COMPLAINT_STATE_IN_PROGRESS);
   return f.states != 0 && (f.states & ~kOpen) == 0;
+}
+
+void ListRows::Readable(const v1::ComplaintView& view, uint64_t number, int sign) {
+  absl::InlinedVector<const std::string*, 4> departments = {&view.department()};
+  for (const v1::TaskView& task : view.tasks()) departments.push_back(&task.department());
+  for (const std::string* department : departments) {
+    const uint32_t value = Intern(*department);
+    if (sign > 0) {
+      readable_by_[value].insert(number);
+      continue;
+    }
+    auto found = readable_by_.find(value);
+    if (found == readable_by_.end()) continue;
+    found->second.erase(number);
+    if (found->second.empty()) readable_by_.erase(found);
+  }
+}
+
+const absl::btree_set<uint64_t>& ListRows::ReadableBy(const std::string& department) const {
+  static const absl::btree_set<uint64_t>* const kNone = new absl::btree_set<uint64_t>();
+  const std::optional<uint32_t> value = Find(department);
+  if (!value) return *kNone;
+  auto found = readable_by_.find(*value);
+  return found == readable_by_.end() ? *kNone : found->second;
 }
 
 bool ListRows::Contains(uint64_t number) const {

@@ -57,8 +57,8 @@ class ListRows {
     bool present = false;  // false: no case has this number
   };
 
-  // Puts `view`'s row in (replacing the row of its number), or takes its number's row out
-  // again. Views whose id has no case number get none. Rows hold no view: a page reads the
+  // Puts `view`'s row in, or takes it out again (with the view it was put in with: a change
+  // takes the old row out before it puts the new one in). Views whose id has no case number get none. Rows hold no view: a page reads the
   // views of the numbers it lists (ProjectionState::Complaint).
   void Add(const v1::ComplaintView& view);
   void Remove(const v1::ComplaintView& view);
@@ -93,6 +93,9 @@ class ListRows {
   const Row& RowOf(uint64_t number) const;
   // Whether a case has this number.
   bool Contains(uint64_t number) const;
+  // The numbers of the cases `department` may read: attributed to it, or holding a task for it
+  // (as domain::MayRead says for a department). Empty for a department no case ever named.
+  const absl::btree_set<uint64_t>& ReadableBy(const std::string& department) const;
   // The numbers of the open rows (OPEN, IN_PROGRESS), all or of one owner: they start a list
   // asking only for open states with other filters, as an owner's open cases.
   const absl::btree_set<uint64_t>& Open() const { return open_; }
@@ -106,6 +109,8 @@ class ListRows {
   uint32_t Intern(const std::string& value);
   std::optional<uint32_t> Find(const std::string& value) const;
   void Count(uint64_t number, const Row& row, int sign);
+  // Adds the case to (+1), or takes it from (-1), the readable numbers of its departments.
+  void Readable(const v1::ComplaintView& view, uint64_t number, int sign);
 
   // Rows sit in chunks of consecutive numbers, so that a walk reads memory in order; case
   // numbers come from one sequence and have few gaps, and a chunk is made only when a number
@@ -126,6 +131,7 @@ class ListRows {
       by_kind_, by_severity_;
   absl::btree_set<uint64_t> breached_, hanging_, open_;
   absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> open_by_owner_;
+  absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> readable_by_;
 };
 
 template <typename Visit>

@@ -34,6 +34,13 @@ namespace closedloop::services {
 
 class MetricsByDay {
  public:
+  MetricsByDay() = default;
+  // Not copyable: the facts point into this object's strings, which a move keeps in place.
+  MetricsByDay(const MetricsByDay&) = delete;
+  MetricsByDay& operator=(const MetricsByDay&) = delete;
+  MetricsByDay(MetricsByDay&&) = default;
+  MetricsByDay& operator=(MetricsByDay&&) = default;
+
   // Counts `view` (+1), or takes back a case counted before (-1): a view equal to the one it was
   // counted with, as it stood then (the same object or not). Keeps nothing of `view` itself.
   void Add(const v1::ComplaintView& view, int sign);

@@ -140,8 +140,10 @@ void ProjectionState::LetGo(const std::string& key) {
   if (loader_ == nullptr || !absl::ConsumePrefix(&id, "c/")) return;
   auto found = complaints_.find(std::string(id));
   if (found == complaints_.end() || domain::IsOpen(*found->second)) return;
-  // Only a numbered case: its row says that it exists once its view is gone.
-  if (!CaseNumberOf(id)) return;
+  // Only a case with a row (a number, and the id its view names): the row says that it exists
+  // once its view is gone.
+  const std::optional<uint64_t> number = CaseNumberOf(id);
+  if (!number || !rows_.Contains(*number) || found->second->complaint_id() != id) return;
   complaints_.erase(found);
   ++let_go_;
 }

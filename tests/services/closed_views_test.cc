@@ -110,6 +110,16 @@ TEST_CASE("a closed case leaves memory and reads, lists, counts and changes as b
   list.clear_states();
   list.add_states(v1::COMPLAINT_STATE_CLOSED);
   CHECK(Ok(*s.queries, &QueryStub::ListComplaints, list).total_size() == 0);
+
+  // Batches later both states took the reopening over, each from the view it had let go of,
+  // and count the case once, as reopened.
+  ThreeMoreBatches(s);
+  const v1::Metrics later = Ok(*s.queries, &QueryStub::GetMetrics, v1::GetMetricsRequest());
+  CHECK(later.complaints() == 8);
+  CHECK(later.reopen_rate() > 0);
+  CHECK(Bytes(View(s, closed)) == Bytes(after));
+  CHECK(InMemory(s, {closed}, &cases) == std::vector<bool>{true});
+  CHECK(cases == 8);
 }
 
 v1::ComplaintView ClosedView(uint64_t revision) {
