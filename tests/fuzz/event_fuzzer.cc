@@ -93,10 +93,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)domain::ProblemBoardOf(problems);
   for (const v1::ComplaintView* view : all) {
     (void)state.SuperheroBoard(view->owner(), now, 500);
+    // Held here: the views must outlive the pointers to them.
+    const absl::StatusOr<std::vector<services::ProjectionState::ComplaintPtr>> cases =
+        state.OfCustomer(view->filing().customer_ref());
     std::vector<const v1::ComplaintView*> of_customer;
-    for (const auto& c : state.OfCustomer(view->filing().customer_ref()).value()) {
-      of_customer.push_back(c.get());
-    }
+    for (const auto& c : cases.value()) of_customer.push_back(c.get());
     (void)domain::CustomerHistoryOf(view->filing().customer_ref(), of_customer, now);
   }
 
