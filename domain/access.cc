@@ -23,6 +23,8 @@ constexpr Methods kQueries = {"GetComplaint",        "ListComplaints",     "GetS
                               "GetMetrics",          "GetProblemBoard",    "WatchBoard"};
 constexpr Methods kAudit = {"ReadStream", "ReadAll", "Subscribe", "VerifyChain"};
 constexpr Methods kAdmin = {"Backup", "GetConfig"};
+// Consumer groups: every role that reads cases, each receiving what it may read.
+constexpr Methods kSubscriptions = {"SubscribeGroup", "Acknowledge"};
 
 bool In(Methods methods, absl::string_view method) {
   return std::find(methods.begin(), methods.end(), method) != methods.end();
@@ -65,6 +67,7 @@ bool IsTokenRole(absl::string_view role) {
 
 bool MayCall(absl::string_view role, absl::string_view method) {
   if (role == kRoleLocal) return true;
+  if (In(kSubscriptions, method)) return IsTokenRole(role) && role != kRoleAdmin;
   if (role == kRoleIntegrator) {
     return In({"FileComplaint", "FileComplaints", "RecordSurvey", "GetComplaint"}, method);
   }

@@ -16,6 +16,9 @@
 //   auditor      every query, the audit API                       everything
 //   admin        the admin API                                    -
 //   local        everything (insecure local mode only)            everything
+//
+// Every role but admin may also follow the cases it sees as a consumer group (SubscribeGroup,
+// Acknowledge), receiving their events as it sees them (domain/event_delivery.h).
 #ifndef CLOSEDLOOP_DOMAIN_ACCESS_H_
 #define CLOSEDLOOP_DOMAIN_ACCESS_H_
 

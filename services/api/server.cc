@@ -75,6 +75,21 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
       std::make_unique<QueryServiceImpl>(log, *server->projections_, server->options_.clock,
                                          *server->options_.authorizer, server->streams_);
 
+  if (const std::string& cursors_path = server->options_.cursors_path; !cursors_path.empty()) {
+    std::filesystem::create_directories(cursors_path, error);
+    if (error) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot create ", cursors_path, ": ", error.message()));
+    }
+    absl::StatusOr<std::unique_ptr<storage::CursorStore>> cursors =
+        storage::CursorStore::Open(cursors_path);
+    if (!cursors.ok()) return cursors.status();
+    server->cursors_ = *std::move(cursors);
+  }
+  server->subscriptions_ = std::make_unique<SubscriptionServiceImpl>(
+      log, *server->projections_, server->cursors_.get(), *server->options_.authorizer,
+      server->streams_);
+
   server->admin_ = std::make_unique<AdminServiceImpl>(
       server->options_.config, *server->options_.authorizer, log, *server->store_);
 
@@ -105,6 +120,7 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   builder.RegisterService(&server->complaints_);
   builder.RegisterService(&server->problems_);
   builder.RegisterService(server->queries_.get());
+  builder.RegisterService(server->subscriptions_.get());
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

@@ -19,6 +19,7 @@
 #include "services/api/audit_service.h"
 #include "services/access/authorization.h"
 #include "services/api/stream_limiter.h"
+#include "services/api/subscription_service.h"
 #include "services/api/complaint_service.h"
 #include "services/api/problem_service.h"
 #include "services/projections/projections.h"
@@ -53,6 +54,9 @@ struct ServerOptions {
   int max_streams_per_principal = StreamLimiter::kDefaultPerPrincipal;
   // Directory of the projections' view store; created if missing.
   std::string views_path;
+  // Directory of the cursor store (consumer groups' positions); created if missing. Empty: no
+  // consumer groups (SubscriptionService answers FAILED_PRECONDITION), for tools that only read.
+  std::string cursors_path;
   // SLA policy and directory (validated by the caller).
   v1::Config config;
   // Every decision's `now` and every query's notion of the present.
@@ -105,6 +109,8 @@ class ClosedLoopServer {
   ComplaintServiceImpl complaints_;
   ProblemServiceImpl problems_;
   std::unique_ptr<QueryServiceImpl> queries_;
+  std::unique_ptr<storage::CursorStore> cursors_;
+  std::unique_ptr<SubscriptionServiceImpl> subscriptions_;
   // Before server_: the server's interceptors record into it until its last call ends.
   std::unique_ptr<metrics::ServerMetrics> metrics_;
   std::unique_ptr<grpc::Server> server_;

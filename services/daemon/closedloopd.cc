@@ -194,6 +194,7 @@ int RunDaemon() {
   server_options.listen_address = absl::GetFlag(FLAGS_listen);
   server_options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   server_options.views_path = (std::filesystem::path(data_dir) / "views").string();
+  server_options.cursors_path = (std::filesystem::path(data_dir) / "cursors").string();
   server_options.config = *config;
   server_options.authorizer = std::move(authorizer);
   server_options.credentials = *std::move(credentials);

@@ -13,6 +13,7 @@
 #include "closedloop/v1/complaint_service.grpc.pb.h"
 #include "closedloop/v1/problem_service.grpc.pb.h"
 #include "closedloop/v1/query_service.grpc.pb.h"
+#include "closedloop/v1/subscription_service.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "services/daemon/config.h"
@@ -27,6 +28,7 @@ namespace closedloop::testing {
 inline services::ServerOptions Options(const TempDir& dir) {
   services::ServerOptions options;
   options.views_path = dir.Sub("views");
+  options.cursors_path = dir.Sub("cursors");
   options.config = services::DefaultConfig();
   return options;
 }
@@ -43,6 +45,7 @@ struct TestServer {
   std::unique_ptr<v1::QueryService::Stub> queries;
   std::unique_ptr<v1::AuditService::Stub> audit;
   std::unique_ptr<v1::AdminService::Stub> admin;
+  std::unique_ptr<v1::SubscriptionService::Stub> subscriptions;
 
   // Options beyond Options(dir) (tokens, limits), applied at every Start.
   std::function<void(services::ServerOptions&)> customize;
@@ -70,6 +73,7 @@ struct TestServer {
     queries = v1::QueryService::NewStub(channel);
     audit = v1::AuditService::NewStub(channel);
     admin = v1::AdminService::NewStub(channel);
+    subscriptions = v1::SubscriptionService::NewStub(channel);
   }
   // Stops the server and closes the log, keeping the data; Start() again to reopen.
   void Stop() {
