@@ -105,6 +105,29 @@ absl::StatusOr<HttpResponse> HttpPoster::Post(const HttpPostRequest& request) {
   return response;
 }
 
+absl::Status CheckPostUrl(const std::string& url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> parsed(curl_url(), curl_url_cleanup);
+  if (parsed == nullptr) std::abort();  // only when out of memory
+  // Without a default scheme: "example.com/hook" must not quietly become http.
+  if (CURLUcode code = curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0); code != CURLUE_OK) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", url, "\" is not a URL: ", curl_url_strerror(code)));
+  }
+  char* scheme = nullptr;
+  char* host = nullptr;
+  curl_url_get(parsed.get(), CURLUPART_SCHEME, &scheme, 0);
+  curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0);
+  const std::string scheme_text = scheme != nullptr ? scheme : "";
+  const bool has_host = host != nullptr && host[0] != '\0';
+  curl_free(scheme);
+  curl_free(host);
+  if (scheme_text != "http" && scheme_text != "https") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", url, "\": the scheme must be http or https, not \"", scheme_text, "\""));
+  }
+  if (!has_host) return absl::InvalidArgumentError(absl::StrCat("\"", url, "\" names no host"));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<HttpResponse> Post(const HttpPostRequest& request) {
   return HttpPoster().Post(request);
 }

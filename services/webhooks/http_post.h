@@ -47,6 +47,10 @@ class HttpPoster {
   void* curl_;  // CURL*; kept opaque so that users do not include curl's headers
 };
 
+// OK when `url` is one Post would send to: it parses (as curl parses it), its scheme is http or
+// https, and it names a host. INVALID_ARGUMENT saying what is wrong otherwise.
+absl::Status CheckPostUrl(const std::string& url);
+
 // One POST on a fresh connection: HttpPoster().Post(request).
 absl::StatusOr<HttpResponse> Post(const HttpPostRequest& request);
 
