@@ -5,12 +5,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
 #include "services/daemon/config.h"
+#include "services/daemon/webhook_config.h"
 #include "services/demo/demo_fill.h"
 #include "services/api/server.h"
 #include "services/access/tls_credentials.h"
@@ -156,6 +158,14 @@ int RunDaemon() {
   if (!config.ok()) {
     std::fprintf(stderr, "closedloopd: invalid --config %s: %s\n", config_path.c_str(),
                  std::string(config.status().message()).c_str());
+    return 1;
+  }
+  // The webhook secrets are read now, so that a missing one stops the start, not a delivery.
+  absl::StatusOr<std::vector<closedloop::services::WebhookTarget>> webhook_targets =
+      closedloop::services::LoadWebhookTargets(*config);
+  if (!webhook_targets.ok()) {
+    std::fprintf(stderr, "closedloopd: --config %s: %s\n", config_path.c_str(),
+                 std::string(webhook_targets.status().message()).c_str());
     return 1;
   }
 

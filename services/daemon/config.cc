@@ -1,5 +1,7 @@
 #include "services/daemon/config.h"
 
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/routing.h"
@@ -8,6 +10,7 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/daemon/text_proto.h"
+#include "services/daemon/webhook_config.h"
 #include "storage/record_hash.h"
 
 namespace closedloop::services {
@@ -79,11 +82,12 @@ absl::Status ValidateConfig(const v1::Config& config) {
   }
   // Routing sends every red-button filing to the red-button team only: without one, each
   // emergency would be refused at filing time, long after the daemon started happily.
-  for (const v1::Team& team : config.directory().teams()) {
-    if (team.red_button()) return absl::OkStatus();
+  if (std::none_of(config.directory().teams().begin(), config.directory().teams().end(),
+                   [](const v1::Team& team) { return team.red_button(); })) {
+    return absl::InvalidArgumentError(
+        "directory.teams: no team has red_button: true; red-button filings need one");
   }
-  return absl::InvalidArgumentError(
-      "directory.teams: no team has red_button: true; red-button filings need one");
+  return ValidateWebhooks(config);
 }
 
 absl::StatusOr<v1::Config> ParseConfig(const std::string& text, bool json) {
@@ -98,6 +102,7 @@ absl::StatusOr<v1::Config> ParseConfig(const std::string& text, bool json) {
   }
   if (!config.has_sla_policy()) *config.mutable_sla_policy() = domain::DefaultSlaPolicy();
   if (absl::Status s = ValidateConfig(config); !s.ok()) return s;
+  ApplyWebhookDefaults(config);
   return config;
 }
 

@@ -21,7 +21,8 @@ inline constexpr char kConfigAppliedType[] = "config.applied";
 // SLA policy.
 v1::Config DefaultConfig();
 
-// Parses `text` (protobuf text format, or JSON when `json`) and validates it.
+// Parses `text` (protobuf text format, or JSON when `json`), validates it, and fills in the
+// webhook endpoints' defaults (services/daemon/webhook_config.h).
 // Errors: INVALID_ARGUMENT naming the line or the field, e.g.
 // "directory.teams[0].members: required".
 absl::StatusOr<v1::Config> ParseConfig(const std::string& text, bool json);
@@ -31,7 +32,7 @@ absl::StatusOr<v1::Config> ParseConfig(const std::string& text, bool json);
 absl::StatusOr<v1::Config> LoadConfigFile(const std::string& path);
 
 // OK, or INVALID_ARGUMENT naming the first bad field. A directory must have a red-button
-// team: red-button filings go to it and nowhere else.
+// team: red-button filings go to it and nowhere else. Webhook endpoints: ValidateWebhooks.
 absl::Status ValidateConfig(const v1::Config& config);
 
 // SHA-256 of the deterministic serialization of `config`.
