@@ -22,7 +22,7 @@ constexpr Methods kQueries = {"GetComplaint",        "ListComplaints",     "GetS
                               "GetDeadlineBoard",    "GetDepartmentCatalog", "GetCustomerHistory",
                               "GetMetrics",          "GetProblemBoard",    "WatchBoard"};
 constexpr Methods kAudit = {"ReadStream", "ReadAll", "Subscribe", "VerifyChain"};
-constexpr Methods kAdmin = {"Backup", "GetConfig"};
+constexpr Methods kAdmin = {"Backup", "GetConfig", "ListWebhookEndpoints", "ReplayWebhookEndpoint"};
 // Consumer groups: every role that reads cases, each receiving what it may read.
 constexpr Methods kSubscriptions = {"SubscribeGroup", "Acknowledge"};
 

@@ -4,6 +4,7 @@
 
 #include "closedloop/v1/admin_service.grpc.pb.h"
 #include "services/access/authorization.h"
+#include "services/webhooks/webhooks.h"
 #include "storage/event_log.h"
 #include "storage/view_store.h"
 
@@ -11,21 +12,29 @@ namespace closedloop::services {
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  // `config` is the configuration in force; all must outlive the service.
+  // `config` is the configuration in force; `webhooks` its endpoints' delivery (nullptr: none).
+  // All must outlive the service.
   AdminServiceImpl(const v1::Config& config, const Authorizer& authorizer,
-                   storage::EventLog& log, storage::ViewStore& views)
-      : config_(config), authorizer_(authorizer), log_(log), views_(views) {}
+                   storage::EventLog& log, storage::ViewStore& views, Webhooks* webhooks)
+      : config_(config), authorizer_(authorizer), log_(log), views_(views), webhooks_(webhooks) {}
 
   grpc::Status GetConfig(grpc::ServerContext* context, const v1::GetConfigRequest* request,
                          v1::ConfigApplied* response) override;
   grpc::Status Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
                       v1::BackupResponse* response) override;
+  grpc::Status ListWebhookEndpoints(grpc::ServerContext* context,
+                                    const v1::ListWebhookEndpointsRequest* request,
+                                    v1::ListWebhookEndpointsResponse* response) override;
+  grpc::Status ReplayWebhookEndpoint(grpc::ServerContext* context,
+                                     const v1::ReplayWebhookEndpointRequest* request,
+                                     v1::WebhookEndpointState* response) override;
 
  private:
   const v1::Config& config_;
   const Authorizer& authorizer_;
   storage::EventLog& log_;
   storage::ViewStore& views_;
+  Webhooks* webhooks_;
 };
 
 }  // namespace closedloop::services

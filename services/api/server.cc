@@ -90,8 +90,18 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
       log, *server->projections_, server->cursors_.get(), *server->options_.authorizer,
       server->streams_);
 
+  if (!server->options_.webhooks.empty()) {
+    if (server->cursors_ == nullptr) {
+      return absl::FailedPreconditionError("webhooks: delivery needs a cursor store (cursors_path)");
+    }
+    server->webhooks_ = std::make_unique<Webhooks>(server->options_.webhooks, log,
+                                                   *server->projections_, *server->cursors_,
+                                                   server->options_.webhook_timing);
+    if (absl::Status started = server->webhooks_->Start(); !started.ok()) return started;
+  }
   server->admin_ = std::make_unique<AdminServiceImpl>(
-      server->options_.config, *server->options_.authorizer, log, *server->store_);
+      server->options_.config, *server->options_.authorizer, log, *server->store_,
+      server->webhooks_.get());
 
   grpc::ServerBuilder builder;
   if (!server->options_.metrics_listen_address.empty()) {
@@ -162,6 +172,8 @@ void ClosedLoopServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(cut));
     server_->Wait();
   }
+  // Before the projections: a delivery waits on them. An attempt under way finishes first.
+  if (webhooks_ != nullptr) webhooks_->Stop();
   if (projections_ != nullptr) projections_->Stop();
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
@@ -20,6 +21,7 @@
 #include "services/access/authorization.h"
 #include "services/api/stream_limiter.h"
 #include "services/api/subscription_service.h"
+#include "services/webhooks/webhooks.h"
 #include "services/api/complaint_service.h"
 #include "services/api/problem_service.h"
 #include "services/projections/projections.h"
@@ -59,6 +61,10 @@ struct ServerOptions {
   std::string cursors_path;
   // SLA policy and directory (validated by the caller).
   v1::Config config;
+  // The configured webhook endpoints with their secrets (services/daemon/webhook_config.h);
+  // they need a cursor store. How their delivery waits.
+  std::vector<WebhookTarget> webhooks;
+  WebhookTiming webhook_timing;
   // Every decision's `now` and every query's notion of the present.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
@@ -111,6 +117,7 @@ class ClosedLoopServer {
   std::unique_ptr<QueryServiceImpl> queries_;
   std::unique_ptr<storage::CursorStore> cursors_;
   std::unique_ptr<SubscriptionServiceImpl> subscriptions_;
+  std::unique_ptr<Webhooks> webhooks_;
   // Before server_: the server's interceptors record into it until its last call ends.
   std::unique_ptr<metrics::ServerMetrics> metrics_;
   std::unique_ptr<grpc::Server> server_;

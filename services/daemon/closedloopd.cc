@@ -205,6 +205,7 @@ int RunDaemon() {
   server_options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   server_options.views_path = (std::filesystem::path(data_dir) / "views").string();
   server_options.cursors_path = (std::filesystem::path(data_dir) / "cursors").string();
+  server_options.webhooks = *std::move(webhook_targets);
   server_options.config = *config;
   server_options.authorizer = std::move(authorizer);
   server_options.credentials = *std::move(credentials);

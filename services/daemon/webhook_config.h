@@ -13,19 +13,13 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/config.pb.h"
+#include "services/webhooks/webhook_target.h"
 
 namespace closedloop::services {
 
 inline constexpr char kDefaultWebhookRole[] = "dashboard";
 inline constexpr uint32_t kDefaultWebhookMaxAttempts = 12;
 inline constexpr absl::Duration kDefaultWebhookMaxAge = absl::Hours(24);
-
-// An endpoint as delivery uses it: the configured endpoint with its defaults filled in, and
-// the secret its bodies are signed with.
-struct WebhookTarget {
-  v1::WebhookEndpoint endpoint;
-  std::string secret;
-};
 
 // Fills in every endpoint's unset role, max_attempts and max_age with the defaults above.
 void ApplyWebhookDefaults(v1::Config& config);
