@@ -84,11 +84,19 @@ struct FireDeadline {
   absl::Time reached_at;
 };
 
+// A webhook endpoint delivered an alert the case raised (domain/alerts.h): the system records
+// it in the case's history.
+struct RecordAlertSent {
+  std::string endpoint;
+  uint64_t raised_by = 0;  // the log position of the event that raised it
+  v1::Alert alert;
+};
+
 using ComplaintCommand =
     std::variant<FileComplaint, TriageComplaint, AssignComplaint, RecordCustomerContact,
                  AddComment, OpenTask, RespondToTask, CompleteTask, Escalate, ResolveComplaint,
                  CloseComplaint, ReopenComplaint, RedirectToSupport, LinkToProblem, RecordSurvey,
-                 FireDeadline>;
+                 FireDeadline, RecordAlertSent>;
 
 }  // namespace closedloop::domain
 

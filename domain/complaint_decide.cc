@@ -229,6 +229,7 @@ absl::StatusOr<std::vector<v1::ComplaintEvent>> Decide(const ComplaintCommand& c
         if constexpr (std::is_same_v<C, AddComment>) return DecideComment(c, decision);
         if constexpr (std::is_same_v<C, Escalate>) return DecideEscalate(c, decision);
         if constexpr (std::is_same_v<C, FireDeadline>) return DecideFireDeadline(c, decision);
+        if constexpr (std::is_same_v<C, RecordAlertSent>) return DecideRecordAlert(c, decision);
         return DecideLifecycle(command, decision);
       },
       command);

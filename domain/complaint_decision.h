@@ -92,6 +92,9 @@ absl::Status DecideLifecycle(const ComplaintCommand& command, Decision& d);
 // FireDeadline: warn, breach, escalate, remind (complaint_deadlines.cc).
 absl::Status DecideFireDeadline(const FireDeadline& command, Decision& decision);
 
+// RecordAlertSent: the alert's record in the case's history (alerts.cc).
+absl::Status DecideRecordAlert(const RecordAlertSent& command, Decision& decision);
+
 // The lifecycle precondition: FAILED_PRECONDITION naming the state unless it is one of `allowed`.
 absl::Status RequireStatus(const ComplaintState& state, std::initializer_list<ComplaintStatus> allowed,
                            const char* action);

@@ -49,6 +49,7 @@ std::string RecordedType(const ComplaintCommand& command) {
         if constexpr (std::is_same_v<C, RedirectToSupport>) return "complaint.redirected_to_support";
         if constexpr (std::is_same_v<C, LinkToProblem>) return "complaint.linked_to_problem";
         if constexpr (std::is_same_v<C, RecordSurvey>) return "complaint.survey_recorded";
+        if constexpr (std::is_same_v<C, RecordAlertSent>) return "complaint.alert_sent";
         return "";
       },
       command);
@@ -153,6 +154,8 @@ ComplaintState Evolve(ComplaintState s, const v1::ComplaintEvent& event) {
       break;
     case E::kDeadlineBreached:
       s.deadlines[event.deadline_breached().timer_id()].status = DeadlineStatus::kBreached;
+      break;
+    case E::kAlertSent:  // history only
       break;
     case E::EVENT_NOT_SET:
       break;

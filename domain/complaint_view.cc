@@ -185,6 +185,8 @@ void ApplyEvent(v1::ComplaintView& view, const EventMeta& meta, const v1::Compla
       }
       break;
     }
+    case E::kAlertSent:  // history only: GetComplaint shows it there
+      break;
     case E::EVENT_NOT_SET:
       // Unset, or a case added by a newer writer (parsed as an unknown field): revision only.
       break;

@@ -1,5 +1,7 @@
 #include "services/api/server.h"
 
+#include <cstdio>
+
 #include <filesystem>
 
 #include "absl/strings/match.h"
@@ -24,6 +26,32 @@ bool IsLoopback(absl::string_view address) {
   return absl::StartsWith(host, "127.") &&
          host.find_first_not_of("0123456789.") == absl::string_view::npos;
 }
+
+namespace {
+
+// Records in the case's history that `endpoint` delivered the alert of `delivered`. Its request
+// id names the endpoint and the raising event, so a redelivery after a crash records nothing
+// twice: the log answers the retry with the first append.
+void RecordAlert(ComplaintCommands& commands, const std::string& endpoint,
+                 const v1::DeliveredEvent& delivered) {
+  domain::RecordAlertSent command;
+  command.endpoint = endpoint;
+  command.raised_by = delivered.id();
+  command.alert = delivered.alert();
+  v1::Actor actor;
+  actor.set_principal(absl::StrCat("webhook:", endpoint));
+  actor.set_role("system");
+  absl::StatusOr<CommandResult> recorded =
+      commands.Run(delivered.alert().complaint_id(), command, actor,
+                   RequestKey(absl::StrCat("alert/", endpoint, "/", delivered.id())));
+  if (!recorded.ok()) {
+    std::fprintf(stderr, "closedloopd: webhook %s: recording the alert of event %llu: %s\n",
+                 endpoint.c_str(), static_cast<unsigned long long>(delivered.id()),
+                 recorded.status().ToString().c_str());
+  }
+}
+
+}  // namespace
 
 ClosedLoopServer::ClosedLoopServer(storage::EventLog& log, ServerOptions options)
     : options_(std::move(options)),
@@ -94,9 +122,13 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
     if (server->cursors_ == nullptr) {
       return absl::FailedPreconditionError("webhooks: delivery needs a cursor store (cursors_path)");
     }
-    server->webhooks_ = std::make_unique<Webhooks>(server->options_.webhooks, log,
-                                                   *server->projections_, *server->cursors_,
-                                                   server->options_.webhook_timing);
+    ComplaintCommands& commands = server->complaint_commands_;
+    server->webhooks_ = std::make_unique<Webhooks>(
+        server->options_.webhooks, log, *server->projections_, *server->cursors_,
+        server->options_.webhook_timing,
+        [&commands](const std::string& endpoint, const v1::DeliveredEvent& delivered) {
+          RecordAlert(commands, endpoint, delivered);
+        });
     if (absl::Status started = server->webhooks_->Start(); !started.ok()) return started;
   }
   server->admin_ = std::make_unique<AdminServiceImpl>(

@@ -38,7 +38,8 @@ grpc::Status SubscriptionServiceImpl::SubscribeGroup(
       groups_->Join(caller->principal, request->group(), request->start_position());
   if (!acknowledged.ok()) return ToGrpcStatus(acknowledged.status());
 
-  ScopedEvents events(log_, projections_, *caller, request->filter(), *acknowledged + 1);
+  ScopedEvents events(log_, projections_, EventReader{*caller, request->filter()},
+                      *acknowledged + 1);
   bool caught_up = false;
   v1::SubscribeGroupResponse message;
   while (!context->IsCancelled()) {

@@ -73,11 +73,17 @@ absl::Status CheckRole(absl::string_view field, const v1::WebhookEndpoint& endpo
     return Invalid(absl::StrCat(field, ".role"),
                    absl::StrCat("\"", role, "\" is not a role an endpoint can read as"));
   }
-  // The customers' contact data leaves the company only through its messaging gateway.
-  if (domain::ScopeOf(role).contact_details && !endpoint.messaging()) {
+  // The customers' contact data leaves the company only through its messaging gateway: other
+  // endpoints never receive it, whatever their role (delivery strips it), and the gateway reads
+  // as a role that sees it, or it could not reach anyone.
+  if (endpoint.messaging() && !domain::ScopeOf(role).contact_details) {
     return Invalid(absl::StrCat(field, ".role"),
-                   absl::StrCat("\"", role, "\" sees customers' contact data, which only a "
-                                "messaging endpoint (messaging: true) may receive"));
+                   absl::StrCat("\"", role, "\" does not see customers' contact data, which a "
+                                "messaging endpoint needs (e.g. role \"agent\")"));
+  }
+  if (endpoint.messaging() && endpoint.alerts()) {
+    return Invalid(absl::StrCat(field, ".alerts"),
+                   "not with messaging: alerts go to staff, messages to customers");
   }
   const bool department_role = role == domain::kRoleDepartment;
   if (department_role && endpoint.department().empty()) {

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "closedloop/v1/problem.pb.h"
+#include "domain/alerts.h"
+#include "domain/customer_messages.h"
 #include "domain/event_delivery.h"
 
 namespace closedloop::services {
@@ -17,12 +19,29 @@ constexpr absl::string_view kProblemStream = "problem-";
 // they follow the log within milliseconds unless they stopped (which fails at once).
 constexpr absl::Duration kViewsWait = absl::Seconds(30);
 
+using Delivers = EventReader::Delivers;
+
 // What the log itself can filter: the types, and the complaints' streams alone when nothing
 // else is the reader's.
-storage::EventFilter LogFilterOf(const domain::Caller& caller, const v1::DeliveryFilter& filter) {
+storage::EventFilter LogFilterOf(const EventReader& reader) {
+  const v1::DeliveryFilter& filter = reader.filter;
   storage::EventFilter log_filter;
+  switch (reader.delivers) {
+    case Delivers::kAlerts:
+      log_filter.stream_prefix = std::string(kComplaintStream);
+      log_filter.event_types = {"complaint.deadline_warned", "complaint.deadline_breached",
+                                "complaint.escalated"};
+      return log_filter;
+    case Delivers::kCustomerMessages:
+      log_filter.stream_prefix = std::string(kComplaintStream);
+      log_filter.event_types = {"complaint.deadline_warned", "complaint.deadline_breached",
+                                "complaint.resolved"};
+      return log_filter;
+    case Delivers::kEvents:
+      break;
+  }
   log_filter.event_types.assign(filter.event_types().begin(), filter.event_types().end());
-  if (!domain::DeliversProblemEvent(caller, v1::DeliveryFilter(), "")) {
+  if (!domain::DeliversProblemEvent(reader.caller, v1::DeliveryFilter(), "")) {
     log_filter.stream_prefix = std::string(kComplaintStream);
   } else if (!filter.teams().empty() || !filter.departments().empty() ||
              !filter.channels().empty()) {
@@ -49,13 +68,51 @@ absl::Status Unreadable(const v1::RecordedEvent& record) {
 
 }  // namespace
 
-ScopedEvents::ScopedEvents(storage::EventLog& log, Projections& projections,
-                           domain::Caller caller, v1::DeliveryFilter filter,
+ScopedEvents::ScopedEvents(storage::EventLog& log, Projections& projections, EventReader reader,
                            uint64_t from_position)
     : projections_(projections),
-      caller_(std::move(caller)),
-      filter_(std::move(filter)),
-      subscription_(log.Subscribe(from_position, LogFilterOf(caller_, filter_))) {}
+      reader_(std::move(reader)),
+      subscription_(log.Subscribe(from_position, LogFilterOf(reader_))) {}
+
+std::optional<v1::DeliveredEvent> ScopedEvents::FromComplaint(const v1::RecordedEvent& record,
+                                                              v1::ComplaintEvent payload,
+                                                              const v1::ComplaintView& view) const {
+  const domain::Caller& caller = reader_.caller;
+  v1::DeliveredEvent delivered = Envelope(record);
+  switch (reader_.delivers) {
+    case Delivers::kEvents:
+      break;
+    case Delivers::kAlerts: {
+      std::optional<v1::Alert> alert = domain::AlertOf(payload, view);
+      if (!alert || !domain::MayRead(caller, view) ||
+          !domain::AlertPasses(reader_.filter, record.type(), *alert, view)) {
+        return std::nullopt;
+      }
+      *delivered.mutable_alert() = *std::move(alert);
+      break;
+    }
+    case Delivers::kCustomerMessages: {
+      std::optional<v1::CustomerMessage> message = domain::CustomerMessageOf(payload, view);
+      if (!message) return std::nullopt;
+      if (!reader_.contact_data || !domain::ScopeOf(caller.role).contact_details) {
+        message->clear_customer_contact();
+      }
+      *delivered.mutable_customer_message() = *std::move(message);
+      break;
+    }
+  }
+  // The case's scope and filters, and the event as the role reads it. An alert's recipients
+  // were tested above instead of the case's team and department.
+  v1::DeliveryFilter filter = reader_.filter;
+  if (reader_.delivers == Delivers::kAlerts) filter = v1::DeliveryFilter();
+  std::optional<v1::ComplaintEvent> event =
+      domain::DeliveredComplaintEvent(caller, filter, record.type(), &view, std::move(payload));
+  if (!event.has_value()) return std::nullopt;
+  if (!reader_.contact_data && event->has_filed()) event->mutable_filed()->clear_customer_contact();
+  *delivered.mutable_complaint() = *std::move(event);
+  *delivered.mutable_summary() = domain::SummaryOf(view);
+  return delivered;
+}
 
 absl::StatusOr<std::vector<v1::DeliveredEvent>> ScopedEvents::Next(size_t max_events,
                                                                     absl::Time deadline) {
@@ -75,7 +132,10 @@ absl::StatusOr<std::vector<v1::DeliveredEvent>> ScopedEvents::Next(size_t max_ev
     for (const v1::RecordedEvent& record : *records) {
       absl::string_view id = record.stream();
       if (absl::ConsumePrefix(&id, kProblemStream)) {
-        if (!domain::DeliversProblemEvent(caller_, filter_, record.type())) continue;
+        if (reader_.delivers != Delivers::kEvents ||
+            !domain::DeliversProblemEvent(reader_.caller, reader_.filter, record.type())) {
+          continue;
+        }
         v1::DeliveredEvent event = Envelope(record);
         if (!event.mutable_problem()->ParseFromString(record.payload())) {
           failed = Unreadable(record);
@@ -96,13 +156,8 @@ absl::StatusOr<std::vector<v1::DeliveredEvent>> ScopedEvents::Next(size_t max_ev
         failed = Unreadable(record);
         return;
       }
-      std::optional<v1::ComplaintEvent> event = domain::DeliveredComplaintEvent(
-          caller_, filter_, record.type(), view->get(), std::move(payload));
-      if (!event.has_value()) continue;
-      v1::DeliveredEvent envelope = Envelope(record);
-      *envelope.mutable_complaint() = *std::move(event);
-      *envelope.mutable_summary() = domain::SummaryOf(**view);
-      delivered.push_back(std::move(envelope));
+      std::optional<v1::DeliveredEvent> event = FromComplaint(record, std::move(payload), **view);
+      if (event.has_value()) delivered.push_back(*std::move(event));
     }
   });
   if (!failed.ok()) return failed;

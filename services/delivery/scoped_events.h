@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -22,12 +23,27 @@
 
 namespace closedloop::services {
 
+// Who reads, and what.
+struct EventReader {
+  enum class Delivers {
+    kEvents,            // the events themselves
+    kAlerts,            // the alerts warnings, breaches and escalations raise (domain/alerts.h)
+    kCustomerMessages,  // the messages customers are owed (domain/customer_messages.h)
+  };
+  domain::Caller caller;
+  v1::DeliveryFilter filter;
+  Delivers delivers = Delivers::kEvents;
+  // Whether the reader may receive the customer's contact where its role sees it: only a
+  // messaging gateway's webhook may; a consumer group reads as its role reads.
+  bool contact_data = true;
+};
+
 class ScopedEvents {
  public:
   // Reads from `from_position` on (0 or 1: the start of the log). `log` and `projections` must
   // outlive this.
-  ScopedEvents(storage::EventLog& log, Projections& projections, domain::Caller caller,
-               v1::DeliveryFilter filter, uint64_t from_position);
+  ScopedEvents(storage::EventLog& log, Projections& projections, EventReader reader,
+               uint64_t from_position);
 
   // Reads up to `max_events` of the log past the cursor, waiting until `deadline` for the first
   // of them, and returns those the reader receives, as it receives them: empty when nothing
@@ -43,9 +59,13 @@ class ScopedEvents {
   void Cancel() { subscription_->Cancel(); }
 
  private:
+  // The delivered form of one complaint event of the case `view`, or nullopt.
+  std::optional<v1::DeliveredEvent> FromComplaint(const v1::RecordedEvent& record,
+                                                  v1::ComplaintEvent payload,
+                                                  const v1::ComplaintView& view) const;
+
   Projections& projections_;
-  const domain::Caller caller_;
-  const v1::DeliveryFilter filter_;
+  const EventReader reader_;
   std::unique_ptr<storage::Subscription> subscription_;
 };
 

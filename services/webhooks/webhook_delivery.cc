@@ -18,22 +18,23 @@ constexpr size_t kMaxErrorBytes = 300;
 
 std::string KeyOf(const std::string& name) { return absl::StrCat("webhook/", name); }
 
-domain::Caller CallerOf(const v1::WebhookEndpoint& endpoint) {
-  domain::Caller caller;
-  caller.principal =
+// What the endpoint reads: as its role, through its filters; alerts or customer messages
+// instead of events when it is an alert or a messaging endpoint; contact data only when it is
+// the messaging gateway.
+EventReader ReaderOf(const v1::WebhookEndpoint& endpoint) {
+  EventReader reader;
+  reader.caller.principal =
       endpoint.principal().empty() ? absl::StrCat("webhook:", endpoint.name()) : endpoint.principal();
-  caller.role = endpoint.role();
-  caller.department = endpoint.department();
-  return caller;
-}
-
-v1::DeliveryFilter FilterOf(const v1::WebhookEndpoint& endpoint) {
-  v1::DeliveryFilter filter;
-  filter.mutable_event_types()->CopyFrom(endpoint.event_types());
-  filter.mutable_teams()->CopyFrom(endpoint.teams());
-  filter.mutable_departments()->CopyFrom(endpoint.departments());
-  filter.mutable_channels()->CopyFrom(endpoint.channels());
-  return filter;
+  reader.caller.role = endpoint.role();
+  reader.caller.department = endpoint.department();
+  reader.filter.mutable_event_types()->CopyFrom(endpoint.event_types());
+  reader.filter.mutable_teams()->CopyFrom(endpoint.teams());
+  reader.filter.mutable_departments()->CopyFrom(endpoint.departments());
+  reader.filter.mutable_channels()->CopyFrom(endpoint.channels());
+  if (endpoint.alerts()) reader.delivers = EventReader::Delivers::kAlerts;
+  if (endpoint.messaging()) reader.delivers = EventReader::Delivers::kCustomerMessages;
+  reader.contact_data = endpoint.messaging();
+  return reader;
 }
 
 std::string Clipped(std::string text) {
@@ -45,10 +46,10 @@ std::string Clipped(std::string text) {
 
 WebhookDelivery::WebhookDelivery(WebhookTarget target, storage::EventLog& log,
                                  Projections& projections, storage::CursorStore& cursors,
-                                 WebhookTiming timing)
+                                 WebhookTiming timing, AlertRecorder record_alert)
     : target_(std::move(target)),
-      caller_(CallerOf(target_.endpoint)),
-      filter_(FilterOf(target_.endpoint)),
+      reader_(ReaderOf(target_.endpoint)),
+      record_alert_(std::move(record_alert)),
       log_(log),
       projections_(projections),
       cursors_(cursors),
@@ -136,7 +137,7 @@ void WebhookDelivery::Run() {
       replaying_ = false;
       from = cursor_.delivered_position() + 1;
     }
-    ScopedEvents events(log_, projections_, caller_, filter_, from);
+    ScopedEvents events(log_, projections_, reader_, from);
     {
       absl::MutexLock lock(&mu_);
       if (Interrupted()) continue;
@@ -203,12 +204,15 @@ bool WebhookDelivery::Deliver(const v1::DeliveredEvent& event) {
                        {"Closedloop-Event-Type", event.type()}};
     absl::StatusOr<HttpResponse> response = poster_.Post(request);
     if (response.ok() && response->status_code >= 200 && response->status_code < 300) {
-      absl::MutexLock lock(&mu_);
-      state_.set_status(v1::WEBHOOK_STATUS_DELIVERING);
-      state_.set_retrying_event_id(0);
-      state_.set_attempts(0);
-      state_.set_delivered_since_start(state_.delivered_since_start() + 1);
-      *state_.mutable_last_delivered_at() = domain::ToProto(absl::Now());
+      {
+        absl::MutexLock lock(&mu_);
+        state_.set_status(v1::WEBHOOK_STATUS_DELIVERING);
+        state_.set_retrying_event_id(0);
+        state_.set_attempts(0);
+        state_.set_delivered_since_start(state_.delivered_since_start() + 1);
+        *state_.mutable_last_delivered_at() = domain::ToProto(absl::Now());
+      }
+      if (event.has_alert() && record_alert_) record_alert_(name(), event);
       return true;
     }
     const std::string error = Clipped(

@@ -14,6 +14,7 @@
 #define CLOSEDLOOP_SERVICES_WEBHOOKS_WEBHOOK_DELIVERY_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -48,8 +49,14 @@ struct WebhookTiming {
 
 class WebhookDelivery {
  public:
+  // Records in the case's history that an alert endpoint delivered an alert (the event that
+  // carried it); called on the loop's thread after each such delivery, and again for the same
+  // event after a redelivery (the recorder must make that harmless).
+  using AlertRecorder =
+      std::function<void(const std::string& endpoint, const v1::DeliveredEvent& delivered)>;
+
   WebhookDelivery(WebhookTarget target, storage::EventLog& log, Projections& projections,
-                  storage::CursorStore& cursors, WebhookTiming timing);
+                  storage::CursorStore& cursors, WebhookTiming timing, AlertRecorder record_alert);
   ~WebhookDelivery() { Stop(); }
   WebhookDelivery(const WebhookDelivery&) = delete;
   WebhookDelivery& operator=(const WebhookDelivery&) = delete;
@@ -78,8 +85,8 @@ class WebhookDelivery {
   bool Interrupted() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_ || replaying_; }
 
   const WebhookTarget target_;
-  const domain::Caller caller_;
-  const v1::DeliveryFilter filter_;
+  const EventReader reader_;
+  const AlertRecorder record_alert_;
   storage::EventLog& log_;
   Projections& projections_;
   storage::CursorStore& cursors_;

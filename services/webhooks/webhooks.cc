@@ -5,10 +5,11 @@
 namespace closedloop::services {
 
 Webhooks::Webhooks(const std::vector<WebhookTarget>& targets, storage::EventLog& log,
-                   Projections& projections, storage::CursorStore& cursors, WebhookTiming timing) {
+                   Projections& projections, storage::CursorStore& cursors, WebhookTiming timing,
+                   WebhookDelivery::AlertRecorder record_alert) {
   for (const WebhookTarget& target : targets) {
-    deliveries_.push_back(
-        std::make_unique<WebhookDelivery>(target, log, projections, cursors, timing));
+    deliveries_.push_back(std::make_unique<WebhookDelivery>(target, log, projections, cursors,
+                                                            timing, record_alert));
   }
 }
 

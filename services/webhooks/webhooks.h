@@ -18,7 +18,8 @@ namespace closedloop::services {
 class Webhooks {
  public:
   Webhooks(const std::vector<WebhookTarget>& targets, storage::EventLog& log,
-           Projections& projections, storage::CursorStore& cursors, WebhookTiming timing);
+           Projections& projections, storage::CursorStore& cursors, WebhookTiming timing,
+           WebhookDelivery::AlertRecorder record_alert);
 
   // Starts every endpoint's loop. Errors: the cursor store's.
   absl::Status Start();

@@ -1,0 +1,53 @@
+#include "domain/customer_messages.h"
+
+namespace closedloop::domain {
+namespace {
+
+const v1::DeadlineView* FindDeadline(const v1::ComplaintView& view, const std::string& timer_id) {
+  for (const v1::DeadlineView& deadline : view.deadlines()) {
+    if (deadline.timer_id() == timer_id) return &deadline;
+  }
+  return nullptr;
+}
+
+v1::CustomerMessage MessageOf(v1::CustomerMessagePurpose purpose, const v1::ComplaintView& view) {
+  v1::CustomerMessage message;
+  message.set_purpose(purpose);
+  message.set_complaint_id(view.complaint_id());
+  message.set_customer_ref(view.filing().customer_ref());
+  message.set_customer_contact(view.filing().customer_contact());
+  message.set_language(view.filing().language());
+  message.set_market(view.filing().market());
+  message.set_owner(view.owner());
+  return message;
+}
+
+}  // namespace
+
+std::optional<v1::CustomerMessage> CustomerMessageOf(const v1::ComplaintEvent& event,
+                                                     const v1::ComplaintView& view) {
+  if (event.has_resolved()) {
+    v1::CustomerMessage message = MessageOf(v1::CUSTOMER_MESSAGE_PURPOSE_RESOLVED, view);
+    message.set_resolution(event.resolved().resolution());
+    return message;
+  }
+  const bool warned = event.has_deadline_warned();
+  if (!warned && !event.has_deadline_breached()) return std::nullopt;
+  const v1::DeadlineView* deadline = FindDeadline(
+      view, warned ? event.deadline_warned().timer_id() : event.deadline_breached().timer_id());
+  if (deadline == nullptr) return std::nullopt;
+  v1::CustomerMessagePurpose purpose = v1::CUSTOMER_MESSAGE_PURPOSE_UNSPECIFIED;
+  if (deadline->kind() == v1::DEADLINE_KIND_FIRST_CONTACT && warned) {
+    purpose = v1::CUSTOMER_MESSAGE_PURPOSE_FIRST_CONTACT_DUE;
+  } else if (deadline->kind() == v1::DEADLINE_KIND_CUSTOMER_UPDATE &&
+             (warned || !deadline->has_warn_at())) {
+    purpose = v1::CUSTOMER_MESSAGE_PURPOSE_UPDATE_DUE;
+  } else {
+    return std::nullopt;
+  }
+  v1::CustomerMessage message = MessageOf(purpose, view);
+  *message.mutable_due() = deadline->due();
+  return message;
+}
+
+}  // namespace closedloop::domain
