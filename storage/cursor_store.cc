@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "storage/checkpoint.h"
 #include "storage/log_database.h"
 
 namespace closedloop::storage {
@@ -46,5 +47,7 @@ absl::Status CursorStore::ForEach(
   if (!it->status().ok()) return FromRocks(it->status(), "reading the cursor store");
   return absl::OkStatus();
 }
+
+absl::Status CursorStore::Copy(const std::string& dir) { return CheckpointDatabase(*db_, dir); }
 
 }  // namespace closedloop::storage

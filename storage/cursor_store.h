@@ -31,6 +31,9 @@ class CursorStore {
   // Calls `visit` with every record whose key starts with `prefix`, in key order.
   absl::Status ForEach(absl::string_view prefix,
                        absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit) const;
+  // Writes an online, consistent copy of the store to `dir` (which must not exist), as of one
+  // moment (a RocksDB checkpoint: hard links where it can). Errors: ALREADY_EXISTS, UNAVAILABLE.
+  absl::Status Copy(const std::string& dir);
 
  private:
   explicit CursorStore(std::unique_ptr<rocksdb::DB> db) : db_(std::move(db)) {}

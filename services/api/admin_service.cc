@@ -25,7 +25,8 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context, const v1::Ba
                                       v1::BackupResponse* response) {
   absl::StatusOr<domain::Caller> caller = authorizer_.Authorize(*context, "Backup");
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  absl::StatusOr<v1::BackupResponse> done = services::Backup(log_, views_, request->directory());
+  absl::StatusOr<v1::BackupResponse> done =
+      services::Backup(log_, views_, cursors_, request->directory());
   if (!done.ok()) return ToGrpcStatus(done.status());
   std::fprintf(stderr, "closedloopd: backup to %s by %s: events up to position %llu\n",
                request->directory().c_str(), caller->principal.c_str(),

@@ -5,6 +5,7 @@
 #include "closedloop/v1/admin_service.grpc.pb.h"
 #include "services/access/authorization.h"
 #include "services/webhooks/webhooks.h"
+#include "storage/cursor_store.h"
 #include "storage/event_log.h"
 #include "storage/view_store.h"
 
@@ -12,11 +13,17 @@ namespace closedloop::services {
 
 class AdminServiceImpl final : public v1::AdminService::Service {
  public:
-  // `config` is the configuration in force; `webhooks` its endpoints' delivery (nullptr: none).
-  // All must outlive the service.
+  // `config` is the configuration in force; `webhooks` its endpoints' delivery (nullptr: none);
+  // `cursors` the cursor store a backup copies too (nullptr: none). All must outlive the service.
   AdminServiceImpl(const v1::Config& config, const Authorizer& authorizer,
-                   storage::EventLog& log, storage::ViewStore& views, Webhooks* webhooks)
-      : config_(config), authorizer_(authorizer), log_(log), views_(views), webhooks_(webhooks) {}
+                   storage::EventLog& log, storage::ViewStore& views, Webhooks* webhooks,
+                   storage::CursorStore* cursors)
+      : config_(config),
+        authorizer_(authorizer),
+        log_(log),
+        views_(views),
+        webhooks_(webhooks),
+        cursors_(cursors) {}
 
   grpc::Status GetConfig(grpc::ServerContext* context, const v1::GetConfigRequest* request,
                          v1::ConfigApplied* response) override;
@@ -35,6 +42,7 @@ class AdminServiceImpl final : public v1::AdminService::Service {
   storage::EventLog& log_;
   storage::ViewStore& views_;
   Webhooks* webhooks_;
+  storage::CursorStore* cursors_;
 };
 
 }  // namespace closedloop::services

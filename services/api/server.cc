@@ -133,7 +133,7 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   }
   server->admin_ = std::make_unique<AdminServiceImpl>(
       server->options_.config, *server->options_.authorizer, log, *server->store_,
-      server->webhooks_.get());
+      server->webhooks_.get(), server->cursors_.get());
 
   grpc::ServerBuilder builder;
   if (!server->options_.metrics_listen_address.empty()) {

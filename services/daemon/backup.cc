@@ -7,6 +7,7 @@
 namespace closedloop::services {
 
 absl::StatusOr<v1::BackupResponse> Backup(storage::EventLog& log, storage::ViewStore& views,
+                                          storage::CursorStore* cursors,
                                           const std::string& directory) {
   // The longest path a Linux system call accepts (PATH_MAX): a longer one cannot be created.
   constexpr size_t kMaxDirectoryBytes = 4096;
@@ -30,18 +31,38 @@ absl::StatusOr<v1::BackupResponse> Backup(storage::EventLog& log, storage::ViewS
   }
   v1::BackupResponse response;
   response.set_directory(directory);
-  response.set_views_position(views.checkpoint());
   // Beside the target until the log is copied: the log's copy must create the directory.
+  const std::string cursors_copy = directory + ".cursors-partial";
   const std::string views_copy = directory + ".views-partial";
-  if (absl::Status s = views.Copy(views_copy); !s.ok()) return s;
+  auto remove_partial = [&] {
+    std::filesystem::remove_all(cursors_copy, error);
+    std::filesystem::remove_all(views_copy, error);
+  };
+  // The cursors before the log: a position acknowledged or delivered is one the log held when
+  // it was written, so a cursor copied first points at or before the copied log's head, and a
+  // daemon on the copy at most delivers again what was passed during the copy. Copied after
+  // the log, a cursor could point past the copied head, and the events the restored daemon
+  // then appends at those positions would be skipped.
+  if (cursors != nullptr) {
+    if (absl::Status s = cursors->Copy(cursors_copy); !s.ok()) return s;
+  }
+  response.set_views_position(views.checkpoint());
+  if (absl::Status s = views.Copy(views_copy); !s.ok()) {
+    remove_partial();
+    return s;
+  }
   response.set_position(log.HeadPosition());
   absl::Status copied = log.Checkpoint(directory);
   if (copied.ok()) {
     std::filesystem::rename(views_copy, dir / "views", error);
     if (error) copied = absl::UnavailableError(absl::StrCat("moving the views: ", error.message()));
   }
+  if (copied.ok() && cursors != nullptr) {
+    std::filesystem::rename(cursors_copy, dir / "cursors", error);
+    if (error) copied = absl::UnavailableError(absl::StrCat("moving the cursors: ", error.message()));
+  }
   if (!copied.ok()) {
-    std::filesystem::remove_all(views_copy, error);
+    remove_partial();
     std::filesystem::remove_all(dir, error);
     return copied;
   }

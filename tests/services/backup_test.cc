@@ -1,6 +1,7 @@
 // Backups under load: AdminService.Backup copies the data directory while complaints keep
 // coming in; a server started on the copy verifies its chain, resumes its copied views, and
-// those views equal a rebuild from the copied log.
+// those views equal a rebuild from the copied log. The copy carries the cursor store too: a
+// consumer group resumes on it from the position it had acknowledged at the copy.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "tests/services/api_test_util.h"
 #include "tests/services/daemon_util.h"
 #include "tests/services/list_reference.h"
+#include "tests/services/secured_server.h"
 
 namespace closedloop {
 namespace {
@@ -147,6 +149,81 @@ TEST_CASE("a backup to an over-long directory is refused at once, naming the fie
   refused = Call(*s.admin, &v1::AdminService::Stub::Backup, request, &response);
   CHECK(refused.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
   CHECK(refused.error_message().size() <= 1024);
+}
+
+// Opens `group` as the superhero on `stub` and reads until the stream has caught up: the
+// events' ids, and the position the group resumed after.
+std::pair<std::vector<uint64_t>, uint64_t> DrainGroup(v1::SubscriptionService::Stub& stub,
+                                                      const std::string& group) {
+  grpc::ClientContext context;
+  Authenticate(context, TokenOf("superhero"));
+  v1::SubscribeGroupRequest request;
+  request.set_group(group);
+  auto reader = stub.SubscribeGroup(&context, request);
+  std::vector<uint64_t> ids;
+  v1::SubscribeGroupResponse message;
+  while (reader->Read(&message)) {
+    if (message.has_caught_up()) {
+      context.TryCancel();
+      reader->Finish().ok();
+      return {ids, message.caught_up().resumed_after()};
+    }
+    ids.push_back(message.event().id());
+  }
+  const grpc::Status status = reader->Finish();
+  FAIL("the stream ended before catching up: " << status.error_message());
+  return {};
+}
+
+TEST_CASE("a backup carries the cursor store, so a consumer group resumes on the copy where it had acknowledged",
+          "[backup][subscriptions]") {
+  auto s = SecuredServer();
+  const v1::FileComplaintRequest filing = Msg<v1::FileComplaintRequest>(
+      "complaint { channel: CHANNEL_WEB kind: ITEM_KIND_COMPLAINT customer_ref: 'c-1' "
+      "market: 'DE' text: 'The sofa leg broke.' }");
+  for (int i = 0; i < 3; ++i) {
+    OkAs(TokenOf("integrator"), *s->complaints, &v1::ComplaintService::Stub::FileComplaint, filing);
+  }
+  const auto [first, resumed_first] = DrainGroup(*s->subscriptions, "crm");
+  REQUIRE(first.size() >= 3);
+  CHECK(resumed_first == 0);
+  const uint64_t acknowledged = first[first.size() / 2];
+  v1::AcknowledgeRequest ack;
+  ack.set_group("crm");
+  ack.set_position(acknowledged);
+  OkAs(TokenOf("superhero"), *s->subscriptions, &v1::SubscriptionService::Stub::Acknowledge, ack);
+
+  v1::BackupRequest request;
+  request.set_directory(s->dir.Sub("backup"));
+  const v1::BackupResponse backup =
+      OkAs(TokenOf("admin"), *s->admin, &v1::AdminService::Stub::Backup, request);
+  // Acknowledged after the copy: the copy keeps the position it had.
+  ack.set_position(first.back());
+  OkAs(TokenOf("superhero"), *s->subscriptions, &v1::SubscriptionService::Stub::Acknowledge, ack);
+  const absl::Time now = s->clock.Now();
+  s->Stop();
+
+  storage::EventLogOptions log_options;
+  log_options.path = backup.directory();
+  std::unique_ptr<storage::EventLog> log = *storage::EventLog::Open(log_options);
+  REQUIRE(log->HeadPosition() == backup.position());
+  services::ServerOptions options;
+  options.views_path = backup.directory() + "/views";
+  options.cursors_path = backup.directory() + "/cursors";
+  options.config = services::DefaultConfig();
+  // The original's time: no deadline comes due on the copy while the test reads it.
+  options.clock = [now] { return now; };
+  options.authorizer = services::Authorizer::WithTokens(*services::TokenTable::From(TestTokens()));
+  std::unique_ptr<services::ClosedLoopServer> restored =
+      *services::ClosedLoopServer::Start(*log, std::move(options));
+  auto subscriptions = v1::SubscriptionService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", restored->port()), grpc::InsecureChannelCredentials()));
+  const auto [resumed, resumed_after] = DrainGroup(*subscriptions, "crm");
+  CHECK(resumed_after == acknowledged);
+  REQUIRE_FALSE(resumed.empty());
+  CHECK(resumed.front() == acknowledged + 1);
+  CHECK(resumed.back() == first.back());
+  restored->Shutdown(absl::ZeroDuration());
 }
 
 // Runs the CLI with `args`; its exit status and what it printed.
