@@ -138,15 +138,15 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
   grpc::ServerBuilder builder;
   if (!server->options_.metrics_listen_address.empty()) {
     // Bound before the gRPC port, so that a bad metrics address stops start-up before any
-    // call is served.
+    // call is served; after the webhooks start, whose series it reads.
     server->metrics_ = std::make_unique<metrics::ServerMetrics>();
     std::vector<std::string> teams;
     for (const v1::Team& team : server->options_.config.directory().teams()) {
       teams.push_back(team.name());
     }
     if (absl::Status serving = server->metrics_->Serve(
-            server->options_.metrics_listen_address, log, *server->projections_, std::move(teams),
-            server->options_.clock);
+            server->options_.metrics_listen_address, log, *server->projections_,
+            server->webhooks_.get(), std::move(teams), server->options_.clock);
         !serving.ok()) {
       return serving;
     }

@@ -1,8 +1,8 @@
 // MetricsEndpoint: serves the Prometheus text format on GET /metrics over plain HTTP, from
 // the collectables it is given (prometheus-cpp's Exposer, on its own small thread pool).
 //
-// The endpoint has no authentication: it shows counts and team names, never case content or
-// customer data. Bind it where only the monitoring system can reach it.
+// The endpoint has no authentication: it shows counts, team and webhook endpoint names, never
+// case content or customer data. Bind it where only the monitoring system can reach it.
 //
 // Thread safety: port() may be called from any thread; destroy it from one.
 #ifndef CLOSEDLOOP_SERVICES_METRICS_METRICS_ENDPOINT_H_

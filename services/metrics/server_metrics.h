@@ -1,7 +1,7 @@
 // ServerMetrics: everything the metrics endpoint of a ClosedLoopServer needs, in start-up
 // order: the RPC series and their interceptor before the gRPC server is built, then, once the
 // projections run, the scrape-time collectors and the HTTP endpoint. The series are listed in
-// rpc_metrics.h, log_collector.h and case_collector.h.
+// rpc_metrics.h, log_collector.h, case_collector.h and webhook_collector.h.
 //
 // One registry per server, passed in rather than global, so that two servers in one process
 // (tests) keep separate counts.
@@ -22,6 +22,7 @@
 #include "services/metrics/metrics_endpoint.h"
 #include "services/metrics/rpc_metrics.h"
 #include "services/projections/projections.h"
+#include "services/webhooks/webhooks.h"
 #include "storage/event_log.h"
 
 namespace closedloop::services::metrics {
@@ -35,11 +36,12 @@ class ServerMetrics {
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewInterceptorFactory();
 
   // Starts the endpoint on `address` with the RPC series and the log, projection and team
-  // series. `log` and `projections` must stay alive until Stop(). `teams` are reported even
+  // series, and the webhook endpoints' series when `webhooks` is not null. `log`,
+  // `projections` and `webhooks` must stay alive until Stop(). `teams` are reported even
   // when empty; `clock` gives the boards' now. Errors: MetricsEndpoint::Start's.
   absl::Status Serve(const std::string& address, storage::EventLog& log,
-                     const Projections& projections, std::vector<std::string> teams,
-                     std::function<absl::Time()> clock);
+                     const Projections& projections, const Webhooks* webhooks,
+                     std::vector<std::string> teams, std::function<absl::Time()> clock);
 
   // The endpoint's bound port; 0 before Serve or after Stop.
   int port() const { return endpoint_ == nullptr ? 0 : endpoint_->port(); }

@@ -42,6 +42,8 @@ std::vector<Command> ProblemCommands();
 std::vector<Command> AuditCommands();
 // health, admin config, admin backup.
 std::vector<Command> AdminCommands();
+// follow, admin webhooks, admin webhooks replay.
+std::vector<Command> DeliveryCommands();
 
 // The flag commands share for reading their own writes.
 inline FlagSpec MinPositionFlag() {

@@ -8,6 +8,7 @@
 //                                                              (problem_commands.cc)
 //   auditors    audit history|verify|export|read-all|read-stream (audit_commands.cc)
 //   operators   health, admin config, admin backup             (admin_commands.cc)
+//   delivery    follow, admin webhooks [replay]                (delivery_commands.cc)
 //
 // Tables for people by default; --json prints one JSON object a line (proto field names) for
 // scripts. This file finds the subcommand, checks its flags and prints --help; the
@@ -31,7 +32,8 @@ namespace {
 
 std::vector<Command> AllCommands() {
   std::vector<Command> all;
-  for (auto area : {ComplaintCommands, QueryCommands, ProblemCommands, AuditCommands, AdminCommands}) {
+  for (auto area : {ComplaintCommands, QueryCommands, ProblemCommands, AuditCommands, AdminCommands,
+                     DeliveryCommands}) {
     for (Command& command : area()) all.push_back(std::move(command));
   }
   return all;
