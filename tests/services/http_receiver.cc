@@ -148,11 +148,16 @@ void HttpReceiver::Stop() {
   listen_fd_ = wake_pipe_[0] = wake_pipe_[1] = -1;
 }
 
+void HttpReceiver::SetCountOnly(bool count_only) {
+  absl::MutexLock lock(&mu_);
+  count_only_ = count_only;
+}
+
 bool HttpReceiver::WaitForRequests(size_t n, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock lock(&mu_);
-  while (requests_.size() < n) {
-    if (received_.WaitWithDeadline(&mu_, deadline) && requests_.size() < n) return false;
+  while (received_count_ < n) {
+    if (received_.WaitWithDeadline(&mu_, deadline) && received_count_ < n) return false;
   }
   return true;
 }
@@ -160,6 +165,16 @@ bool HttpReceiver::WaitForRequests(size_t n, absl::Duration timeout) {
 std::vector<ReceivedRequest> HttpReceiver::Requests() const {
   absl::MutexLock lock(&mu_);
   return requests_;
+}
+
+size_t HttpReceiver::Received() const {
+  absl::MutexLock lock(&mu_);
+  return received_count_;
+}
+
+uint64_t HttpReceiver::ReceivedBodyBytes() const {
+  absl::MutexLock lock(&mu_);
+  return received_body_bytes_;
 }
 
 int HttpReceiver::Connections() const {
@@ -207,7 +222,9 @@ void HttpReceiver::Serve(int listen_fd, int wake_fd) {
                     "Content-Type: text/plain\r\nContent-Length: ", answer_.size(), "\r\n\r\n",
                     answer_);
               }
-              requests_.push_back(std::move(request));
+              ++received_count_;
+              received_body_bytes_ += request.body.size();
+              if (!count_only_) requests_.push_back(std::move(request));
               received_.SignalAll();
             }
             if (!response.empty()) SendAll(c.fd, response);

@@ -3,10 +3,12 @@
 // sockets, Content-Length bodies, keep-alive. It can be stopped and started again on the same
 // port (a receiver that is down for a while) or told to read requests and never answer (a
 // receiver that hangs). A test waits for "n requests received" with a deadline, never sleeps.
+// A benchmark that sends for minutes sets it to only count, so it does not keep every body.
 // Thread-safe.
 #ifndef CLOSEDLOOP_TESTS_SERVICES_HTTP_RECEIVER_H_
 #define CLOSEDLOOP_TESTS_SERVICES_HTTP_RECEIVER_H_
 
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <utility>
@@ -44,6 +46,9 @@ class HttpReceiver {
   void SetStatus(int status, std::string body = "ok", std::string location = "");
   // When true, requests are recorded and never answered: the connection stays open, silent.
   void SetSilent(bool silent);
+  // When true, requests are answered and counted (Received, ReceivedBodyBytes) but not kept:
+  // Requests() holds only those received before.
+  void SetCountOnly(bool count_only);
 
   // Closes the listening socket and every connection: posts are refused until Start().
   void Stop();
@@ -53,6 +58,9 @@ class HttpReceiver {
   // Waits until at least `n` requests were received in all; false when `timeout` passes first.
   bool WaitForRequests(size_t n, absl::Duration timeout = absl::Seconds(30));
   std::vector<ReceivedRequest> Requests() const;
+  // How many requests were received in all, and the bytes of their bodies.
+  size_t Received() const;
+  uint64_t ReceivedBodyBytes() const;
   // How many TCP connections were accepted in all (keep-alive shows as fewer than requests).
   int Connections() const;
 
@@ -68,6 +76,9 @@ class HttpReceiver {
   mutable absl::Mutex mu_;
   absl::CondVar received_;
   std::vector<ReceivedRequest> requests_ ABSL_GUARDED_BY(mu_);
+  size_t received_count_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t received_body_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  bool count_only_ ABSL_GUARDED_BY(mu_) = false;
   int connections_ ABSL_GUARDED_BY(mu_) = 0;
   int status_ ABSL_GUARDED_BY(mu_) = 200;
   std::string answer_ ABSL_GUARDED_BY(mu_) = "ok";

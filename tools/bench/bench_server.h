@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -44,9 +45,11 @@ struct BenchServer {
   std::unique_ptr<services::ClosedLoopServer> server;
   std::shared_ptr<grpc::Channel> channel;
 
-  // A fresh store under `dir`, removed again on destruction; `clock` is the server's.
+  // A fresh store under `dir`, removed again on destruction; `clock` is the server's, and
+  // `webhooks` the endpoints it delivers to (with a cursor store beside the log).
   explicit BenchServer(const std::string& dir,
-                       std::function<absl::Time()> clock = [] { return absl::Now(); }) {
+                       std::function<absl::Time()> clock = [] { return absl::Now(); },
+                       std::vector<services::WebhookTarget> webhooks = {}) {
     path = absl::StrCat(dir, "/closedloop-bench-", getpid());
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
@@ -58,6 +61,10 @@ struct BenchServer {
     server_options.views_path = path + "/views";
     server_options.config = services::DefaultConfig();
     server_options.clock = std::move(clock);
+    if (!webhooks.empty()) {
+      server_options.cursors_path = path + "/cursors";
+      server_options.webhooks = std::move(webhooks);
+    }
     server = *services::ClosedLoopServer::Start(*log, std::move(server_options));
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(64 << 20);

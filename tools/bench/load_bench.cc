@@ -13,6 +13,10 @@
 //   mix        --threads client threads (load_client.h has the mix: 70 % commands walking
 //              each case through its lifecycle, 30 % reads) for --seconds, or until
 //              --operations calls in all
+//   webhooks   with --webhooks=N: N endpoints deliver to receivers on 127.0.0.1 during the
+//              mix; their rate and lag, how long after the mix they caught up, and the
+//              ceiling of the receiving side: POSTs in a loop over one connection
+//              (webhook_load.h)
 //   rocksdb    the storage ceilings: runs closedloop_bench (next to this binary) with
 //              --ceiling_workloads for --ceiling_seconds each, after the mix
 //
@@ -20,15 +24,18 @@
 // p50/p99/p999 latency and failures by status code; the log's group commit during the mix.
 //
 // Usage: closedloop_load_bench [--threads=16] [--seconds=30 | --operations=N] [--preload=10000]
-//                              [--read_percent=30] [--aggregates=false]
+//                              [--read_percent=30] [--aggregates=false] [--webhooks=0]
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -41,6 +48,7 @@
 #include "tools/bench/load_stats.h"
 #include "tools/bench/progress.h"
 #include "tools/bench/usage.h"
+#include "tools/bench/webhook_load.h"
 #include "tools/health_client.h"
 
 ABSL_FLAG(int, threads, 16, "Client threads (each makes one call at a time).");
@@ -55,6 +63,11 @@ ABSL_FLAG(int, preload, 10000, "Open cases filed before the measured phases.");
 ABSL_FLAG(int, ceiling_seconds, 5, "How long each ceiling runs; 0 skips the ceilings.");
 ABSL_FLAG(std::string, ceiling_workloads, "rocksdb_sync_c64,append_c64",
           "closedloop_bench workloads run as storage ceilings after the mix.");
+ABSL_FLAG(int, webhooks, 0,
+          "Webhook endpoints (role dashboard, every event type) delivering to local receivers "
+          "during the mix; 0: none, as in the figures before them.");
+ABSL_FLAG(int, webhook_catchup_seconds, 300,
+          "How long to wait after the mix for the webhook endpoints to catch up.");
 ABSL_FLAG(std::string, dir, "/tmp", "Where the benchmark database is created.");
 
 namespace {
@@ -112,7 +125,15 @@ void Echo(bench::BenchServer& s, int threads) {
   bench::PrintLatencyTable(all, {"Health/Check"}, seconds, CodeName);
 }
 
-void Mix(bench::BenchServer& s, int threads) {
+// p50 and p99 (ms) of every call of kinds [first, last).
+std::pair<double, double> Percentiles(const bench::LoadRecord& all, int first, int last) {
+  std::vector<float> m;
+  for (int k = first; k < last; ++k) m.insert(m.end(), all.micros[k].begin(), all.micros[k].end());
+  std::sort(m.begin(), m.end());
+  return {bench::PercentileMs(m, 0.5), bench::PercentileMs(m, 0.99)};
+}
+
+void Mix(bench::BenchServer& s, int threads, bench::WebhookLoad* webhooks) {
   std::vector<bench::LoadClient> clients;
   for (int t = 0; t < threads; ++t) {
     clients.emplace_back(s.channel, 1000 + t, absl::GetFlag(FLAGS_pool),
@@ -121,10 +142,12 @@ void Mix(bench::BenchServer& s, int threads) {
   const storage::EventLogStats before = s.log->GetStats();
   const uint64_t head_before = s.log->HeadPosition();
   double seconds = 0;
+  if (webhooks != nullptr) webhooks->LoadStarted(head_before);
   bench::LoadRecord all = Drive("mix", threads, bench::kRpcCount, absl::GetFlag(FLAGS_seconds),
                                 absl::GetFlag(FLAGS_operations),
                                 [&](int t, bench::LoadRecord& record) { clients[t].Call(record); },
                                 seconds);
+  if (webhooks != nullptr) webhooks->LoadStopped(s.log->HeadPosition());
   const storage::EventLogStats after = s.log->GetStats();
   const uint64_t events = s.log->HeadPosition() - head_before;
   uint64_t commands = 0, reads = 0, failed = 0, filings = 0;
@@ -144,6 +167,10 @@ void Mix(bench::BenchServer& s, int threads) {
               static_cast<unsigned long long>(events), events / seconds,
               static_cast<double>(after.appends - before.appends) /
                   std::max<uint64_t>(after.commits - before.commits, 1));
+  const auto [command_p50, command_p99] = Percentiles(all, 0, bench::kFirstRead);
+  const auto [read_p50, read_p99] = Percentiles(all, bench::kFirstRead, bench::kRpcCount);
+  std::printf("     commands p50 %.2f ms, p99 %.2f ms; reads p50 %.2f ms, p99 %.2f ms\n",
+              command_p50, command_p99, read_p50, read_p99);
   bench::PrintLatencyTable(all, bench::RpcNames(), seconds, CodeName);
   const absl::Time wait = absl::Now();
   s.server->projections().WaitFor(s.log->HeadPosition(), absl::InfiniteFuture()).IgnoreError();
@@ -198,10 +225,27 @@ int main(int argc, char** argv) {
   const int threads = absl::GetFlag(FLAGS_threads);
   const bool ceilings = absl::GetFlag(FLAGS_ceiling_seconds) > 0;
   {
-    bench::BenchServer server(absl::GetFlag(FLAGS_dir));
+    // Before the server: its delivery loops post to the receivers until it stops.
+    std::unique_ptr<bench::WebhookLoad> webhooks;
+    if (absl::GetFlag(FLAGS_webhooks) > 0) {
+      webhooks = std::make_unique<bench::WebhookLoad>(absl::GetFlag(FLAGS_webhooks));
+    }
+    bench::BenchServer server(absl::GetFlag(FLAGS_dir), [] { return absl::Now(); },
+                              webhooks != nullptr ? webhooks->Targets()
+                                                  : std::vector<services::WebhookTarget>{});
     Preload(server, absl::GetFlag(FLAGS_preload));
+    const absl::Duration catch_up = absl::Seconds(absl::GetFlag(FLAGS_webhook_catchup_seconds));
+    if (webhooks != nullptr) {
+      webhooks->Connect(server.channel);
+      // Else the mix would start with the preload's backlog still being delivered.
+      webhooks->DrainBacklog(server.log->HeadPosition(), catch_up);
+    }
     if (ceilings) Echo(server, threads);
-    Mix(server, threads);
+    Mix(server, threads, webhooks.get());
+    if (webhooks != nullptr) {
+      webhooks->Report(catch_up);
+      if (ceilings) webhooks->PostCeiling(absl::GetFlag(FLAGS_ceiling_seconds));
+    }
   }
   if (ceilings) StorageCeilings();
   return 0;
