@@ -49,7 +49,8 @@ void AddResponsible(const v1::TaskView* task, v1::Alert& alert) {
 std::optional<v1::Alert> DeadlineAlert(v1::AlertKind kind, const std::string& timer_id,
                                        const v1::ComplaintView& view) {
   const v1::DeadlineView* deadline = FindDeadline(view, timer_id);
-  if (deadline == nullptr) return std::nullopt;
+  // Met meanwhile (an endpoint that lagged, or a replay): nobody needs telling any more.
+  if (deadline == nullptr || deadline->state() == v1::DEADLINE_STATE_SATISFIED) return std::nullopt;
   v1::Alert alert;
   alert.set_kind(kind);
   alert.set_complaint_id(view.complaint_id());

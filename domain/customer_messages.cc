@@ -35,7 +35,8 @@ std::optional<v1::CustomerMessage> CustomerMessageOf(const v1::ComplaintEvent& e
   if (!warned && !event.has_deadline_breached()) return std::nullopt;
   const v1::DeadlineView* deadline = FindDeadline(
       view, warned ? event.deadline_warned().timer_id() : event.deadline_breached().timer_id());
-  if (deadline == nullptr) return std::nullopt;
+  // Met meanwhile (a gateway that lagged, or a replay): nothing is owed any more.
+  if (deadline == nullptr || deadline->state() == v1::DEADLINE_STATE_SATISFIED) return std::nullopt;
   v1::CustomerMessagePurpose purpose = v1::CUSTOMER_MESSAGE_PURPOSE_UNSPECIFIED;
   if (deadline->kind() == v1::DEADLINE_KIND_FIRST_CONTACT && warned) {
     purpose = v1::CUSTOMER_MESSAGE_PURPOSE_FIRST_CONTACT_DUE;

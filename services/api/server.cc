@@ -41,9 +41,15 @@ void RecordAlert(ComplaintCommands& commands, const std::string& endpoint,
   v1::Actor actor;
   actor.set_principal(absl::StrCat("webhook:", endpoint));
   actor.set_role("system");
+  const RequestKey request(absl::StrCat("alert/", endpoint, "/", delivered.id()));
   absl::StatusOr<CommandResult> recorded =
-      commands.Run(delivered.alert().complaint_id(), command, actor,
-                   RequestKey(absl::StrCat("alert/", endpoint, "/", delivered.id())));
+      commands.Run(delivered.alert().complaint_id(), command, actor, request);
+  // A full write queue or a conflict passes: try again (the request id makes it safe).
+  for (int retry = 0; retry < 3 && (absl::IsUnavailable(recorded.status()) ||
+                                    absl::IsAborted(recorded.status()));
+       ++retry) {
+    recorded = commands.Run(delivered.alert().complaint_id(), command, actor, request);
+  }
   if (!recorded.ok()) {
     std::fprintf(stderr, "closedloopd: webhook %s: recording the alert of event %llu: %s\n",
                  endpoint.c_str(), static_cast<unsigned long long>(delivered.id()),

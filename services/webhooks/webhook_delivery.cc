@@ -15,6 +15,8 @@ namespace {
 constexpr size_t kBatch = 64;
 constexpr int kMaxDeadLetters = 100;
 constexpr size_t kMaxErrorBytes = 300;
+// The longest a loop waits for events before it records how far it has read.
+constexpr absl::Duration kIdleWait = absl::Seconds(1);
 
 std::string KeyOf(const std::string& name) { return absl::StrCat("webhook/", name); }
 
@@ -120,12 +122,23 @@ absl::Status WebhookDelivery::Replay(uint64_t from_position) {
 }
 
 absl::Status WebhookDelivery::Persist() {
+  std::string unused;
+  return PersistIfChanged(unused);
+}
+
+absl::Status WebhookDelivery::PersistIfChanged(std::string& last) {
+  // One writer at a time, each writing what it read under the same lock: a replay's position
+  // is never overwritten by an older one the loop read before it.
+  absl::MutexLock writing(&persist_mu_);
   std::string record;
   {
     absl::MutexLock lock(&mu_);
     record = cursor_.SerializeAsString();
   }
-  return cursors_.Put(KeyOf(name()), record);
+  if (record == last) return absl::OkStatus();
+  if (absl::Status put = cursors_.Put(KeyOf(name()), record); !put.ok()) return put;
+  last = std::move(record);
+  return absl::OkStatus();
 }
 
 void WebhookDelivery::Run() {
@@ -143,32 +156,41 @@ void WebhookDelivery::Run() {
       if (Interrupted()) continue;
       events_ = &events;
     }
+    std::string persisted;
     for (bool reading = true; reading;) {
+      // A bounded wait: an endpoint whose filter passes few events still moves its position
+      // past the events that were not its own, so its lag says what it has yet to see.
       absl::StatusOr<std::vector<v1::DeliveredEvent>> batch =
-          events.Next(kBatch, absl::InfiniteFuture());
+          events.Next(kBatch, absl::Now() + kIdleWait);
       if (!batch.ok()) {
         reading = false;
         if (absl::IsCancelled(batch.status())) break;
-        // The log or the views failed: say so, wait, and read again from the position.
+        // The log or the views failed (or stayed behind): say so, wait, and read again from
+        // the position.
         absl::MutexLock lock(&mu_);
         state_.set_status(v1::WEBHOOK_STATUS_STOPPED);
         state_.set_last_error(Clipped(std::string(batch.status().message())));
         *state_.mutable_last_error_at() = domain::ToProto(absl::Now());
         auto interrupted = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return Interrupted(); };
-        mu_.AwaitWithTimeout(absl::Condition(&interrupted), timing_.max_retry);
+        mu_.AwaitWithTimeout(absl::Condition(&interrupted), timing_.first_retry);
         break;
       }
-      for (const v1::DeliveredEvent& event : *batch) {
-        if (!Deliver(event)) {
-          reading = false;
-          break;
-        }
+      {
         absl::MutexLock lock(&mu_);
-        if (Interrupted()) {
+        if (state_.status() == v1::WEBHOOK_STATUS_STOPPED) {
+          state_.set_status(v1::WEBHOOK_STATUS_DELIVERING);
+        }
+      }
+      for (const v1::DeliveredEvent& event : *batch) {
+        const bool delivered = Deliver(event);
+        absl::MutexLock lock(&mu_);
+        // Delivered (or dead-lettered) stays so, also when a stop came meanwhile; a replay
+        // has set the position itself.
+        if (delivered && !replaying_) cursor_.set_delivered_position(event.id());
+        if (!delivered || Interrupted()) {
           reading = false;
           break;
         }
-        cursor_.set_delivered_position(event.id());
       }
       {
         // Events that were not the endpoint's are passed too.
@@ -177,9 +199,9 @@ void WebhookDelivery::Run() {
           cursor_.set_delivered_position(std::max(cursor_.delivered_position(), events.cursor() - 1));
         }
       }
-      if (absl::Status persisted = Persist(); !persisted.ok()) {
+      if (absl::Status written = PersistIfChanged(persisted); !written.ok()) {
         std::fprintf(stderr, "closedloopd: webhook %s: %s\n", name().c_str(),
-                     persisted.ToString().c_str());
+                     written.ToString().c_str());
       }
     }
     absl::MutexLock lock(&mu_);

@@ -82,6 +82,8 @@ class WebhookDelivery {
   void DeadLetter(const v1::DeliveredEvent& event, uint32_t attempts, const std::string& error);
   // Writes the record, synced. Errors: the store's.
   absl::Status Persist();
+  // Writes it unless it equals `last` (what this caller wrote before), and keeps it there.
+  absl::Status PersistIfChanged(std::string& last);
   bool Interrupted() const ABSL_SHARED_LOCKS_REQUIRED(mu_) { return stopping_ || replaying_; }
 
   const WebhookTarget target_;
@@ -95,6 +97,8 @@ class WebhookDelivery {
   HttpPoster poster_;
   absl::BitGen random_;
 
+  // Held across a record's read and write (never inside mu_'s hold).
+  absl::Mutex persist_mu_;
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   // A replay moved the position: the loop reads again from there.

@@ -140,6 +140,11 @@ TEST_CASE("Given a case, when its first contact is warned, then the customer is 
   CHECK(message->customer_contact() == "+49 30 1234567");
   CHECK(message->customer_ref() == "customer-7");
   CHECK(FromProto(message->due()) == h.state().deadlines.at(timer).due);
+  // Delivered late, after the agent reached the customer: nothing is owed, nobody alerted.
+  History late = h;
+  late.Run(Reached(), warn_at + absl::Minutes(1));
+  CHECK_FALSE(CustomerMessageOf(OfType(warned, "complaint.deadline_warned"), ViewOf(late)).has_value());
+  CHECK_FALSE(AlertOf(OfType(warned, "complaint.deadline_warned"), ViewOf(late)).has_value());
   // Its breach is the owner's to handle, not a second message.
   const absl::Time due = h.state().deadlines.at(timer).due;
   const auto breached = When(h, FireDeadline{timer, due}, due);
