@@ -4,24 +4,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/complaint_decision.h"
+#include "domain/complaint_view.h"
 
 namespace closedloop::domain {
 namespace {
-
-const v1::DeadlineView* FindDeadline(const v1::ComplaintView& view, const std::string& timer_id) {
-  for (const v1::DeadlineView& deadline : view.deadlines()) {
-    if (deadline.timer_id() == timer_id) return &deadline;
-  }
-  return nullptr;
-}
-
-const v1::TaskView* FindTask(const v1::ComplaintView& view, const std::string& task_id) {
-  if (task_id.empty()) return nullptr;
-  for (const v1::TaskView& task : view.tasks()) {
-    if (task.task_id() == task_id) return &task;
-  }
-  return nullptr;
-}
 
 void AddOwner(const v1::ComplaintView& view, v1::Alert& alert) {
   if (view.owner().empty()) return;
@@ -48,7 +34,7 @@ void AddResponsible(const v1::TaskView* task, v1::Alert& alert) {
 
 std::optional<v1::Alert> DeadlineAlert(v1::AlertKind kind, const std::string& timer_id,
                                        const v1::ComplaintView& view) {
-  const v1::DeadlineView* deadline = FindDeadline(view, timer_id);
+  const v1::DeadlineView* deadline = DeadlineOf(view, timer_id);
   // Met meanwhile (an endpoint that lagged, or a replay): nobody needs telling any more.
   if (deadline == nullptr || deadline->state() == v1::DEADLINE_STATE_SATISFIED) return std::nullopt;
   v1::Alert alert;
@@ -57,7 +43,7 @@ std::optional<v1::Alert> DeadlineAlert(v1::AlertKind kind, const std::string& ti
   alert.set_deadline_kind(deadline->kind());
   alert.set_task_id(deadline->task_id());
   *alert.mutable_due() = deadline->due();
-  if (const v1::TaskView* task = FindTask(view, deadline->task_id())) {
+  if (const v1::TaskView* task = TaskOf(view, deadline->task_id())) {
     AddResponsible(task, alert);
     AddOwner(view, alert);
   } else {
@@ -83,7 +69,7 @@ std::optional<v1::Alert> AlertOf(const v1::ComplaintEvent& event, const v1::Comp
   }
   if (!event.has_escalated()) return std::nullopt;
   const v1::Escalated& escalated = event.escalated();
-  const v1::TaskView* task = FindTask(view, escalated.task_id());
+  const v1::TaskView* task = TaskOf(view, escalated.task_id());
   v1::Alert alert;
   alert.set_kind(v1::ALERT_KIND_ESCALATION);
   alert.set_complaint_id(view.complaint_id());

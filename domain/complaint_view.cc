@@ -6,19 +6,13 @@
 namespace closedloop::domain {
 namespace {
 
-// Linear scans: a case holds a handful of tasks and deadlines.
+// The view's own task or deadline, to change it (the fold below).
 v1::TaskView* FindTask(v1::ComplaintView& view, const std::string& task_id) {
-  for (v1::TaskView& task : *view.mutable_tasks()) {
-    if (task.task_id() == task_id) return &task;
-  }
-  return nullptr;
+  return const_cast<v1::TaskView*>(TaskOf(view, task_id));
 }
 
 v1::DeadlineView* FindDeadline(v1::ComplaintView& view, const std::string& timer_id) {
-  for (v1::DeadlineView& deadline : *view.mutable_deadlines()) {
-    if (deadline.timer_id() == timer_id) return &deadline;
-  }
-  return nullptr;
+  return const_cast<v1::DeadlineView*>(DeadlineOf(view, timer_id));
 }
 
 // When a timer event fired: its own time, or the record's for an event written without one.
@@ -200,6 +194,21 @@ void ApplyToView(v1::ComplaintView& view, const EventMeta& meta, const v1::Compl
   view.set_revision(meta.revision);
   view.set_last_position(meta.position);
   *view.mutable_updated_at() = ToProto(meta.recorded_at);
+}
+
+const v1::DeadlineView* DeadlineOf(const v1::ComplaintView& view, const std::string& timer_id) {
+  for (const v1::DeadlineView& deadline : view.deadlines()) {
+    if (deadline.timer_id() == timer_id) return &deadline;
+  }
+  return nullptr;
+}
+
+const v1::TaskView* TaskOf(const v1::ComplaintView& view, const std::string& task_id) {
+  if (task_id.empty()) return nullptr;
+  for (const v1::TaskView& task : view.tasks()) {
+    if (task.task_id() == task_id) return &task;
+  }
+  return nullptr;
 }
 
 v1::HistoryEntry HistoryEntryOf(const EventMeta& meta) {

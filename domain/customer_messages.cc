@@ -1,14 +1,9 @@
 #include "domain/customer_messages.h"
 
+#include "domain/complaint_view.h"
+
 namespace closedloop::domain {
 namespace {
-
-const v1::DeadlineView* FindDeadline(const v1::ComplaintView& view, const std::string& timer_id) {
-  for (const v1::DeadlineView& deadline : view.deadlines()) {
-    if (deadline.timer_id() == timer_id) return &deadline;
-  }
-  return nullptr;
-}
 
 v1::CustomerMessage MessageOf(v1::CustomerMessagePurpose purpose, const v1::ComplaintView& view) {
   v1::CustomerMessage message;
@@ -33,7 +28,7 @@ std::optional<v1::CustomerMessage> CustomerMessageOf(const v1::ComplaintEvent& e
   }
   const bool warned = event.has_deadline_warned();
   if (!warned && !event.has_deadline_breached()) return std::nullopt;
-  const v1::DeadlineView* deadline = FindDeadline(
+  const v1::DeadlineView* deadline = DeadlineOf(
       view, warned ? event.deadline_warned().timer_id() : event.deadline_breached().timer_id());
   // Met meanwhile (a gateway that lagged, or a replay): nothing is owed any more.
   if (deadline == nullptr || deadline->state() == v1::DEADLINE_STATE_SATISFIED) return std::nullopt;

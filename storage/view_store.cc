@@ -111,6 +111,19 @@ absl::StatusOr<std::string> ViewStore::Get(const std::string& key, const Snapsho
   return value;
 }
 
+absl::Status ViewStore::Keys(absl::string_view prefix, const Snapshot& at,
+                             absl::FunctionRef<void(absl::string_view key)> visit) const {
+  rocksdb::ReadOptions options;
+  options.snapshot = at.get();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+  const rocksdb::Slice start(prefix.data(), prefix.size());
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    visit(absl::string_view(it->key().data(), it->key().size()));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the view store");
+  return absl::OkStatus();
+}
+
 absl::Status ViewStore::Commit(const std::vector<std::pair<std::string, std::string>>& views,
                                uint64_t checkpoint, const std::string& checkpoint_hash) {
   if (checkpoint < checkpoint_) {

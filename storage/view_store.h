@@ -49,7 +49,7 @@ class ViewStore {
   // Errors: UNAVAILABLE.
   absl::Status Clear();
 
-  // Calls `visit` with every stored view, in key order.
+  // Calls `visit` with every stored view and index entry, in key order.
   absl::Status ForEach(absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit);
 
   // The store as it stood at one commit (a RocksDB snapshot): reads through it see that commit's
@@ -71,11 +71,16 @@ class ViewStore {
   // The view under `key` as of `at`. NOT_FOUND when there is none. Errors: UNAVAILABLE.
   absl::StatusOr<std::string> Get(const std::string& key, const Snapshot& at) const;
 
+  // Calls `visit` with every key that starts with `prefix`, in key order, as of `at` (the
+  // projections keep small index entries beside the views). Errors: UNAVAILABLE.
+  absl::Status Keys(absl::string_view prefix, const Snapshot& at,
+                    absl::FunctionRef<void(absl::string_view key)> visit) const;
+
   // Writes an online, consistent copy of the store to `dir` (which must not exist): views and
   // checkpoint as of one commit. Errors: ALREADY_EXISTS, UNAVAILABLE.
   absl::Status Copy(const std::string& dir);
 
-  // Writes `views` (key, serialized view), `checkpoint` and `checkpoint_hash` (the hash of the
+  // Writes `views` (key, serialized view; or an index entry and its value), `checkpoint` and `checkpoint_hash` (the hash of the
   // log's record at `checkpoint`) atomically. `checkpoint` must not go backwards
   // (FAILED_PRECONDITION). Errors: UNAVAILABLE; on any error nothing was written.
   absl::Status Commit(const std::vector<std::pair<std::string, std::string>>& views,

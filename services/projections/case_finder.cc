@@ -1,22 +1,93 @@
 #include "services/projections/case_finder.h"
 
-#include <optional>
-
+#include "absl/strings/match.h"
 #include "services/projections/contact_key.h"
 #include "services/projections/list_rows.h"
 
 namespace closedloop::services {
+namespace {
+
+constexpr char kFinderKey = 'k';
+
+// Appends `value`'s low `bytes` bytes, most significant first.
+void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
+  }
+}
+
+// The references of a filing, by what they find: "" where it has none.
+struct References {
+  std::string order, external, contact, customer;
+};
+References ReferencesOf(const v1::Filed& filing) {
+  References refs{filing.order_ref(), filing.external_ref(), "", filing.customer_ref()};
+  if (!filing.customer_contact().empty()) {
+    refs.contact = CaseContactKey(filing.customer_contact(), filing.market());
+  }
+  return refs;
+}
+
+}  // namespace
+
+std::string FinderPrefix(FindBy by, absl::string_view key) {
+  std::string prefix;
+  prefix.reserve(6 + key.size());
+  prefix.push_back(kFinderKey);
+  prefix.push_back(static_cast<char>(by));
+  AppendBigEndian(prefix, key.size(), 4);
+  prefix.append(key.data(), key.size());
+  return prefix;
+}
+
+std::optional<uint64_t> FinderNumber(absl::string_view store_key, absl::string_view prefix) {
+  if (store_key.size() != prefix.size() + 8 || !absl::StartsWith(store_key, prefix)) {
+    return std::nullopt;
+  }
+  uint64_t number = 0;
+  for (unsigned char byte : store_key.substr(prefix.size())) number = number << 8 | byte;
+  return number;
+}
+
+bool IsFinderKey(absl::string_view store_key) {
+  return !store_key.empty() && store_key.front() == kFinderKey;
+}
+
+std::vector<std::string> FinderKeysOf(const v1::ComplaintView& view) {
+  std::vector<std::string> keys;
+  const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
+  if (!number) return keys;
+  const References refs = ReferencesOf(view.filing());
+  for (const auto& [by, key] : {std::pair<FindBy, const std::string&>{FindBy::kOrder, refs.order},
+                                {FindBy::kExternal, refs.external},
+                                {FindBy::kContact, refs.contact},
+                                {FindBy::kCustomer, refs.customer}}) {
+    if (key.empty()) continue;
+    std::string store_key = FinderPrefix(by, key);
+    AppendBigEndian(store_key, *number, 8);
+    keys.push_back(std::move(store_key));
+  }
+  return keys;
+}
 
 void CaseFinder::Index(const v1::ComplaintView& view) {
-  const v1::Filed& filing = view.filing();
   const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
   if (!number) return;
-  if (!filing.order_ref().empty()) by_order_.Add(filing.order_ref(), *number);
-  if (!filing.external_ref().empty()) by_external_.Add(filing.external_ref(), *number);
-  if (filing.customer_contact().empty()) return;
-  if (std::string key = CaseContactKey(filing.customer_contact(), filing.market()); !key.empty()) {
-    by_contact_.Add(key, *number);
+  const References refs = ReferencesOf(view.filing());
+  if (!refs.order.empty()) by_order_.Add(refs.order, *number);
+  if (!refs.external.empty()) by_external_.Add(refs.external, *number);
+  if (!refs.contact.empty()) by_contact_.Add(refs.contact, *number);
+  if (!refs.customer.empty()) by_customer_.Add(refs.customer, *number);
+}
+
+const CaseNumbers& CaseFinder::Of(FindBy by, absl::string_view key) const {
+  switch (by) {
+    case FindBy::kOrder: return by_order_.Find(key);
+    case FindBy::kExternal: return by_external_.Find(key);
+    case FindBy::kContact: return by_contact_.Find(key);
+    case FindBy::kCustomer: break;
   }
+  return by_customer_.Find(key);
 }
 
 }  // namespace closedloop::services

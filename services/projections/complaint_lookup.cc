@@ -238,18 +238,14 @@ absl::StatusOr<v1::ListComplaintsResponse> ListPage(const ProjectionState& state
                                                     const ListScope& scope) {
   // A reference or a customer starts from its own index, which holds a handful of cases
   // (Matches checks each for the other filters); any other request reads the list rows.
-  const CaseFinder& finder = state.finder();
-  if (!request.customer_contact().empty()) {
-    return IndexPage(state, finder.OfContact(request.customer_contact()), request, scope);
-  }
-  if (!request.order_ref().empty()) {
-    return IndexPage(state, finder.OfOrder(request.order_ref()), request, scope);
-  }
-  if (!request.external_ref().empty()) {
-    return IndexPage(state, finder.OfExternal(request.external_ref()), request, scope);
-  }
-  if (!request.customer_ref().empty()) {
-    return IndexPage(state, state.CustomerIndexOf(request.customer_ref()), request, scope);
+  for (const auto& [by, key] : {std::pair<FindBy, const std::string&>{FindBy::kContact, request.customer_contact()},
+                                {FindBy::kOrder, request.order_ref()},
+                                {FindBy::kExternal, request.external_ref()},
+                                {FindBy::kCustomer, request.customer_ref()}}) {
+    if (key.empty()) continue;
+    absl::StatusOr<CaseNumbers> candidates = state.CasesUnder(by, key);
+    if (!candidates.ok()) return candidates.status();
+    return IndexPage(state, *candidates, request, scope);
   }
   return RowsPage(state, request, scope);
 }

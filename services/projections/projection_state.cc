@@ -75,6 +75,7 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
                                : std::make_shared<v1::ComplaintView>(*old);
     domain::ApplyToView(*view, MetaOf(record), event);
     if (view->complaint_id().empty()) view->set_complaint_id(id);
+    if (old == nullptr && loader_ != nullptr) filed_.push_back(id);
     Put(id, old.get(), std::move(view));
     return ComplaintKey(id);
   }
@@ -94,6 +95,8 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
 }
 
 absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view value) {
+  // The finder's keys stay in the store, where CasesUnder reads them.
+  if (IsFinderKey(key)) return absl::OkStatus();
   if (absl::ConsumePrefix(&key, "c/")) {
     auto view = std::make_shared<v1::ComplaintView>();
     if (!view->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -165,13 +168,9 @@ void ProjectionState::Put(const std::string& id, const v1::ComplaintView* old, C
   if (old == view.get()) return;
   if (old != nullptr) {
     Leave(*old);
-  } else {
-    // Filed now, or first restored: the filing never changes, so these index it once.
+  } else if (loader_ == nullptr) {
+    // Filed now, or first restored: the filing never changes, so this indexes it once.
     finder_.Index(*view);
-    const std::optional<uint64_t> number = CaseNumberOf(id);
-    if (number && !view->filing().customer_ref().empty()) {
-      by_customer_.Add(view->filing().customer_ref(), *number);
-    }
   }
   Enter(*view);
   const bool inserted = complaints_.insert_or_assign(id, std::move(view)).second;
@@ -223,8 +222,10 @@ std::vector<const v1::ComplaintView*> ProjectionState::OpenCases() const {
 
 absl::StatusOr<std::vector<ProjectionState::ComplaintPtr>> ProjectionState::OfCustomer(
     const std::string& customer_ref) const {
+  absl::StatusOr<CaseNumbers> numbers = CasesUnder(FindBy::kCustomer, customer_ref);
+  if (!numbers.ok()) return numbers.status();
   std::vector<ComplaintPtr> views;
-  for (uint64_t number : CustomerIndexOf(customer_ref)) {
+  for (uint64_t number : *numbers) {
     absl::StatusOr<ComplaintPtr> view = Complaint(absl::StrCat("CL-", number));
     if (!view.ok()) return view.status();
     // The index may hold a case of another customer whose key shares a fingerprint.
@@ -233,6 +234,11 @@ absl::StatusOr<std::vector<ProjectionState::ComplaintPtr>> ProjectionState::OfCu
     }
   }
   return views;
+}
+
+absl::StatusOr<CaseNumbers> ProjectionState::CasesUnder(FindBy by, const std::string& key) const {
+  if (loader_ != nullptr) return loader_->Numbers(FinderPrefix(by, key));
+  return finder_.Of(by, key);
 }
 
 domain::OpenCaseLoad ProjectionState::Load() const {

@@ -20,6 +20,7 @@
 #include <memory>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_set.h"
@@ -60,9 +61,13 @@ class ProjectionState {
   // equal again. Errors: the loader's, reading the view it replaces.
   absl::Status Share(const ProjectionState& from, const std::string& key);
 
-  // Where views let go of are read from (nullptr, the default: views are never let go of).
-  // Must outlive this state.
+  // Where views let go of, and the finder's keys, are read from (nullptr, the default: views
+  // are never let go of, and the finder is kept in memory). Set before the first case; must
+  // outlive this state.
   void set_loader(const ViewLoader* loader) { loader_ = loader; }
+  // With a loader: the cases Apply filed since the last call, whose finder keys
+  // (FinderKeysOf) the owner writes to the store with their views.
+  std::vector<std::string> TakeFiled() { return std::exchange(filed_, {}); }
   // Lets go of the view under `key` if it is a closed case's (with a case number) and there is
   // a loader: it must be in the loader's store as this state has it.
   void LetGo(const std::string& key);
@@ -97,16 +102,14 @@ class ProjectionState {
   v1::DeadlineBoard DeadlineBoard(absl::Time now, absl::Duration window, size_t limit) const {
     return due_.Board(now, window, limit);
   }
-  // The indexes themselves: every open case (ids in filing order); one customer's cases
-  // (numbers in filing order, perhaps with a few of another customer: NumbersByKey).
+  // Every open case (ids in filing order).
   const ViewIndex& OpenIndex() const { return open_; }
-  const CaseNumbers& CustomerIndexOf(const std::string& customer_ref) const {
-    return by_customer_.Find(customer_ref);
-  }
+  // The cases found by `by` under `key` (numbers in filing order), perhaps with a few of another
+  // key: the caller checks each. From the store's finder keys with a loader, else from memory.
+  // Errors: the loader's.
+  absl::StatusOr<CaseNumbers> CasesUnder(FindBy by, const std::string& key) const;
   // A row per case of what the list filters test, for ListComplaints.
   const ListRows& rows() const { return rows_; }
-  // The cases by order_ref, external_ref and contact key.
-  const CaseFinder& finder() const { return finder_; }
   // Open cases per owner, for routing.
   domain::OpenCaseLoad Load() const;
   // Deadlines of open cases that are not satisfied (pending, warned or breached): the size of
@@ -139,12 +142,12 @@ class ProjectionState {
   std::map<std::string, ProblemPtr, IdOrder> problems_;
   ViewIndex open_;
   absl::flat_hash_map<std::string, ViewIndex> open_by_owner_;
-  NumbersByKey by_customer_;
   OwnerBoards owner_boards_;  // open cases by owner, in board order
   DueIndex due_;  // unsatisfied deadlines of open cases, in board order
   MetricsByDay metrics_;
   domain::CatalogTally catalog_;
-  CaseFinder finder_;
+  CaseFinder finder_;  // without a loader only
+  std::vector<std::string> filed_;  // with a loader: TakeFiled()
   ListRows rows_;
   const ViewLoader* loader_ = nullptr;
   size_t let_go_ = 0;  // cases whose view was let go of

@@ -152,6 +152,13 @@ absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& event
   std::vector<std::pair<std::string, std::string>> views;
   views.reserve(changed.size());
   for (const std::string& key : changed) views.emplace_back(key, hidden.state.Serialized(key));
+  // The finder's keys of the cases filed in this batch go with their first views.
+  for (const std::string& id : hidden.state.TakeFiled()) {
+    absl::StatusOr<ProjectionState::ComplaintPtr> view = hidden.state.Complaint(id);
+    if (!view.ok()) return view.status();
+    if (*view == nullptr) continue;
+    for (std::string& key : FinderKeysOf(**view)) views.emplace_back(std::move(key), "");
+  }
   // The hidden side is already ahead; the store must catch up before anyone sees it. A failing
   // store stops the projections (queries then report UNAVAILABLE) rather than showing views
   // that a restart would not have.

@@ -52,7 +52,9 @@ class Projections {
   // v2: views count the contacts that reached the customer (one-call resolution).
   // v3: views hold the case as it stands, without its history (GetComplaint reads that from
   // the log), and name the filer in filing.filed_by.
-  static constexpr char kFormat[] = "closedloop.views.v3";
+  // v4: the finder's keys (order, external reference, contact, customer) are stored beside the
+  // views and read from there (case_finder.h), not held in memory.
+  static constexpr char kFormat[] = "closedloop.views.v4";
 
   // `log` and `store` must outlive this object.
   Projections(storage::EventLog& log, storage::ViewStore& store);

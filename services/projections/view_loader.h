@@ -7,10 +7,13 @@
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_LOADER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "services/projections/case_finder.h"
+#include "services/projections/view_index.h"
 #include "storage/view_store.h"
 
 namespace closedloop::services {
@@ -21,6 +24,9 @@ class ViewLoader {
   // The serialized view under the store key `key`, as of the position of the state that asks.
   // NOT_FOUND when there is none; otherwise the store's errors.
   virtual absl::StatusOr<std::string> Load(const std::string& key) const = 0;
+  // The case numbers of the finder's store keys under `prefix` (case_finder.h), as of the
+  // same position, in filing order. Errors: the store's.
+  virtual absl::StatusOr<CaseNumbers> Numbers(const std::string& prefix) const = 0;
 };
 
 // A ViewLoader reading the store through a snapshot, which its owner moves along with the
@@ -34,6 +40,14 @@ class SnapshotLoader : public ViewLoader {
   const std::shared_ptr<const storage::ViewStore::Snapshot>& snapshot() const { return snapshot_; }
   absl::StatusOr<std::string> Load(const std::string& key) const override {
     return store_.Get(key, *snapshot_);
+  }
+  absl::StatusOr<CaseNumbers> Numbers(const std::string& prefix) const override {
+    CaseNumbers numbers;
+    absl::Status read = store_.Keys(prefix, *snapshot_, [&](absl::string_view key) {
+      if (std::optional<uint64_t> number = FinderNumber(key, prefix)) numbers.push_back(*number);
+    });
+    if (!read.ok()) return read;
+    return numbers;
   }
 
  private:
