@@ -43,7 +43,8 @@ std::optional<v1::Alert> DeadlineAlert(v1::AlertKind kind, const std::string& ti
   alert.set_deadline_kind(deadline->kind());
   alert.set_task_id(deadline->task_id());
   *alert.mutable_due() = deadline->due();
-  if (const v1::TaskView* task = TaskOf(view, deadline->task_id())) {
+  const v1::TaskView* task = deadline->task_id().empty() ? nullptr : TaskOf(view, deadline->task_id());
+  if (task != nullptr) {
     AddResponsible(task, alert);
     AddOwner(view, alert);
   } else {
@@ -69,7 +70,7 @@ std::optional<v1::Alert> AlertOf(const v1::ComplaintEvent& event, const v1::Comp
   }
   if (!event.has_escalated()) return std::nullopt;
   const v1::Escalated& escalated = event.escalated();
-  const v1::TaskView* task = TaskOf(view, escalated.task_id());
+  const v1::TaskView* task = escalated.task_id().empty() ? nullptr : TaskOf(view, escalated.task_id());
   v1::Alert alert;
   alert.set_kind(v1::ALERT_KIND_ESCALATION);
   alert.set_complaint_id(view.complaint_id());

@@ -204,7 +204,6 @@ const v1::DeadlineView* DeadlineOf(const v1::ComplaintView& view, const std::str
 }
 
 const v1::TaskView* TaskOf(const v1::ComplaintView& view, const std::string& task_id) {
-  if (task_id.empty()) return nullptr;
   for (const v1::TaskView& task : view.tasks()) {
     if (task.task_id() == task_id) return &task;
   }

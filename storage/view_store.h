@@ -80,9 +80,10 @@ class ViewStore {
   // checkpoint as of one commit. Errors: ALREADY_EXISTS, UNAVAILABLE.
   absl::Status Copy(const std::string& dir);
 
-  // Writes `views` (key, serialized view; or an index entry and its value), `checkpoint` and `checkpoint_hash` (the hash of the
-  // log's record at `checkpoint`) atomically. `checkpoint` must not go backwards
-  // (FAILED_PRECONDITION). Errors: UNAVAILABLE; on any error nothing was written.
+  // Writes `views` (key, serialized view; or an index entry and its value), `checkpoint` and
+  // `checkpoint_hash` (the hash of the log's record at `checkpoint`) atomically. `checkpoint`
+  // must not go backwards (FAILED_PRECONDITION). Errors: UNAVAILABLE; on any error nothing was
+  // written.
   absl::Status Commit(const std::vector<std::pair<std::string, std::string>>& views,
                       uint64_t checkpoint, const std::string& checkpoint_hash);
 

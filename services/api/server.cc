@@ -91,7 +91,7 @@ absl::StatusOr<std::unique_ptr<ClosedLoopServer>> ClosedLoopServer::Start(storag
     return absl::UnavailableError(absl::StrCat("cannot create ", views_path, ": ", error.message()));
   }
   absl::StatusOr<std::unique_ptr<storage::ViewStore>> store =
-      storage::ViewStore::Open(views_path, Projections::kFormat);
+      storage::ViewStore::Open(views_path, Projections::Format());
   if (!store.ok()) return store.status();
   server->store_ = *std::move(store);
   server->projections_ = std::make_unique<Projections>(log, *server->store_);

@@ -50,7 +50,21 @@ std::optional<uint64_t> FinderNumber(absl::string_view store_key, absl::string_v
 }
 
 bool IsFinderKey(absl::string_view store_key) {
-  return !store_key.empty() && store_key.front() == kFinderKey;
+  // 'k', what it finds by, the key's length, the key, the number: nothing more, nothing less.
+  constexpr size_t kFixed = 2 + 4 + 8;
+  if (store_key.size() < kFixed || store_key[0] != kFinderKey) return false;
+  switch (static_cast<FindBy>(store_key[1])) {
+    case FindBy::kOrder:
+    case FindBy::kExternal:
+    case FindBy::kContact:
+    case FindBy::kCustomer:
+      break;
+    default:
+      return false;
+  }
+  uint64_t length = 0;
+  for (unsigned char byte : store_key.substr(2, 4)) length = length << 8 | byte;
+  return store_key.size() == kFixed + length;
 }
 
 std::vector<std::string> FinderKeysOf(const v1::ComplaintView& view) {

@@ -10,7 +10,8 @@
 //     state's snapshot: a state with a store keeps nothing per case for them in memory;
 //   - in a CaseFinder in memory, for a state without a store (a rebuild compared in a test).
 // Reading a phone number costs tens of microseconds (libphonenumber), which is why a key is
-// made once per case and stored, never made again at start-up.
+// made once per case and stored, never made again at start-up; a store whose contact keys were
+// made under other rules is rebuilt (ContactKeyRules, Projections::Format).
 //
 // Store key: "k" <by> <length of the key, 4 bytes big-endian> <key> <case number, 8 bytes
 // big-endian>. The length makes a prefix match exact ("A1" never finds "A12"), and big-endian
@@ -41,7 +42,7 @@ std::vector<std::string> FinderKeysOf(const v1::ComplaintView& view);
 std::string FinderPrefix(FindBy by, absl::string_view key);
 // The case number a store key under `prefix` ends with; nullopt for a key that is not one.
 std::optional<uint64_t> FinderNumber(absl::string_view store_key, absl::string_view prefix);
-// Whether a store key is one of FinderKeysOf's.
+// Whether a store key is laid out as FinderKeysOf's are.
 bool IsFinderKey(absl::string_view store_key);
 
 class CaseFinder {

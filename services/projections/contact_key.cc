@@ -1,5 +1,8 @@
 #include "services/projections/contact_key.h"
 
+#include <cstdint>
+#include <utility>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -71,6 +74,25 @@ absl::StatusOr<std::string> SearchContactKey(absl::string_view field, absl::stri
       field, ": not a phone number that can be read",
       market.empty() ? " (a national number needs market, e.g. DE)"
                      : absl::StrCat(" in market ", market)));
+}
+
+std::string ContactKeyRules() {
+  // National and international numbers of several regions, numbers too short or of no region,
+  // addresses and other text: what a change of rules or of the phone metadata would move.
+  static constexpr std::pair<const char*, const char*> kSamples[] = {
+      {"030 1234567", "DE"},        {"+49 30 1234567", ""},     {"0049 1512 3456789", "AT"},
+      {"01512 3456789", "de"},      {"020 7946 0958", "GB"},    {"06 12 34 56 78", "FR"},
+      {"(650) 253-0000", "US"},     {"+1 650 253 0000", ""},    {"010 1234 5678", "CN"},
+      {"0800 123 4567", "NL"},      {"+39 06 1234 5678", ""},   {"1234", "DE"},
+      {"030 1234567", ""},          {"+999 1234567", ""},       {" Anna@Example.COM ", ""},
+      {"walk-in  ", "DE"}};
+  uint64_t hash = 14695981039346656037u;  // FNV-1a: the same in every process and build
+  for (const auto& [contact, market] : kSamples) {
+    for (unsigned char c : CaseContactKey(contact, market) + '|') {
+      hash = (hash ^ c) * 1099511628211u;
+    }
+  }
+  return absl::StrCat(absl::Hex(hash, absl::kZeroPad16));
 }
 
 }  // namespace closedloop::services

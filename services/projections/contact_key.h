@@ -33,6 +33,12 @@ std::string CaseContactKey(absl::string_view contact, absl::string_view market);
 absl::StatusOr<std::string> SearchContactKey(absl::string_view field, absl::string_view contact,
                                              absl::string_view market);
 
+// The rules' fingerprint: a hash of the keys of a fixed set of sample contacts. Keys are
+// stored (case_finder.h) and made once per case, so a store whose keys were made under other
+// rules (a libphonenumber upgrade with new metadata, or a change here) must be made again: the
+// fingerprint is part of the view store's format (Projections::Format).
+std::string ContactKeyRules();
+
 }  // namespace closedloop::services
 
 #endif  // CLOSEDLOOP_SERVICES_PROJECTIONS_CONTACT_KEY_H_

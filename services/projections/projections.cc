@@ -4,6 +4,7 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
+#include "services/projections/contact_key.h"
 
 namespace closedloop::services {
 namespace {
@@ -11,6 +12,10 @@ namespace {
 // queries see new events within a few milliseconds.
 constexpr size_t kBatch = 1024;
 }  // namespace
+
+std::string Projections::Format() {
+  return absl::StrCat(kFormat, " contact-keys:", ContactKeyRules());
+}
 
 Projections::Projections(storage::EventLog& log, storage::ViewStore& store)
     : log_(log), store_(store) {}
@@ -57,7 +62,7 @@ absl::Status Projections::Start() {
   for (Side& side : sides_) side.loader.At(store_.SnapshotNow());
   absl::Status restored = absl::OkStatus();
   absl::Status read = store_.ForEach([&](absl::string_view key, absl::string_view value) {
-    if (!restored.ok()) return;
+    if (!restored.ok() || IsFinderKey(key)) return;  // finder keys are read where they are
     restored = sides_[0].state.Restore(key, value);
     const std::string stored(key);
     if (restored.ok()) restored = sides_[1].state.Share(sides_[0].state, stored);

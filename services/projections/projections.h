@@ -1,7 +1,7 @@
 // Projections: keeps the read models (ProjectionState) current with the log and durable in a
 // ViewStore. One thread follows the log from the store's checkpoint (catch-up, then live),
-// applies each batch of events in memory, and commits the changed views together with the new
-// checkpoint in one atomic write; only then are the events visible to queries. A restart
+// applies each batch of events in memory, and commits the changed views (and the finder keys of
+// new cases) together with the new checkpoint in one atomic write; only then are the events visible to queries. A restart
 // resumes from the checkpoint: no event is applied twice, none is skipped.
 //
 // The store is a cache of one log: at start its checkpoint (position and record hash) is
@@ -55,6 +55,9 @@ class Projections {
   // v4: the finder's keys (order, external reference, contact, customer) are stored beside the
   // views and read from there (case_finder.h), not held in memory.
   static constexpr char kFormat[] = "closedloop.views.v4";
+  // The store's format: kFormat and the rules its contact keys were made under
+  // (ContactKeyRules), so that keys made under other rules are made again.
+  static std::string Format();
 
   // `log` and `store` must outlive this object.
   Projections(storage::EventLog& log, storage::ViewStore& store);

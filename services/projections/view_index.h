@@ -1,6 +1,6 @@
 // The indexes of complaints that the read state keeps besides its views: by id in filing order
-// (views of open cases), and case numbers by a string key (the case finder's and the customer
-// index, written once per case).
+// (views of open cases), and case numbers by a string key (the case finder of a state without
+// a view store, written once per case; with one, the finder's keys are stored: case_finder.h).
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_INDEX_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_INDEX_H_
 

@@ -2,7 +2,8 @@
 // open cases in memory, and those of closed cases only until both copies of the state have
 // them (Projections); after that a closed case's view lives in the view store alone, and the
 // state reads it from there, as of the state's own position, when a query or a later event
-// (a survey, a reopening) needs it.
+// (a survey, a reopening) needs it. The finder's keys (case_finder.h) are read from the store
+// alike.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_LOADER_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_LOADER_H_
 

@@ -3,6 +3,7 @@
 // market), through the case finder's indexes, within the caller's role.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -149,6 +150,26 @@ TEST_CASE("after a restart, the cases restored from the views are found by conta
   s->Start();
   CHECK(Found(*s, "customer_contact: '+49 30 1234567'") == Ids{berlin});
   CHECK(Found(*s, "order_ref: 'O-4711'") == Ids{berlin});
+}
+
+TEST_CASE("after the views are rebuilt from the log, the cases are found by contact, order, reference and customer as before",
+          "[find]") {
+  std::unique_ptr<TestServer> s = SecuredServer();
+  const std::string berlin = GivenFiled(*s, "030 1234567", "DE", "O-4711");
+  const std::string other = GivenFiled(*s, "030 7654321", "DE", "O-4712", "X-9");
+  const std::vector<std::string> queries = {
+      "customer_contact: '+49 30 1234567'", "order_ref: 'O-4711'", "external_ref: 'X-9'",
+      "customer_contact: '030 7654321' market: 'DE'", "customer_ref: 'cust-1'"};
+  std::vector<Ids> before;
+  for (const std::string& query : queries) before.push_back(Found(*s, query));
+  s->Stop();
+  std::filesystem::remove_all(s->dir.Sub("views"));
+  s->Start();
+  for (size_t i = 0; i < queries.size(); ++i) {
+    CAPTURE(queries[i]);
+    CHECK(Found(*s, absl::StrCat(queries[i], " min_position: ", s->log->HeadPosition())) == before[i]);
+  }
+  CHECK(before == std::vector<Ids>{{berlin}, {berlin}, {other}, {other}, {other, berlin}});
 }
 
 TEST_CASE("roles that do not see contact data may not search by it, the others may", "[find]") {

@@ -94,7 +94,17 @@ TEST_CASE("finder keys find exactly their own key's cases, in filing order", "[f
   CHECK(Found(state, FindBy::kCustomer, "nobody").empty());
   // A view's key is not a finder key, so a restore passes over finder keys only.
   CHECK_FALSE(services::IsFinderKey(ProjectionState::ComplaintKey("CL-9")));
-  CHECK(services::IsFinderKey(services::FinderPrefix(FindBy::kCustomer, "cust")));
+  const std::vector<std::string> keys = services::FinderKeysOf(CaseWith(7, {"", "", "", "cust", ""}));
+  REQUIRE(keys.size() == 1);
+  CHECK(services::IsFinderKey(keys[0]));
+  // Anything else under 'k' is not one, and a restore reports it as an unknown key.
+  CHECK_FALSE(services::IsFinderKey(services::FinderPrefix(FindBy::kCustomer, "cust")));
+  CHECK_FALSE(services::IsFinderKey(keys[0] + "x"));
+  std::string unknown_kind = keys[0];
+  unknown_kind[1] = 'z';
+  CHECK_FALSE(services::IsFinderKey(unknown_kind));
+  CHECK(state.Restore(unknown_kind, "").code() == absl::StatusCode::kDataLoss);
+  CHECK(state.Restore(keys[0], "").ok());
 }
 
 TEST_CASE("a state with a store finds what a state in memory finds, as of its own position",

@@ -33,7 +33,7 @@ using domain::testing::T0;
 
 std::unique_ptr<storage::ViewStore> OpenStore(const std::string& path) {
   absl::StatusOr<std::unique_ptr<storage::ViewStore>> store =
-      storage::ViewStore::Open(path, Projections::kFormat);
+      storage::ViewStore::Open(path, Projections::Format());
   INFO(store.status().ToString());
   REQUIRE(store.ok());
   return *std::move(store);

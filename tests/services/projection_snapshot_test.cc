@@ -33,7 +33,7 @@ struct Fixture {
 
   std::unique_ptr<storage::ViewStore> OpenStore() {
     absl::StatusOr<std::unique_ptr<storage::ViewStore>> opened =
-        storage::ViewStore::Open(dir.Sub("views"), Projections::kFormat);
+        storage::ViewStore::Open(dir.Sub("views"), Projections::Format());
     REQUIRE(opened.ok());
     return *std::move(opened);
   }

@@ -44,7 +44,7 @@ std::string StoredView(TestServer& s, const std::string& id) {
   std::string stored;
   {
     absl::StatusOr<std::unique_ptr<storage::ViewStore>> store =
-        storage::ViewStore::Open(s.dir.Sub("views"), services::Projections::kFormat);
+        storage::ViewStore::Open(s.dir.Sub("views"), services::Projections::Format());
     REQUIRE(store.ok());
     REQUIRE((*store)
                 ->ForEach([&](absl::string_view key, absl::string_view value) {
