@@ -55,8 +55,6 @@ int PageSize(const v1::ListComplaintsRequest& request) {
   return request.page_size() == 0 ? kDefaultListPage : std::min(request.page_size(), kMaxListPage);
 }
 
-std::string IdOf(uint64_t number) { return absl::StrCat("CL-", number); }
-
 // A page as it is gathered: the ids of the cases it lists, newest first, and then the token,
 // the page's last id, once one more case matches. The views are read only for the page.
 class Page {
@@ -118,7 +116,7 @@ absl::StatusOr<v1::ListComplaintsResponse> IndexPage(const ProjectionState& stat
   bool full = false;
   for (auto it = candidates.rbegin(); it != candidates.rend(); ++it) {
     if (readable != nullptr && !readable->contains(*it)) continue;
-    const std::string id = IdOf(*it);
+    const std::string id = CaseIdOf(*it);
     absl::StatusOr<ProjectionState::ComplaintPtr> view = state.Complaint(id);
     if (!view.ok()) return view.status();
     if (*view == nullptr || !Matches(request, **view)) continue;
@@ -167,7 +165,7 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
   if (readable == nullptr && filter.owner && filter.states == kBothOpen && filter.filters == 2) {
     const absl::btree_set<uint64_t>& owned = rows.OpenOf(*filter.owner);
     for (auto it = std::make_reverse_iterator(owned.lower_bound(below)); it != owned.rend(); ++it) {
-      if (!page.Add(IdOf(*it))) break;
+      if (!page.Add(CaseIdOf(*it))) break;
     }
     return built(static_cast<int64_t>(owned.size()));
   }
@@ -177,19 +175,19 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
     for (auto it = start->rbegin(); it != start->rend(); ++it) {
       if (!matches(*it, rows.RowOf(*it))) continue;
       ++total;
-      if (taking && *it < below) taking = page.Add(IdOf(*it));
+      if (taking && *it < below) taking = page.Add(CaseIdOf(*it));
     }
     return built(total);
   }
   if (std::optional<int64_t> total = readable == nullptr ? rows.CountOf(filter) : std::nullopt) {
     rows.ForEachBelow(below, [&](uint64_t number, const ListRows::Row& row) {
-      return !matches(number, row) || page.Add(IdOf(number));
+      return !matches(number, row) || page.Add(CaseIdOf(number));
     });
     return built(*total);
   }
   const int64_t total = rows.CountAndTake(
       filter, readable == nullptr, [&](uint64_t number, const ListRows::Row&) { return in_scope(number); },
-      below, [&](uint64_t number) { return page.Add(IdOf(number)); });
+      below, [&](uint64_t number) { return page.Add(CaseIdOf(number)); });
   return built(total);
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "domain/proto_time.h"
 
 namespace closedloop::services {
@@ -43,6 +44,8 @@ std::optional<uint64_t> CaseNumberOf(absl::string_view complaint_id) {
   if (!absl::SimpleAtoi(complaint_id, &n)) return std::nullopt;
   return n;
 }
+
+std::string CaseIdOf(uint64_t number) { return absl::StrCat("CL-", number); }
 
 uint32_t ListRows::Intern(const std::string& value) {
   auto [it, inserted] = interned_.try_emplace(value, static_cast<uint32_t>(interned_.size()));

@@ -33,6 +33,8 @@ namespace closedloop::services {
 // The n of a complaint id "CL-n"; nullopt for any other id (the log holds none: complaint ids
 // come from the "CL-" sequence, and requests' ids are checked to have that form).
 std::optional<uint64_t> CaseNumberOf(absl::string_view complaint_id);
+// The complaint id of case number n: "CL-n".
+std::string CaseIdOf(uint64_t number);
 
 class ListRows {
  public:

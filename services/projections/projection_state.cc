@@ -226,7 +226,7 @@ absl::StatusOr<std::vector<ProjectionState::ComplaintPtr>> ProjectionState::OfCu
   if (!numbers.ok()) return numbers.status();
   std::vector<ComplaintPtr> views;
   for (uint64_t number : *numbers) {
-    absl::StatusOr<ComplaintPtr> view = Complaint(absl::StrCat("CL-", number));
+    absl::StatusOr<ComplaintPtr> view = Complaint(CaseIdOf(number));
     if (!view.ok()) return view.status();
     // The index may hold a case of another customer whose key shares a fingerprint.
     if (*view != nullptr && (*view)->filing().customer_ref() == customer_ref) {

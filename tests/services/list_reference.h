@@ -43,7 +43,7 @@ AllComplaints(const services::ProjectionState& state) {
   std::map<std::string, services::ProjectionState::ComplaintPtr, services::IdOrder> all(
       state.complaints().begin(), state.complaints().end());
   state.rows().ForEachBelow(UINT64_MAX, [&](uint64_t number, const services::ListRows::Row&) {
-    const std::string id = "CL-" + std::to_string(number);
+    const std::string id = services::CaseIdOf(number);
     if (!all.contains(id)) all[id] = state.Complaint(id).value();
     return true;
   });
