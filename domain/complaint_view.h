@@ -42,7 +42,8 @@ struct EventMeta {
 // Applies one complaint event to the view (not to its history).
 void ApplyToView(v1::ComplaintView& view, const EventMeta& meta, const v1::ComplaintEvent& event);
 
-// The view's deadline with `timer_id`, and its task with `task_id`; nullptr when it has none. Linear scans: a case holds a handful of tasks and deadlines.
+// The view's deadline with `timer_id`, and its task with `task_id`; nullptr when it has none.
+// Linear scans: a case holds a handful of tasks and deadlines.
 const v1::DeadlineView* DeadlineOf(const v1::ComplaintView& view, const std::string& timer_id);
 const v1::TaskView* TaskOf(const v1::ComplaintView& view, const std::string& task_id);
 

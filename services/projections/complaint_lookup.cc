@@ -236,10 +236,11 @@ absl::StatusOr<v1::ListComplaintsResponse> ListPage(const ProjectionState& state
                                                     const ListScope& scope) {
   // A reference or a customer starts from its own index, which holds a handful of cases
   // (Matches checks each for the other filters); any other request reads the list rows.
-  for (const auto& [by, key] : {std::pair<FindBy, const std::string&>{FindBy::kContact, request.customer_contact()},
-                                {FindBy::kOrder, request.order_ref()},
-                                {FindBy::kExternal, request.external_ref()},
-                                {FindBy::kCustomer, request.customer_ref()}}) {
+  for (const auto& [by, key] :
+       {std::pair<FindBy, const std::string&>{FindBy::kContact, request.customer_contact()},
+        {FindBy::kOrder, request.order_ref()},
+        {FindBy::kExternal, request.external_ref()},
+        {FindBy::kCustomer, request.customer_ref()}}) {
     if (key.empty()) continue;
     absl::StatusOr<CaseNumbers> candidates = state.CasesUnder(by, key);
     if (!candidates.ok()) return candidates.status();
