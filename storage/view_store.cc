@@ -97,6 +97,19 @@ absl::Status ViewStore::ForEach(
   return absl::OkStatus();
 }
 
+absl::Status ViewStore::ForEach(
+    absl::string_view prefix,
+    absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+  const rocksdb::Slice start(prefix.data(), prefix.size());
+  for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+    visit(absl::string_view(it->key().data(), it->key().size()),
+          absl::string_view(it->value().data(), it->value().size()));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the view store");
+  return absl::OkStatus();
+}
+
 std::shared_ptr<const ViewStore::Snapshot> ViewStore::SnapshotNow() {
   return std::make_shared<const Snapshot>(*db_, db_->GetSnapshot());
 }
@@ -119,6 +132,23 @@ absl::Status ViewStore::Keys(absl::string_view prefix, const Snapshot& at,
   const rocksdb::Slice start(prefix.data(), prefix.size());
   for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
     visit(absl::string_view(it->key().data(), it->key().size()));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the view store");
+  return absl::OkStatus();
+}
+
+absl::Status ViewStore::Range(
+    absl::string_view from, absl::string_view to, const Snapshot& at,
+    absl::FunctionRef<absl::Status(absl::string_view key, absl::string_view value)> visit) const {
+  const rocksdb::Slice end(to.data(), to.size());
+  rocksdb::ReadOptions options;
+  options.snapshot = at.get();
+  options.iterate_upper_bound = &end;  // lets RocksDB stop at the bound, not after it
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+  for (it->Seek(rocksdb::Slice(from.data(), from.size())); it->Valid(); it->Next()) {
+    absl::Status visited = visit(absl::string_view(it->key().data(), it->key().size()),
+                                 absl::string_view(it->value().data(), it->value().size()));
+    if (!visited.ok()) return visited;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "reading the view store");
   return absl::OkStatus();

@@ -49,8 +49,11 @@ class ViewStore {
   // Errors: UNAVAILABLE.
   absl::Status Clear();
 
-  // Calls `visit` with every stored view and index entry, in key order.
+  // Calls `visit` with every stored view and index entry, in key order; or with those whose
+  // key starts with `prefix`.
   absl::Status ForEach(absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit);
+  absl::Status ForEach(absl::string_view prefix,
+                       absl::FunctionRef<void(absl::string_view key, absl::string_view value)> visit);
 
   // The store as it stood at one commit (a RocksDB snapshot): reads through it see that commit's
   // views, whatever was committed since. Must not outlive the store.
@@ -75,6 +78,11 @@ class ViewStore {
   // projections keep small index entries beside the views). Errors: UNAVAILABLE.
   absl::Status Keys(absl::string_view prefix, const Snapshot& at,
                     absl::FunctionRef<void(absl::string_view key)> visit) const;
+
+  // Calls `visit` with every key in [from, to) and its value, in key order, as of `at`, until
+  // `visit` returns an error, which Range then returns. Errors: UNAVAILABLE.
+  absl::Status Range(absl::string_view from, absl::string_view to, const Snapshot& at,
+                     absl::FunctionRef<absl::Status(absl::string_view key, absl::string_view value)> visit) const;
 
   // Writes an online, consistent copy of the store to `dir` (which must not exist): views and
   // checkpoint as of one commit. Errors: ALREADY_EXISTS, UNAVAILABLE.

@@ -266,11 +266,17 @@ grpc::Status QueryServiceImpl::GetMetrics(grpc::ServerContext* context,
     if (!t.ok()) return ToGrpcStatus(t.status());
     before = *t;
   }
+  absl::Status read = absl::OkStatus();
   projections_.Read([&](const ProjectionState& state, uint64_t position) {
-    *response = state.Metrics(after, before);
+    absl::StatusOr<v1::Metrics> metrics = state.Metrics(after, before);
+    if (!metrics.ok()) {
+      read = metrics.status();
+      return;
+    }
+    *response = *std::move(metrics);
     response->set_position(position);
   });
-  return grpc::Status::OK;
+  return ToGrpcStatus(read);
 }
 
 grpc::Status QueryServiceImpl::GetProblemBoard(grpc::ServerContext* context,

@@ -1,6 +1,7 @@
 #include "services/projections/case_finder.h"
 
 #include "absl/strings/match.h"
+#include "services/projections/big_endian.h"
 #include "services/projections/contact_key.h"
 #include "services/projections/list_rows.h"
 
@@ -8,13 +9,6 @@ namespace closedloop::services {
 namespace {
 
 constexpr char kFinderKey = 'k';
-
-// Appends `value`'s low `bytes` bytes, most significant first.
-void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
-  for (int shift = 8 * (bytes - 1); shift >= 0; shift -= 8) {
-    out.push_back(static_cast<char>((value >> shift) & 0xff));
-  }
-}
 
 // The references of a filing, by what they find: "" where it has none.
 struct References {
@@ -44,9 +38,7 @@ std::optional<uint64_t> FinderNumber(absl::string_view store_key, absl::string_v
   if (store_key.size() != prefix.size() + 8 || !absl::StartsWith(store_key, prefix)) {
     return std::nullopt;
   }
-  uint64_t number = 0;
-  for (unsigned char byte : store_key.substr(prefix.size())) number = number << 8 | byte;
-  return number;
+  return ReadBigEndian(store_key.substr(prefix.size()));
 }
 
 bool IsFinderKey(absl::string_view store_key) {
@@ -62,9 +54,7 @@ bool IsFinderKey(absl::string_view store_key) {
     default:
       return false;
   }
-  uint64_t length = 0;
-  for (unsigned char byte : store_key.substr(2, 4)) length = length << 8 | byte;
-  return store_key.size() == kFixed + length;
+  return store_key.size() == kFixed + ReadBigEndian(store_key.substr(2, 4));
 }
 
 std::vector<std::string> FinderKeysOf(const v1::ComplaintView& view) {

@@ -8,6 +8,7 @@
 #include "domain/complaint_view.h"
 #include "domain/problem_view.h"
 #include "domain/proto_time.h"
+#include "services/projections/stored_facts.h"
 
 namespace closedloop::services {
 namespace {
@@ -95,8 +96,8 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
 }
 
 absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view value) {
-  // The finder's keys stay in the store, where CasesUnder reads them.
-  if (IsFinderKey(key)) return absl::OkStatus();
+  // The finder's keys and the facts stay in the store, where they are read.
+  if (IsFinderKey(key) || IsFactsKey(key)) return absl::OkStatus();
   if (absl::ConsumePrefix(&key, "c/")) {
     auto view = std::make_shared<v1::ComplaintView>();
     if (!view->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
@@ -172,6 +173,10 @@ void ProjectionState::Put(const std::string& id, const v1::ComplaintView* old, C
     // Filed now, or first restored: the filing never changes, so this indexes it once.
     finder_.Index(*view);
   }
+  if (loader_ == nullptr) {
+    auto [key, facts] = FactsEntryOf(id, *view);
+    facts_.insert_or_assign(std::move(key), std::move(facts));
+  }
   Enter(*view);
   const bool inserted = complaints_.insert_or_assign(id, std::move(view)).second;
   if (inserted && old != nullptr) --let_go_;  // read back from the loader
@@ -193,6 +198,34 @@ std::string ProjectionState::Serialized(const std::string& key) const {
   if (absl::ConsumePrefix(&id, "c/")) return complaints_.at(std::string(id))->SerializeAsString();
   if (absl::ConsumePrefix(&id, "p/")) return problems_.at(std::string(id))->SerializeAsString();
   return std::string();
+}
+
+std::optional<std::pair<std::string, std::string>> ProjectionState::FactsEntry(const std::string& key) const {
+  absl::string_view id = key;
+  if (!absl::ConsumePrefix(&id, "c/")) return std::nullopt;
+  const std::string complaint_id(id);
+  return FactsEntryOf(complaint_id, *complaints_.at(complaint_id));
+}
+
+absl::StatusOr<v1::Metrics> ProjectionState::Metrics(absl::Time after, absl::Time before) const {
+  auto read = [&](absl::Time from, absl::Time to,
+                  absl::FunctionRef<void(const domain::CaseFacts&)> visit) -> absl::Status {
+    v1::CaseFactsEntry scratch;
+    domain::CaseFacts facts;
+    auto each = [&](absl::string_view key, absl::string_view value) -> absl::Status {
+      if (absl::Status read = ReadFactsEntry(key, value, scratch, facts); !read.ok()) return read;
+      visit(facts);
+      return absl::OkStatus();
+    };
+    const std::string first = FactsKeyAt(from);
+    const std::string last = FactsKeyAt(to);
+    if (loader_ != nullptr) return loader_->Scan(first, last, each);
+    for (auto it = facts_.lower_bound(first); it != facts_.end() && it->first < last; ++it) {
+      if (absl::Status read = each(it->first, it->second); !read.ok()) return read;
+    }
+    return absl::OkStatus();
+  };
+  return metrics_.Metrics(after, before, read);
 }
 
 absl::StatusOr<ProjectionState::ComplaintPtr> ProjectionState::Complaint(

@@ -9,7 +9,8 @@
 //
 // Memory holds the views of open cases; a closed case's view may be let go (LetGo) once it is
 // in the view store, and is then read back through a ViewLoader when needed. The indexes, rows
-// and tallies keep what they need of every case without holding its view.
+// and tallies keep what they need of every case without holding its view. The finder's keys
+// and the metrics facts of every case are store entries (without a loader: kept in memory).
 //
 // Thread safety: none for writes; const methods may run concurrently with each other.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_PROJECTION_STATE_H_
@@ -18,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -74,6 +76,9 @@ class ProjectionState {
 
   // The serialized view under `key` (for the store).
   std::string Serialized(const std::string& key) const;
+  // The metrics facts entry (stored_facts.h) of the case under the complaint key `key`, which
+  // the owner writes to the store with its view; nullopt for a problem's key.
+  std::optional<std::pair<std::string, std::string>> FactsEntry(const std::string& key) const;
 
   using ComplaintPtr = std::shared_ptr<const v1::ComplaintView>;
   using ProblemPtr = std::shared_ptr<const v1::ProblemView>;
@@ -115,8 +120,9 @@ class ProjectionState {
   // Deadlines of open cases that are not satisfied (pending, warned or breached): the size of
   // the due-ordered index, for the metrics endpoint's timers-pending gauge.
   size_t UnsatisfiedDeadlines() const { return due_.size(); }
-  // The metrics of the cases filed in [after, before), from tallies kept as cases change.
-  v1::Metrics Metrics(absl::Time after, absl::Time before) const { return metrics_.Metrics(after, before); }
+  // The metrics of the cases filed in [after, before), from tallies kept as cases change and,
+  // for the days the range cuts, the cases' stored facts. Errors: the loader's.
+  absl::StatusOr<v1::Metrics> Metrics(absl::Time after, absl::Time before) const;
   // The department catalog (every department, or one) at `now`, from tallies kept likewise.
   v1::DepartmentCatalog Catalog(const std::string& department, absl::Time now) const {
     return catalog_.ToCatalog(department, now);
@@ -147,6 +153,7 @@ class ProjectionState {
   MetricsByDay metrics_;
   domain::CatalogTally catalog_;
   CaseFinder finder_;  // without a loader only
+  std::map<std::string, std::string> facts_;  // without a loader only: FactsEntry of each case
   std::vector<std::string> filed_;  // with a loader: TakeFiled()
   ListRows rows_;
   const ViewLoader* loader_ = nullptr;

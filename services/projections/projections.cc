@@ -61,15 +61,18 @@ absl::Status Projections::Start() {
   // case's view is let go of as soon as both states have counted it.
   for (Side& side : sides_) side.loader.At(store_.SnapshotNow());
   absl::Status restored = absl::OkStatus();
-  absl::Status read = store_.ForEach([&](absl::string_view key, absl::string_view value) {
-    if (!restored.ok() || IsFinderKey(key)) return;  // finder keys are read where they are
+  // The views only: the finder's keys and the facts are read where they are, when asked for.
+  auto restore = [&](absl::string_view key, absl::string_view value) {
+    if (!restored.ok()) return;
     restored = sides_[0].state.Restore(key, value);
     const std::string stored(key);
     if (restored.ok()) restored = sides_[1].state.Share(sides_[0].state, stored);
     for (Side& side : sides_) side.state.LetGo(stored);
-  });
-  if (!read.ok()) return read;
-  if (!restored.ok()) return restored;
+  };
+  for (absl::string_view prefix : {"c/", "p/"}) {
+    if (absl::Status read = store_.ForEach(prefix, restore); !read.ok()) return read;
+    if (!restored.ok()) return restored;
+  }
   resumed_after_ = store_.checkpoint();
   sides_[0].position = sides_[1].position = resumed_after_;
   {
@@ -155,8 +158,12 @@ absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& event
     if (!key->empty()) changed.insert(*std::move(key));
   }
   std::vector<std::pair<std::string, std::string>> views;
-  views.reserve(changed.size());
-  for (const std::string& key : changed) views.emplace_back(key, hidden.state.Serialized(key));
+  views.reserve(2 * changed.size());
+  for (const std::string& key : changed) {
+    views.emplace_back(key, hidden.state.Serialized(key));
+    // A case's metrics facts go with its view (stored_facts.h).
+    if (auto facts = hidden.state.FactsEntry(key)) views.push_back(*std::move(facts));
+  }
   // The finder's keys of the cases filed in this batch go with their first views.
   for (const std::string& id : hidden.state.TakeFiled()) {
     absl::StatusOr<ProjectionState::ComplaintPtr> view = hidden.state.Complaint(id);

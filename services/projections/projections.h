@@ -1,7 +1,8 @@
 // Projections: keeps the read models (ProjectionState) current with the log and durable in a
 // ViewStore. One thread follows the log from the store's checkpoint (catch-up, then live),
-// applies each batch of events in memory, and commits the changed views (and the finder keys of
-// new cases) together with the new checkpoint in one atomic write; only then are the events visible to queries. A restart
+// applies each batch of events in memory, and commits the changed views (with their cases'
+// metrics facts, and the finder keys of new cases) together with the new checkpoint in one
+// atomic write; only then are the events visible to queries. A restart
 // resumes from the checkpoint: no event is applied twice, none is skipped.
 //
 // The store is a cache of one log: at start its checkpoint (position and record hash) is
@@ -54,7 +55,9 @@ class Projections {
   // the log), and name the filer in filing.filed_by.
   // v4: the finder's keys (order, external reference, contact, customer) are stored beside the
   // views and read from there (case_finder.h), not held in memory.
-  static constexpr char kFormat[] = "closedloop.views.v4";
+  // v5: each case's metrics facts are stored beside its view (stored_facts.h), and metrics
+  // ranges that cut a day read them from there; memory keeps none per case.
+  static constexpr char kFormat[] = "closedloop.views.v5";
   // The store's format: kFormat and the rules its contact keys were made under
   // (ContactKeyRules), so that keys made under other rules are made again.
   static std::string Format();

@@ -2,8 +2,8 @@
 // open cases in memory, and those of closed cases only until both copies of the state have
 // them (Projections); after that a closed case's view lives in the view store alone, and the
 // state reads it from there, as of the state's own position, when a query or a later event
-// (a survey, a reopening) needs it. The finder's keys (case_finder.h) are read from the store
-// alike.
+// (a survey, a reopening) needs it. The finder's keys (case_finder.h) and the cases' metrics
+// facts (stored_facts.h) are read from the store alike.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_LOADER_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_LOADER_H_
 
@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "services/projections/case_finder.h"
 #include "services/projections/view_index.h"
@@ -28,6 +29,10 @@ class ViewLoader {
   // The case numbers of the finder's store keys under `prefix` (case_finder.h), as of the
   // same position, in filing order. Errors: the store's.
   virtual absl::StatusOr<CaseNumbers> Numbers(const std::string& prefix) const = 0;
+  // Calls `visit` with the store's entries whose keys are in [from, to) (stored_facts.h), as
+  // of the same position, until it returns an error. Errors: visit's, the store's.
+  virtual absl::Status Scan(const std::string& from, const std::string& to,
+                            absl::FunctionRef<absl::Status(absl::string_view key, absl::string_view value)> visit) const = 0;
 };
 
 // A ViewLoader reading the store through a snapshot, which its owner moves along with the
@@ -49,6 +54,10 @@ class SnapshotLoader : public ViewLoader {
     });
     if (!read.ok()) return read;
     return numbers;
+  }
+  absl::Status Scan(const std::string& from, const std::string& to,
+                    absl::FunctionRef<absl::Status(absl::string_view key, absl::string_view value)> visit) const override {
+    return store_.Range(from, to, *snapshot_, visit);
   }
 
  private:

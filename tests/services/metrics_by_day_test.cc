@@ -1,6 +1,7 @@
 // MetricsByDay: given random cases counted as they change, when metrics are asked for any
 // filing range (whole days, parts of days, open-ended), then they equal MetricsOf over the cases
-// filed in that range.
+// filed in that range; the facts of the days a range cuts come from a reader over the cases as
+// they stand (the view store's facts entries, in the projections).
 #include "services/projections/metrics_by_day.h"
 
 #include <catch2/catch.hpp>
@@ -29,6 +30,28 @@ v1::Metrics Exact(const Views& views, absl::Time after, absl::Time before) {
   return domain::MetricsOf(in_range);
 }
 
+// A FactsReader over `views` as they stand, counting its calls.
+template <typename Views>
+auto ReaderOf(const Views& views, int* calls) {
+  return [&views, calls](absl::Time from, absl::Time to,
+                         absl::FunctionRef<void(const domain::CaseFacts&)> visit) {
+    ++*calls;
+    for (const v1::ComplaintView& v : views) {
+      const domain::CaseFacts facts = domain::FactsOf(v);
+      if (facts.filed >= from && facts.filed < to) visit(facts);
+    }
+    return absl::OkStatus();
+  };
+}
+
+template <typename Views>
+v1::Metrics MetricsOf(const MetricsByDay& metrics, const Views& views, absl::Time after, absl::Time before) {
+  int calls = 0;
+  absl::StatusOr<v1::Metrics> m = metrics.Metrics(after, before, ReaderOf(views, &calls));
+  REQUIRE(m.ok());
+  return *std::move(m);
+}
+
 }  // namespace
 
 TEST_CASE("Given cases counted by filing day as they change, then metrics over any filing range "
@@ -52,7 +75,7 @@ TEST_CASE("Given cases counted by filing day as they change, then metrics over a
   }
 
   const absl::Time start = testing::kRandomCaseStart;
-  testing::RequireMetricsAgree(metrics.Metrics(absl::InfinitePast(), absl::InfiniteFuture()),
+  testing::RequireMetricsAgree(MetricsOf(metrics, views, absl::InfinitePast(), absl::InfiniteFuture()),
                                Exact(views, absl::InfinitePast(), absl::InfiniteFuture()));
   for (int round = 0; round < 40; ++round) {
     // Bounds on day boundaries, inside days, before and after every case, and open-ended.
@@ -68,7 +91,7 @@ TEST_CASE("Given cases counted by filing day as they change, then metrics over a
     absl::Time before = bound();
     if (before < after) std::swap(after, before);
     INFO("after " << after << " before " << before);
-    testing::RequireMetricsAgree(metrics.Metrics(after, before), Exact(views, after, before));
+    testing::RequireMetricsAgree(MetricsOf(metrics, views, after, before), Exact(views, after, before));
   }
 
   // Bounds on a day's first and last filings: the day is cut, but holds all its cases or not.
@@ -90,12 +113,12 @@ TEST_CASE("Given cases counted by filing day as they change, then metrics over a
                                         std::pair{absl::InfinitePast(), last + absl::Nanoseconds(1)},
                                         std::pair{first, absl::InfiniteFuture()}}) {
       INFO("day " << day << " after " << after << " before " << before);
-      testing::RequireMetricsAgree(metrics.Metrics(after, before), Exact(views, after, before));
+      testing::RequireMetricsAgree(MetricsOf(metrics, views, after, before), Exact(views, after, before));
     }
   }
 
   for (v1::ComplaintView& v : views) metrics.Add(v, -1);
-  testing::RequireMetricsAgree(metrics.Metrics(start, start + absl::Hours(24 * 30)), domain::MetricsOf({}));
+  testing::RequireMetricsAgree(MetricsOf(metrics, views, start, start + absl::Hours(24 * 30)), domain::MetricsOf({}));
 }
 
 TEST_CASE("Given cases counted from views that are overwritten or freed as soon as they are counted, "
@@ -129,14 +152,48 @@ TEST_CASE("Given cases counted from views that are overwritten or freed as soon 
     absl::Time before = start + absl::Seconds(static_cast<int>(rng() % (86400 * 95)));
     if (before < after) std::swap(after, before);
     INFO("after " << after << " before " << before);
-    testing::RequireMetricsAgree(metrics.Metrics(after, before), Exact(cases, after, before));
+    testing::RequireMetricsAgree(MetricsOf(metrics, cases, after, before), Exact(cases, after, before));
   }
-  testing::RequireMetricsAgree(metrics.Metrics(absl::InfinitePast(), absl::InfiniteFuture()),
+  testing::RequireMetricsAgree(MetricsOf(metrics, cases, absl::InfinitePast(), absl::InfiniteFuture()),
                                Exact(cases, absl::InfinitePast(), absl::InfiniteFuture()));
 
   // Taken back through copies, every case leaves: no day keeps a case.
   for (const v1::ComplaintView& v : cases) metrics.Add(v1::ComplaintView(v), -1);
-  testing::RequireMetricsAgree(metrics.Metrics(start, start + absl::Hours(12)), domain::MetricsOf({}));
+  testing::RequireMetricsAgree(MetricsOf(metrics, cases, start, start + absl::Hours(12)), domain::MetricsOf({}));
+}
+
+TEST_CASE("Given cases counted by filing day, when a range holds whole days, then no facts are read, and "
+          "when it cuts a day, then that day's facts are read and a reader's error is returned",
+          "[metrics_by_day]") {
+  std::mt19937 rng(5);
+  std::vector<v1::ComplaintView> views;
+  MetricsByDay metrics;
+  for (int i = 0; i < 300; ++i) {
+    views.push_back(testing::RandomCase(rng, i));
+    metrics.Add(views.back(), 1);
+  }
+  const absl::Time start = testing::kRandomCaseStart;
+  int calls = 0;
+  // Day boundaries cut no day: the tallies answer alone.
+  for (const auto& [after, before] : {std::pair{absl::InfinitePast(), absl::InfiniteFuture()},
+                                      std::pair{start - absl::Hours(48), start + absl::Hours(24 * 10)},
+                                      std::pair{absl::InfinitePast(), start + absl::Hours(24 * 3)}}) {
+    REQUIRE(metrics.Metrics(after, before, ReaderOf(views, &calls)).ok());
+  }
+  CHECK(calls == 0);
+  // A range inside one day reads that day (and only it).
+  const absl::Time noon = start + absl::Hours(24 * 2 + 12);
+  absl::StatusOr<v1::Metrics> cut = metrics.Metrics(noon, noon + absl::Hours(6), ReaderOf(views, &calls));
+  REQUIRE(cut.ok());
+  CHECK(calls == 1);
+  testing::RequireMetricsAgree(*cut, Exact(views, noon, noon + absl::Hours(6)));
+  // The store's error is the query's.
+  auto failing = [](absl::Time, absl::Time, absl::FunctionRef<void(const domain::CaseFacts&)>) {
+    return absl::DataLossError("facts unreadable");
+  };
+  absl::StatusOr<v1::Metrics> failed = metrics.Metrics(noon, noon + absl::Hours(6), failing);
+  CHECK(failed.status().code() == absl::StatusCode::kDataLoss);
+  CHECK(metrics.Metrics(absl::InfinitePast(), absl::InfiniteFuture(), failing).ok());
 }
 
 }  // namespace closedloop::services

@@ -13,6 +13,8 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "domain/metrics.h"
 #include "domain/problem.h"
+#include "domain/proto_time.h"
+#include "absl/strings/str_cat.h"
 #include "domain/sla_policy.h"
 #include "services/commands/complaint_commands.h"
 #include "services/commands/problem_commands.h"
@@ -99,9 +101,25 @@ std::map<std::string, std::string> Contents(Projections& projections, absl::Time
     contents["catalog"] = Bytes(domain::CatalogOf(all, "", now));
     // The tallies kept as cases changed agree with the reference computed from the views (and,
     // through `contents`, with the tallies of a state rebuilt from position 1).
-    const v1::Metrics tallied = state.Metrics(absl::InfinitePast(), absl::InfiniteFuture());
-    testing::RequireMetricsAgree(tallied, domain::MetricsOf(all));
-    contents["tallied metrics"] = Bytes(tallied);
+    absl::StatusOr<v1::Metrics> tallied = state.Metrics(absl::InfinitePast(), absl::InfiniteFuture());
+    REQUIRE(tallied.ok());
+    testing::RequireMetricsAgree(*tallied, domain::MetricsOf(all));
+    contents["tallied metrics"] = Bytes(*tallied);
+    // Ranges that cut days count those days' cases from their stored facts.
+    for (const auto& [after, before] : {std::pair{now - absl::Hours(30), now - absl::Hours(3)},
+                                        std::pair{now - absl::Minutes(90), absl::InfiniteFuture()},
+                                        std::pair{absl::InfinitePast(), now - absl::Hours(20)}}) {
+      std::vector<const v1::ComplaintView*> in_range;
+      for (const v1::ComplaintView* view : all) {
+        const absl::Time filed = domain::FromProto(view->filing().filed_at());
+        if (filed >= after && filed < before) in_range.push_back(view);
+      }
+      absl::StatusOr<v1::Metrics> part = state.Metrics(after, before);
+      REQUIRE(part.ok());
+      INFO("after " << after << " before " << before << ": " << in_range.size() << " cases");
+      testing::RequireMetricsAgree(*part, domain::MetricsOf(in_range));
+      contents[absl::StrCat("metrics after ", absl::FormatTime(after))] = Bytes(*part);
+    }
     v1::DepartmentCatalog catalog = state.Catalog("", now);
     contents["tallied catalog"] = Bytes(catalog);
     v1::DepartmentCatalog exact = domain::CatalogOf(all, "", now);

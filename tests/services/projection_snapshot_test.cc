@@ -82,7 +82,7 @@ TEST_CASE("every query sees the views of whole batches while the follower applie
         f.projections.Read([&](const ProjectionState& state, uint64_t position) {
           const Sample sample{position, state.ComplaintCount(),
                               state.Metrics(absl::InfinitePast(), absl::InfiniteFuture())
-                                  .complaints(),
+                                  ->complaints(),
                               state.OpenIndex().size()};
           if (samples.empty() || !(samples.back() == sample)) samples.push_back(sample);
         });
