@@ -7,6 +7,8 @@ namespace closedloop::services {
 namespace {
 
 absl::CivilDay DayOf(absl::Time t) { return absl::ToCivilDay(t, absl::UTCTimeZone()); }
+absl::CivilHour HourOf(absl::Time t) { return absl::ToCivilHour(t, absl::UTCTimeZone()); }
+absl::Time StartOf(absl::CivilHour hour) { return absl::FromCivil(hour, absl::UTCTimeZone()); }
 
 }  // namespace
 
@@ -18,11 +20,18 @@ void MetricsByDay::Add(const v1::ComplaintView& view, int sign) {
   if (!view.filing().customer_ref().empty()) repeat_.Add(view.filing().customer_ref(), facts.filed, sign);
   auto [it, inserted] = days_.try_emplace(DayOf(facts.filed));
   Day& day = it->second;
-  day.tally.Add(facts, sign);
-  day.cases += sign;
-  day.first = std::min(day.first, facts.filed);
-  day.last = std::max(day.last, facts.filed);
-  if (day.cases <= 0) days_.erase(it);
+  day.whole.Add(facts, sign);
+  auto [hour, new_hour] = day.hours.try_emplace(HourOf(facts.filed).hour());
+  hour->second.Add(facts, sign);
+  if (hour->second.cases <= 0) day.hours.erase(hour);
+  if (day.whole.cases <= 0) days_.erase(it);
+}
+
+void MetricsByDay::Span::Add(const domain::CaseFacts& facts, int sign) {
+  tally.Add(facts, sign);
+  cases += sign;
+  first = std::min(first, facts.filed);
+  last = std::max(last, facts.filed);
 }
 
 absl::StatusOr<v1::Metrics> MetricsByDay::Metrics(absl::Time after, absl::Time before, FactsReader read) const {
@@ -37,20 +46,38 @@ absl::StatusOr<v1::Metrics> MetricsByDay::Tallied(absl::Time after, absl::Time b
   domain::MetricsTally edges(domain::MetricsTally::Customers::kNotCounted);  // cases of cut days
   auto first = after == absl::InfinitePast() ? days_.begin() : days_.lower_bound(DayOf(after));
   for (auto it = first; it != days_.end(); ++it) {
-    const absl::Time start = absl::FromCivil(it->first, absl::UTCTimeZone());
+    if (absl::FromCivil(it->first, absl::UTCTimeZone()) >= before) break;
+    if (absl::Status added = AddDay(it->first, it->second, after, before, read, parts, edges); !added.ok()) {
+      return added;
+    }
+  }
+  if (edges.cases() > 0 || parts.empty()) parts.push_back(&edges);
+  return domain::MetricsTally::MetricsOfParts(parts);
+}
+
+absl::Status MetricsByDay::AddDay(const absl::CivilDay& date, const Day& day, absl::Time after, absl::Time before,
+                                  FactsReader read, std::vector<const domain::MetricsTally*>& parts,
+                                  domain::MetricsTally& edges) {
+  if (day.whole.Within(after, before)) {
+    parts.push_back(&day.whole.tally);
+    return absl::OkStatus();
+  }
+  for (const auto& [hour_of_day, hour] : day.hours) {
+    const absl::CivilHour civil(date.year(), date.month(), date.day(), hour_of_day);
+    const absl::Time start = StartOf(civil);
+    const absl::Time end = StartOf(civil + 1);
+    if (end <= after) continue;
     if (start >= before) break;
-    const Day& day = it->second;
-    if (day.first >= after && day.last < before) {
-      parts.push_back(&day.tally);
+    if (hour.first >= before || hour.last < after) continue;  // none of its cases in range
+    if (hour.Within(after, before)) {
+      parts.push_back(&hour.tally);
       continue;
     }
-    const absl::Time end = absl::FromCivil(it->first + 1, absl::UTCTimeZone());
     absl::Status counted = read(std::max(after, start), std::min(before, end),
                                 [&](const domain::CaseFacts& facts) { edges.Add(facts); });
     if (!counted.ok()) return counted;
   }
-  if (edges.cases() > 0 || parts.empty()) parts.push_back(&edges);
-  return domain::MetricsTally::MetricsOfParts(parts);
+  return absl::OkStatus();
 }
 
 }  // namespace closedloop::services

@@ -5,13 +5,16 @@
 // Repeat customers do not merge by day (a merge would cost a map entry per customer): the day
 // tallies leave them out, and RepeatCustomers counts them for any range from its own day grid.
 //
-// The edge days are tallied from the cases' facts (domain::CaseFacts), which the caller reads
-// from where it keeps them (a FactsReader: the view store, stored_facts.h), never from views
-// kept here. A day keeps its tally, its case count and the span of the filings counted since it
-// last emptied: a range holding the whole span takes the tally whole (as "the last 30 days"
-// does with today), and a range cutting it reads the facts of the part it covers.
+// A day keeps a tally of its own and one per hour of it. A range cutting a day merges the hours
+// wholly inside it, and counts the cases of the (at most two) hours it cuts one by one, from
+// their facts (domain::CaseFacts), which the caller reads from where it keeps them (a
+// FactsReader: the view store, stored_facts.h), never from views kept here. So a range reads
+// the facts of at most two hours' filings, however busy the days. Each tally also keeps the
+// span of the filings counted since it last emptied: a range holding the whole span takes the
+// tally whole (as "the last 30 days" does with today, and "the last 24 hours" with this hour).
 //
-// Memory: a few hundred bytes per filing day, none per case (but RepeatCustomers' filing times).
+// Memory: a tally per filing day and per hour with filings (a few KB each, sparse), none per
+// case (but RepeatCustomers' filing times).
 //
 // Thread safety: none; ProjectionState's owner guards it.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_METRICS_BY_DAY_H_
@@ -19,6 +22,7 @@
 
 #include <cstdint>
 #include <map>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -33,7 +37,7 @@
 
 namespace closedloop::services {
 
-// Calls `visit` with the facts of every case filed in [from, to), a part of one UTC day, as the
+// Calls `visit` with the facts of every case filed in [from, to), a part of one UTC hour, as the
 // tallies count them now. Errors: where the facts are read from.
 using FactsReader = absl::FunctionRef<absl::Status(
     absl::Time from, absl::Time to, absl::FunctionRef<void(const domain::CaseFacts&)> visit)>;
@@ -52,15 +56,28 @@ class MetricsByDay {
   // Metrics() but for the repeat customers.
   absl::StatusOr<v1::Metrics> Tallied(absl::Time after, absl::Time before, FactsReader read) const;
 
-  struct Day {
+  // The cases filed in a day, or in an hour of it.
+  struct Span {
     domain::MetricsTally tally{domain::MetricsTally::Customers::kNotCounted};
     int64_t cases = 0;
-    // The earliest and the latest filing counted since the day last emptied: a case taken back
+    // The earliest and the latest filing counted since the span last emptied: a case taken back
     // is counted again at the same time (its filing never changes), so they never need to
-    // shrink; at worst a range reads a day it could have taken whole.
+    // shrink; at worst a range reads an hour it could have taken whole.
     absl::Time first = absl::InfiniteFuture();
     absl::Time last = absl::InfinitePast();
+    void Add(const domain::CaseFacts& facts, int sign);
+    bool Within(absl::Time after, absl::Time before) const { return first >= after && last < before; }
   };
+  struct Day {
+    Span whole;
+    std::map<int, Span> hours;  // by hour of the day (UTC)
+  };
+  // Adds the tallies of `day` in [after, before) to `parts`, and the facts of the hours it cuts
+  // to `edges`. Errors: read's.
+  static absl::Status AddDay(const absl::CivilDay& date, const Day& day, absl::Time after, absl::Time before,
+                             FactsReader read, std::vector<const domain::MetricsTally*>& parts,
+                             domain::MetricsTally& edges);
+
   std::map<absl::CivilDay, Day> days_;
   domain::MetricsTally all_{domain::MetricsTally::Customers::kNotCounted};
   domain::RepeatCustomers repeat_;

@@ -162,36 +162,44 @@ TEST_CASE("Given cases counted from views that are overwritten or freed as soon 
   testing::RequireMetricsAgree(MetricsOf(metrics, cases, start, start + absl::Hours(12)), domain::MetricsOf({}));
 }
 
-TEST_CASE("Given cases counted by filing day, when a range holds whole days, then no facts are read, and "
-          "when it cuts a day, then that day's facts are read and a reader's error is returned",
+TEST_CASE("Given cases counted by filing day and hour, when a range holds whole days or hours, then "
+          "no facts are read, and when it cuts an hour, then only that hour's facts are read and a "
+          "reader's error is returned",
           "[metrics_by_day]") {
   std::mt19937 rng(5);
   std::vector<v1::ComplaintView> views;
   MetricsByDay metrics;
-  for (int i = 0; i < 300; ++i) {
-    views.push_back(testing::RandomCase(rng, i));
+  const absl::Time day = testing::kRandomCaseStart + absl::Hours(24 * 2);
+  // 10:10, 10:20, 10:50 and 11:30 of one day, and one case on each of the days around it.
+  for (absl::Duration at : {absl::Minutes(610), absl::Minutes(620), absl::Minutes(650), absl::Minutes(690),
+                            absl::Hours(-12), absl::Hours(36)}) {
+    views.push_back(testing::RandomCase(rng, static_cast<int>(views.size())));
+    *views.back().mutable_filing()->mutable_filed_at() = domain::ToProto(day + at);
     metrics.Add(views.back(), 1);
   }
-  const absl::Time start = testing::kRandomCaseStart;
   int calls = 0;
-  // Day boundaries cut no day: the tallies answer alone.
-  for (const auto& [after, before] : {std::pair{absl::InfinitePast(), absl::InfiniteFuture()},
-                                      std::pair{start - absl::Hours(48), start + absl::Hours(24 * 10)},
-                                      std::pair{absl::InfinitePast(), start + absl::Hours(24 * 3)}}) {
-    REQUIRE(metrics.Metrics(after, before, ReaderOf(views, &calls)).ok());
-  }
-  CHECK(calls == 0);
-  // A range inside one day reads that day (and only it).
-  const absl::Time noon = start + absl::Hours(24 * 2 + 12);
-  absl::StatusOr<v1::Metrics> cut = metrics.Metrics(noon, noon + absl::Hours(6), ReaderOf(views, &calls));
-  REQUIRE(cut.ok());
-  CHECK(calls == 1);
-  testing::RequireMetricsAgree(*cut, Exact(views, noon, noon + absl::Hours(6)));
+  auto reads = [&](absl::Time after, absl::Time before) {
+    calls = 0;
+    absl::StatusOr<v1::Metrics> m = metrics.Metrics(after, before, ReaderOf(views, &calls));
+    REQUIRE(m.ok());
+    INFO("after " << after << " before " << before);
+    testing::RequireMetricsAgree(*m, Exact(views, after, before));
+    return calls;
+  };
+  CHECK(reads(absl::InfinitePast(), absl::InfiniteFuture()) == 0);
+  CHECK(reads(day, day + absl::Hours(24)) == 0);                                // whole days
+  CHECK(reads(day + absl::Minutes(605), day + absl::Minutes(700)) == 0);       // the day's span
+  CHECK(reads(day + absl::Minutes(615), day + absl::Minutes(700)) == 1);       // cuts 10:00-11:00
+  CHECK(reads(day + absl::Minutes(615), day + absl::Minutes(680)) == 1);       // ... and 11:00 is empty in range
+  CHECK(reads(day + absl::Minutes(615), day + absl::Minutes(640)) == 1);
+  CHECK(reads(day + absl::Minutes(600), day + absl::Minutes(660)) == 0);       // hour 10 whole
+  CHECK(reads(day + absl::Minutes(540), day + absl::Minutes(690)) == 0);       // hour 11's case is out
+  CHECK(reads(day + absl::Minutes(540), day + absl::Minutes(691)) == 0);
   // The store's error is the query's.
   auto failing = [](absl::Time, absl::Time, absl::FunctionRef<void(const domain::CaseFacts&)>) {
     return absl::DataLossError("facts unreadable");
   };
-  absl::StatusOr<v1::Metrics> failed = metrics.Metrics(noon, noon + absl::Hours(6), failing);
+  absl::StatusOr<v1::Metrics> failed = metrics.Metrics(day + absl::Minutes(615), day + absl::Hours(12), failing);
   CHECK(failed.status().code() == absl::StatusCode::kDataLoss);
   CHECK(metrics.Metrics(absl::InfinitePast(), absl::InfiniteFuture(), failing).ok());
 }

@@ -118,15 +118,17 @@ TEST_CASE("a state reading facts from the store gives the metrics of a state kee
   // The store's facts of a later position are not the state's: a range cutting the day of a
   // case whose facts the store changed after the state's snapshot counts the case as the state
   // does, until the state moves on.
-  // (A case with another of its day filed at another time: the range cuts the day.)
+  // (A case with another of its hour filed at another time: the range cuts the hour.)
   auto filed_at = [](const v1::ComplaintView& v) { return domain::FromProto(v.filing().filed_at()); };
-  auto day_of = [&](const v1::ComplaintView& v) { return absl::ToCivilDay(filed_at(v), absl::UTCTimeZone()); };
-  auto shares_day = [&](const v1::ComplaintView& v) {
+  auto hour_of = [&](const v1::ComplaintView& v) { return absl::ToCivilHour(filed_at(v), absl::UTCTimeZone()); };
+  auto shares_hour = [&](const v1::ComplaintView& v) {
     return std::any_of(views.begin(), views.end(), [&](const v1::ComplaintView& other) {
-      return day_of(other) == day_of(v) && filed_at(other) != filed_at(v);
+      return hour_of(other) == hour_of(v) && filed_at(other) != filed_at(v);
     });
   };
-  v1::ComplaintView changed = *std::find_if(views.begin(), views.end(), shares_day);
+  auto found = std::find_if(views.begin(), views.end(), shares_hour);
+  REQUIRE(found != views.end());
+  v1::ComplaintView changed = *found;
   changed.set_breach_count(changed.breach_count() + 40);
   REQUIRE(store.Commit({services::FactsEntryOf(changed.complaint_id(), changed)}, 2, "h2").ok());
   const absl::Time filed = filed_at(changed);

@@ -254,6 +254,16 @@ void RunQueryWorkload(const std::shared_ptr<grpc::Channel>& channel,
     v1::Metrics metrics;
     return stub->GetMetrics(&context, metrics_request, &metrics).ok() && metrics.complaints() > 0;
   });
+  // Ranges that cut a filing day: the day's cases in range are counted one by one.
+  for (const auto& [name, hours] : {std::pair{"metrics_24h", 24}, std::pair{"metrics_1h", 1}}) {
+    v1::GetMetricsRequest cut_request;
+    *cut_request.mutable_filed_after() = domain::ToProto(now - absl::Hours(hours));
+    table.Row(name, -1, [&, cut_request](int, uint64_t) {
+      grpc::ClientContext context;
+      v1::Metrics metrics;
+      return stub->GetMetrics(&context, cut_request, &metrics).ok() && metrics.complaints() > 0;
+    });
+  }
   table.Row("catalog", -1, [&](int, uint64_t) {
     grpc::ClientContext context;
     v1::GetDepartmentCatalogRequest request;
