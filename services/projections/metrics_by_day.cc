@@ -43,21 +43,24 @@ absl::StatusOr<v1::Metrics> MetricsByDay::Metrics(absl::Time after, absl::Time b
 absl::StatusOr<v1::Metrics> MetricsByDay::Tallied(absl::Time after, absl::Time before, FactsReader read) const {
   if (after == absl::InfinitePast() && before == absl::InfiniteFuture()) return all_.ToMetrics();
   std::vector<const domain::MetricsTally*> parts;  // whole days
-  domain::MetricsTally edges(domain::MetricsTally::Customers::kNotCounted);  // cases of cut days
+  // The cases read from cut hours: those in range counted, or those out of it taken back.
+  domain::MetricsTally edges(domain::MetricsTally::Customers::kNotCounted);
+  bool cut = false;  // whether any hour was
   auto first = after == absl::InfinitePast() ? days_.begin() : days_.lower_bound(DayOf(after));
   for (auto it = first; it != days_.end(); ++it) {
     if (absl::FromCivil(it->first, absl::UTCTimeZone()) >= before) break;
-    if (absl::Status added = AddDay(it->first, it->second, after, before, read, parts, edges); !added.ok()) {
+    if (absl::Status added = AddDay(it->first, it->second, after, before, read, parts, edges, cut);
+        !added.ok()) {
       return added;
     }
   }
-  if (edges.cases() > 0 || parts.empty()) parts.push_back(&edges);
+  if (cut || parts.empty()) parts.push_back(&edges);
   return domain::MetricsTally::MetricsOfParts(parts);
 }
 
 absl::Status MetricsByDay::AddDay(const absl::CivilDay& date, const Day& day, absl::Time after, absl::Time before,
                                   FactsReader read, std::vector<const domain::MetricsTally*>& parts,
-                                  domain::MetricsTally& edges) {
+                                  domain::MetricsTally& edges, bool& cut) {
   if (day.whole.Within(after, before)) {
     parts.push_back(&day.whole.tally);
     return absl::OkStatus();
@@ -73,9 +76,22 @@ absl::Status MetricsByDay::AddDay(const absl::CivilDay& date, const Day& day, ab
       parts.push_back(&hour.tally);
       continue;
     }
-    absl::Status counted = read(std::max(after, start), std::min(before, end),
-                                [&](const domain::CaseFacts& facts) { edges.Add(facts); });
-    if (!counted.ok()) return counted;
+    cut = true;
+    // Reads the cases in range, or, when the range covers most of the hour (filings spread
+    // over it), the hour's tally less the cases out of range: at most half an hour's facts.
+    const absl::Time from = std::max(after, start);
+    const absl::Time to = std::min(before, end);
+    if ((to - from) * 2 <= end - start) {
+      absl::Status counted = read(from, to, [&](const domain::CaseFacts& facts) { edges.Add(facts, 1); });
+      if (!counted.ok()) return counted;
+      continue;
+    }
+    parts.push_back(&hour.tally);
+    for (const auto& [out_from, out_to] : {std::pair{start, from}, std::pair{to, end}}) {
+      if (out_from >= out_to) continue;
+      absl::Status taken = read(out_from, out_to, [&](const domain::CaseFacts& facts) { edges.Add(facts, -1); });
+      if (!taken.ok()) return taken;
+    }
   }
   return absl::OkStatus();
 }

@@ -8,8 +8,10 @@
 // A day keeps a tally of its own and one per hour of it. A range cutting a day merges the hours
 // wholly inside it, and counts the cases of the (at most two) hours it cuts one by one, from
 // their facts (domain::CaseFacts), which the caller reads from where it keeps them (a
-// FactsReader: the view store, stored_facts.h), never from views kept here. So a range reads
-// the facts of at most two hours' filings, however busy the days. Each tally also keeps the
+// FactsReader: the view store, stored_facts.h), never from views kept here; where the range
+// covers most of a cut hour, it takes the hour's tally less the cases out of range instead. So
+// a range reads the facts of at most an hour's filings (half of each of two hours), however
+// busy the days. Each tally also keeps the
 // span of the filings counted since it last emptied: a range holding the whole span takes the
 // tally whole (as "the last 30 days" does with today, and "the last 24 hours" with this hour).
 //
@@ -72,11 +74,11 @@ class MetricsByDay {
     Span whole;
     std::map<int, Span> hours;  // by hour of the day (UTC)
   };
-  // Adds the tallies of `day` in [after, before) to `parts`, and the facts of the hours it cuts
-  // to `edges`. Errors: read's.
+  // Adds the tallies of `day` in [after, before) to `parts`, and the facts read from the hours
+  // it cuts to `edges` (setting `cut`). Errors: read's.
   static absl::Status AddDay(const absl::CivilDay& date, const Day& day, absl::Time after, absl::Time before,
                              FactsReader read, std::vector<const domain::MetricsTally*>& parts,
-                             domain::MetricsTally& edges);
+                             domain::MetricsTally& edges, bool& cut);
 
   std::map<absl::CivilDay, Day> days_;
   domain::MetricsTally all_{domain::MetricsTally::Customers::kNotCounted};

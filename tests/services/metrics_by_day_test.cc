@@ -163,7 +163,8 @@ TEST_CASE("Given cases counted from views that are overwritten or freed as soon 
 }
 
 TEST_CASE("Given cases counted by filing day and hour, when a range holds whole days or hours, then "
-          "no facts are read, and when it cuts an hour, then only that hour's facts are read and a "
+          "no facts are read, and when it cuts an hour, then only that hour's facts are read (those in "
+          "range, or those out of it when it covers most of the hour) and a "
           "reader's error is returned",
           "[metrics_by_day]") {
   std::mt19937 rng(5);
@@ -192,6 +193,8 @@ TEST_CASE("Given cases counted by filing day and hour, when a range holds whole 
   CHECK(reads(day + absl::Minutes(615), day + absl::Minutes(700)) == 1);       // cuts 10:00-11:00
   CHECK(reads(day + absl::Minutes(615), day + absl::Minutes(680)) == 1);       // ... and 11:00 is empty in range
   CHECK(reads(day + absl::Minutes(615), day + absl::Minutes(640)) == 1);
+  // Most of hour 10 in range: its tally less the cases read from the two ends out of range.
+  CHECK(reads(day + absl::Minutes(615), day + absl::Minutes(655)) == 2);
   CHECK(reads(day + absl::Minutes(600), day + absl::Minutes(660)) == 0);       // hour 10 whole
   CHECK(reads(day + absl::Minutes(540), day + absl::Minutes(690)) == 0);       // hour 11's case is out
   CHECK(reads(day + absl::Minutes(540), day + absl::Minutes(691)) == 0);
