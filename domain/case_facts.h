@@ -25,8 +25,8 @@ struct CaseFacts {
   // (saturated), as LatencyHistogram counts them; 0 unless the flags below say there was one.
   int64_t first_contact_ns = 0;
   int64_t resolution_ns = 0;
-  // Never null. FactsOf points them into the view; a keeper of facts points them into strings
-  // of its own (MetricsByDay interns them), so that a case costs no string of its own.
+  // Never null. FactsOf points them into the view; a reader of stored facts into the entry it
+  // parsed (services/projections/stored_facts.h).
   const std::string* team = nullptr;
   const std::string* department = nullptr;
   const std::string* store = nullptr;
@@ -48,7 +48,7 @@ struct CaseFacts {
   friend bool operator==(const CaseFacts&, const CaseFacts&) = default;
 };
 
-// MetricsByDay keeps one per case ever filed.
+// Tallies count many; keep them small.
 static_assert(sizeof(CaseFacts) <= 72, "a case's facts stay small");
 
 // The facts of `view` as it stands; its strings point into `view`, so they are valid while it is.

@@ -53,14 +53,16 @@ class MetricsTally {
     int64_t detractors = 0;  // nps 0..6
     int64_t csat_sum = 0;
     void Add(const Scores& other, int sign);
-    bool empty() const { return responses == 0; }
+    // Every count zero: a sum of parts, some taken back, may have no responses left but not
+    // yet its promoters (another part brings them back), and must not be dropped then.
+    bool empty() const { return responses == 0 && promoters == 0 && detractors == 0 && csat_sum == 0; }
   };
   // One-call resolution of one group.
   struct OneCall {
     int64_t resolved = 0;
     int64_t one_call = 0;
     void Add(const OneCall& other, int sign);
-    bool empty() const { return resolved == 0; }
+    bool empty() const { return resolved == 0 && one_call == 0; }
   };
   struct Mix {
     int64_t complaints = 0;

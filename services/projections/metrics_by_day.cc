@@ -18,10 +18,10 @@ void MetricsByDay::Add(const v1::ComplaintView& view, int sign) {
   // A case's filing (its customer and time) never changes, so it is taken back from the day and
   // the customer it was counted with.
   if (!view.filing().customer_ref().empty()) repeat_.Add(view.filing().customer_ref(), facts.filed, sign);
-  auto [it, inserted] = days_.try_emplace(DayOf(facts.filed));
+  const auto it = days_.try_emplace(DayOf(facts.filed)).first;
   Day& day = it->second;
   day.whole.Add(facts, sign);
-  auto [hour, new_hour] = day.hours.try_emplace(HourOf(facts.filed).hour());
+  const auto hour = day.hours.try_emplace(HourOf(facts.filed).hour()).first;
   hour->second.Add(facts, sign);
   if (hour->second.cases <= 0) day.hours.erase(hour);
   if (day.whole.cases <= 0) days_.erase(it);

@@ -1,7 +1,8 @@
 // MetricsByDay: the metrics of every case, kept as cases change, one tally per UTC filing day
 // and one for all time. GetMetrics over all time reads one tally; over a range it merges the
-// days wholly inside it and tallies only the cases of the (at most two) days at its edges. So a
-// query costs the days it covers and the cases of its edge days, never a pass over every case.
+// days and hours wholly inside it and counts only cases of the (at most two) hours at its edges.
+// So a query costs the days it covers and part of its edge hours' cases, never a pass over
+// every case.
 // Repeat customers do not merge by day (a merge would cost a map entry per customer): the day
 // tallies leave them out, and RepeatCustomers counts them for any range from its own day grid.
 //

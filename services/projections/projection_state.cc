@@ -62,6 +62,7 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
       Leave(view);
       domain::ApplyToView(view, MetaOf(record), event);
       Enter(view);
+      KeepFacts(id, view);
       return ComplaintKey(id);
     }
     ComplaintPtr old;
@@ -173,13 +174,16 @@ void ProjectionState::Put(const std::string& id, const v1::ComplaintView* old, C
     // Filed now, or first restored: the filing never changes, so this indexes it once.
     finder_.Index(*view);
   }
-  if (loader_ == nullptr) {
-    auto [key, facts] = FactsEntryOf(id, *view);
-    facts_.insert_or_assign(std::move(key), std::move(facts));
-  }
+  KeepFacts(id, *view);
   Enter(*view);
   const bool inserted = complaints_.insert_or_assign(id, std::move(view)).second;
   if (inserted && old != nullptr) --let_go_;  // read back from the loader
+}
+
+void ProjectionState::KeepFacts(const std::string& id, const v1::ComplaintView& view) {
+  if (loader_ != nullptr) return;  // the owner stores them (FactsEntry)
+  auto [key, facts] = FactsEntryOf(id, view);
+  facts_.insert_or_assign(std::move(key), std::move(facts));
 }
 
 void ProjectionState::Leave(const v1::ComplaintView& view) {

@@ -77,7 +77,8 @@ class ProjectionState {
   // The serialized view under `key` (for the store).
   std::string Serialized(const std::string& key) const;
   // The metrics facts entry (stored_facts.h) of the case under the complaint key `key`, which
-  // the owner writes to the store with its view; nullopt for a problem's key.
+  // the owner writes to the store with its view; nullopt for a problem's key. `key` must be one
+  // Apply returned since the last LetGo (its view is in memory), as for Serialized.
   std::optional<std::pair<std::string, std::string>> FactsEntry(const std::string& key) const;
 
   using ComplaintPtr = std::shared_ptr<const v1::ComplaintView>;
@@ -121,7 +122,7 @@ class ProjectionState {
   // the due-ordered index, for the metrics endpoint's timers-pending gauge.
   size_t UnsatisfiedDeadlines() const { return due_.size(); }
   // The metrics of the cases filed in [after, before), from tallies kept as cases change and,
-  // for the days the range cuts, the cases' stored facts. Errors: the loader's.
+  // for the hours the range cuts, the cases' stored facts. Errors: the loader's.
   absl::StatusOr<v1::Metrics> Metrics(absl::Time after, absl::Time before) const;
   // The department catalog (every department, or one) at `now`, from tallies kept likewise.
   v1::DepartmentCatalog Catalog(const std::string& department, absl::Time now) const {
@@ -134,6 +135,8 @@ class ProjectionState {
   void Index(const v1::ComplaintView& view);
   // Counts a case in the aggregates (+1), or takes it back (-1) before it changes.
   void Tally(const v1::ComplaintView& view, int sign);
+  // Without a loader: keeps the case's facts entry as `view` stands (facts_).
+  void KeepFacts(const std::string& id, const v1::ComplaintView& view);
   // A case's view leaves the indexes and tallies before it changes, and enters them after.
   void Leave(const v1::ComplaintView& view);
   void Enter(const v1::ComplaintView& view);

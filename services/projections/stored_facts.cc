@@ -10,15 +10,21 @@ namespace closedloop::services {
 namespace {
 
 constexpr char kFactsKey = 'f';
-constexpr size_t kTimeBytes = 8;
-// Moves int64 nanoseconds to uint64 keeping their order (negative times sort first).
-constexpr uint64_t kTimeOffset = uint64_t{1} << 63;
+constexpr size_t kSecondsBytes = 8;
+constexpr size_t kNanosBytes = 4;
+constexpr size_t kTimeBytes = kSecondsBytes + kNanosBytes;
+// Moves int64 seconds to uint64 keeping their order (negative times sort first).
+constexpr uint64_t kSecondsOffset = uint64_t{1} << 63;
 
 }  // namespace
 
 std::string FactsKeyAt(absl::Time t) {
+  // Whole seconds (floored) and the nanoseconds after them: any Timestamp's time, unsaturated.
+  const int64_t seconds = absl::ToUnixSeconds(t);
+  const int64_t nanos = absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds));
   std::string key(1, kFactsKey);
-  AppendBigEndian(key, static_cast<uint64_t>(absl::ToUnixNanos(t)) + kTimeOffset, kTimeBytes);
+  AppendBigEndian(key, static_cast<uint64_t>(seconds) + kSecondsOffset, kSecondsBytes);
+  AppendBigEndian(key, static_cast<uint64_t>(nanos), kNanosBytes);
   return key;
 }
 
@@ -58,7 +64,9 @@ absl::Status ReadFactsEntry(absl::string_view key, absl::string_view value, v1::
                                             absl::CHexEscape(key), " are unreadable"));
   }
   facts = domain::CaseFacts{};
-  facts.filed = absl::FromUnixNanos(static_cast<int64_t>(ReadBigEndian(key.substr(1, kTimeBytes)) - kTimeOffset));
+  facts.filed =
+      absl::FromUnixSeconds(static_cast<int64_t>(ReadBigEndian(key.substr(1, kSecondsBytes)) - kSecondsOffset)) +
+      absl::Nanoseconds(ReadBigEndian(key.substr(1 + kSecondsBytes, kNanosBytes)));
   facts.first_contact_ns = scratch.first_contact_ns();
   facts.resolution_ns = scratch.resolution_ns();
   facts.team = &scratch.team();

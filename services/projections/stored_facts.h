@@ -1,10 +1,12 @@
 // Stored facts: a case's metrics facts (domain::CaseFacts) as an entry of the view store, beside
-// its view. MetricsByDay keeps a tally per filing day, and a metrics range that cuts a day counts
-// the cases of that day in the range one by one: it reads their facts from these entries, through
-// the state's snapshot, so that no case's facts are held in memory.
+// its view. MetricsByDay keeps a tally per filing day and hour, and a metrics range that cuts an
+// hour reads the facts of that hour's cases from these entries, through the state's snapshot, so
+// that no case's facts are held in memory. The tallies are rebuilt at start from the views with
+// the binary's FactsOf, and must agree with the entries: a change to FactsOf or to
+// v1::CaseFactsEntry needs a new Projections::kFormat (the views are then rebuilt).
 //
-// Store key: "f" <filing time: nanoseconds since the Unix epoch + 2^63, 8 bytes big-endian>
-// <complaint id>. Keys sort by filing time, so the cases filed in [from, to) are exactly the keys
+// Store key: "f" <filing time: whole seconds since the Unix epoch + 2^63, 8 bytes big-endian;
+// nanoseconds after them, 4 bytes big-endian> <complaint id>. Keys sort by filing time, so the cases filed in [from, to) are exactly the keys
 // in [FactsKeyAt(from), FactsKeyAt(to)). A case's filing never changes, nor does its key; its
 // value is written again with its view whenever the case changes.
 //
@@ -23,7 +25,7 @@
 
 namespace closedloop::services {
 
-// The first key of the cases filed at `t` or later (times before 1678 or after 2261 saturate).
+// The first key of the cases filed at `t` or later (a finite time).
 std::string FactsKeyAt(absl::Time t);
 // The entry (key, serialized v1::CaseFactsEntry) of the facts of case `id` as `view` stands.
 std::pair<std::string, std::string> FactsEntryOf(const std::string& id, const v1::ComplaintView& view);

@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "domain/metrics.h"
 #include "domain/proto_time.h"
 #include "tests/domain/metrics_agree.h"
@@ -205,6 +206,42 @@ TEST_CASE("Given cases counted by filing day and hour, when a range holds whole 
   absl::StatusOr<v1::Metrics> failed = metrics.Metrics(day + absl::Minutes(615), day + absl::Hours(12), failing);
   CHECK(failed.status().code() == absl::StatusCode::kDataLoss);
   CHECK(metrics.Metrics(absl::InfinitePast(), absl::InfiniteFuture(), failing).ok());
+}
+
+TEST_CASE("Given surveyed cases at both ends of a range that cuts two hours, when one hour's cases "
+          "out of range are taken back and the other's in range counted, then every group's "
+          "satisfaction is that of the cases in range",
+          "[metrics_by_day]") {
+  // A at 10:10 (promoter) and C at 10:40; B at 12:05 (detractor) and D at 12:30; one store.
+  // [10:20, 12:10) takes hour 10's tally less A, and counts B from hour 12: the store's
+  // responses cancel (-1 + 1) while its promoters and detractors do not.
+  const absl::Time day = testing::kRandomCaseStart;
+  std::vector<v1::ComplaintView> views;
+  MetricsByDay metrics;
+  for (const auto& [minute, nps] : {std::pair{610, 10}, std::pair{640, -1}, std::pair{725, 0}, std::pair{750, -1}}) {
+    v1::ComplaintView& v = views.emplace_back();
+    v.set_complaint_id(absl::StrCat("CL-", views.size()));
+    v.set_kind(v1::ITEM_KIND_COMPLAINT);
+    v.set_team("cx");
+    v.set_department("warehouse");
+    v1::Filed& filing = *v.mutable_filing();
+    *filing.mutable_filed_at() = domain::ToProto(day + absl::Minutes(minute));
+    filing.set_channel(v1::CHANNEL_WEB);
+    filing.set_store("S");
+    if (nps >= 0) {
+      v.set_surveyed(true);
+      v.mutable_survey()->set_nps(nps);
+      v.mutable_survey()->set_csat(nps / 2 + 1);
+    }
+    metrics.Add(v, 1);
+  }
+  const absl::Time after = day + absl::Minutes(620);
+  const absl::Time before = day + absl::Minutes(730);
+  const v1::Metrics tallied = MetricsOf(metrics, views, after, before);
+  testing::RequireMetricsAgree(tallied, Exact(views, after, before));
+  REQUIRE(tallied.satisfaction_by_store().contains("S"));
+  CHECK(tallied.satisfaction_by_store().at("S").responses() == 1);
+  CHECK(tallied.satisfaction_by_store().at("S").nps() == -100.0);
 }
 
 }  // namespace closedloop::services

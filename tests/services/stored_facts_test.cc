@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/case_facts.h"
+#include "domain/metrics.h"
 #include "domain/proto_time.h"
 #include "services/projections/projection_state.h"
 #include "services/projections/stored_facts.h"
@@ -63,6 +64,11 @@ TEST_CASE("facts keys sort by filing time, before 1970 too, and unreadable entri
   const std::string late_key = services::FactsEntryOf("CL-1", late).first;
   CHECK(early_key < late_key);
   CHECK(services::FactsKeyAt(absl::FromUnixSeconds(-86400)) < early_key);
+  // Far times keep their order (no saturation at 1678 or 2262).
+  CHECK(services::FactsKeyAt(absl::FromCivil(absl::CivilSecond(1600, 1, 1, 0, 0, 0), absl::UTCTimeZone())) <
+        services::FactsKeyAt(absl::FromCivil(absl::CivilSecond(1601, 1, 1, 0, 0, 0), absl::UTCTimeZone())));
+  CHECK(services::FactsKeyAt(absl::FromCivil(absl::CivilSecond(2300, 1, 1, 0, 0, 0), absl::UTCTimeZone())) <
+        services::FactsKeyAt(absl::FromCivil(absl::CivilSecond(2301, 1, 1, 0, 0, 0), absl::UTCTimeZone())));
   CHECK(early_key < services::FactsKeyAt(absl::FromUnixSeconds(-86400) + absl::Nanoseconds(6)));
   CHECK(late_key < services::FactsKeyAt(absl::FromUnixSeconds(3) + absl::Nanoseconds(1)));
   CHECK(services::IsFactsKey(early_key));
@@ -114,6 +120,12 @@ TEST_CASE("a state reading facts from the store gives the metrics of a state kee
     if (before < after) std::swap(after, before);
     INFO("after " << after << " before " << before);
     testing::RequireMetricsAgree(MetricsOf(stored, after, before), MetricsOf(in_memory, after, before));
+    std::vector<const v1::ComplaintView*> in_range;
+    for (const v1::ComplaintView& v : views) {
+      const absl::Time filed = domain::FromProto(v.filing().filed_at());
+      if (filed >= after && filed < before) in_range.push_back(&v);
+    }
+    testing::RequireMetricsAgree(MetricsOf(stored, after, before), domain::MetricsOf(in_range));
   }
   // The store's facts of a later position are not the state's: a range cutting the day of a
   // case whose facts the store changed after the state's snapshot counts the case as the state
