@@ -46,10 +46,10 @@ TEST_CASE("owners picked by many callers at once count each other's picks, so a 
   for (int c = 0; c < kCallers; ++c) {
     callers.emplace_back([&] {
       const std::vector<const v1::Team*> teams(kPerCaller, &team);
+      // No Catch2 assertions off the test's thread: a failed pick counts as no one's.
       for (const OwnerPicker::Pick& pick : picker.PickOwners(teams)) {
-        REQUIRE(pick.owner.ok());
         absl::MutexLock lock(&mu);
-        ++owned[*pick.owner];
+        ++owned[pick.owner.ok() ? *pick.owner : ""];
       }
     });
   }
