@@ -59,6 +59,7 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
       // A view this state made since it last shared its views: nobody else holds it, so it
       // changes in place (a replay applies many events per case in each batch).
       auto& view = const_cast<v1::ComplaintView&>(*found->second);
+      NoteFactsBefore(id, &view);
       Leave(view);
       domain::ApplyToView(view, MetaOf(record), event);
       Enter(view);
@@ -73,6 +74,7 @@ absl::StatusOr<std::string> ProjectionState::Apply(const v1::RecordedEvent& reco
       if (!stored.ok()) return stored.status();
       old = *std::move(stored);
     }
+    NoteFactsBefore(id, old.get());
     auto view = old == nullptr ? std::make_shared<v1::ComplaintView>()
                                : std::make_shared<v1::ComplaintView>(*old);
     domain::ApplyToView(*view, MetaOf(record), event);
@@ -204,11 +206,20 @@ std::string ProjectionState::Serialized(const std::string& key) const {
   return std::string();
 }
 
-std::optional<std::pair<std::string, std::string>> ProjectionState::FactsEntry(const std::string& key) const {
-  absl::string_view id = key;
-  if (!absl::ConsumePrefix(&id, "c/")) return std::nullopt;
-  const std::string complaint_id(id);
-  return FactsEntryOf(complaint_id, *complaints_.at(complaint_id));
+void ProjectionState::NoteFactsBefore(const std::string& id, const v1::ComplaintView* view) {
+  if (loader_ == nullptr || facts_before_.contains(id)) return;
+  facts_before_.emplace(
+      id, view == nullptr ? std::nullopt : std::optional<std::string>(FactsEntryOf(id, *view).second));
+}
+
+std::vector<std::pair<std::string, std::string>> ProjectionState::TakeChangedFacts() {
+  std::vector<std::pair<std::string, std::string>> changed;
+  for (const auto& [id, before] : facts_before_) {
+    auto entry = FactsEntryOf(id, *complaints_.at(id));
+    if (entry.second != before) changed.push_back(std::move(entry));
+  }
+  facts_before_.clear();
+  return changed;
 }
 
 absl::StatusOr<v1::Metrics> ProjectionState::Metrics(absl::Time after, absl::Time before) const {

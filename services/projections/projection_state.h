@@ -76,10 +76,11 @@ class ProjectionState {
 
   // The serialized view under `key` (for the store).
   std::string Serialized(const std::string& key) const;
-  // The metrics facts entry (stored_facts.h) of the case under the complaint key `key`, which
-  // the owner writes to the store with its view; nullopt for a problem's key. `key` must be one
-  // Apply returned since the last LetGo (its view is in memory), as for Serialized.
-  std::optional<std::pair<std::string, std::string>> FactsEntry(const std::string& key) const;
+  // With a loader: the metrics facts entries (stored_facts.h) of the cases whose facts Apply
+  // changed since the last call (a new case's among them), which the owner writes to the store
+  // with their views. A case's facts change a few times in its life (filing, first contact,
+  // resolution, survey), not at every event, so most batches rewrite few of them.
+  std::vector<std::pair<std::string, std::string>> TakeChangedFacts();
 
   using ComplaintPtr = std::shared_ptr<const v1::ComplaintView>;
   using ProblemPtr = std::shared_ptr<const v1::ProblemView>;
@@ -137,6 +138,9 @@ class ProjectionState {
   void Tally(const v1::ComplaintView& view, int sign);
   // Without a loader: keeps the case's facts entry as `view` stands (facts_).
   void KeepFacts(const std::string& id, const v1::ComplaintView& view);
+  // With a loader: notes the case's facts entry as `view` (nullptr: no case yet) has it, unless
+  // already noted since TakeChangedFacts (facts_before_). Called before Apply changes the case.
+  void NoteFactsBefore(const std::string& id, const v1::ComplaintView* view);
   // A case's view leaves the indexes and tallies before it changes, and enters them after.
   void Leave(const v1::ComplaintView& view);
   void Enter(const v1::ComplaintView& view);
@@ -158,6 +162,9 @@ class ProjectionState {
   CaseFinder finder_;  // without a loader only
   std::map<std::string, std::string> facts_;  // without a loader only: FactsEntry of each case
   std::vector<std::string> filed_;  // with a loader: TakeFiled()
+  // With a loader: the facts entry value of each case Apply changed since TakeChangedFacts, as
+  // it stood before the first of those changes (nullopt for a case filed meanwhile).
+  absl::flat_hash_map<std::string, std::optional<std::string>> facts_before_;
   ListRows rows_;
   const ViewLoader* loader_ = nullptr;
   size_t let_go_ = 0;  // cases whose view was let go of

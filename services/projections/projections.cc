@@ -159,11 +159,9 @@ absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& event
   }
   std::vector<std::pair<std::string, std::string>> views;
   views.reserve(2 * changed.size());
-  for (const std::string& key : changed) {
-    views.emplace_back(key, hidden.state.Serialized(key));
-    // A case's metrics facts go with its view (stored_facts.h).
-    if (auto facts = hidden.state.FactsEntry(key)) views.push_back(*std::move(facts));
-  }
+  for (const std::string& key : changed) views.emplace_back(key, hidden.state.Serialized(key));
+  // A case's metrics facts go with its view (stored_facts.h), when they changed.
+  for (auto& facts : hidden.state.TakeChangedFacts()) views.push_back(std::move(facts));
   // The finder's keys of the cases filed in this batch go with their first views.
   for (const std::string& id : hidden.state.TakeFiled()) {
     absl::StatusOr<ProjectionState::ComplaintPtr> view = hidden.state.Complaint(id);

@@ -198,6 +198,7 @@ TEST_CASE("a batch of filings to a team of two splits evenly, as does a burst of
 
   // Catch's assertions are not thread-safe: the callers keep their outcomes for the test's
   // thread to check.
+  const uint64_t head_before_burst = s.log->HeadPosition();
   std::vector<std::thread> callers;
   std::vector<grpc::Status> statuses(20);
   std::vector<v1::CommandResponse> responses(20);
@@ -207,6 +208,9 @@ TEST_CASE("a batch of filings to a team of two splits evenly, as does a burst of
     });
   }
   for (std::thread& t : callers) t.join();
+  // Should a call fail, whether the log grew by the burst's filings tells a lost
+  // answer from a filing that never reached the log.
+  INFO("log head " << s.log->HeadPosition() << ", before the burst " << head_before_burst);
   for (int i = 0; i < 20; ++i) {
     INFO(statuses[i].error_message());
     REQUIRE(statuses[i].error_code() == grpc::StatusCode::OK);

@@ -12,12 +12,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/case_facts.h"
+#include "domain/complaint.h"
 #include "domain/metrics.h"
 #include "domain/proto_time.h"
 #include "services/projections/projection_state.h"
 #include "services/projections/stored_facts.h"
 #include "services/projections/view_loader.h"
 #include "storage/view_store.h"
+#include "tests/domain/complaint_test_util.h"
 #include "tests/domain/metrics_agree.h"
 #include "tests/domain/random_case.h"
 #include "tests/temp_dir.h"
@@ -155,6 +157,53 @@ TEST_CASE("a state reading facts from the store gives the metrics of a state kee
   REQUIRE(store.Commit({{services::FactsKeyAt(filed) + "CL-x", "\xff\xff"}}, 3, "h3").ok());
   loader.At(store.SnapshotNow());
   CHECK(stored.Metrics(after, before).status().code() == absl::StatusCode::kDataLoss);
+}
+
+TEST_CASE("a state with a store gives a case's facts entry to write only when an event changed "
+          "its facts",
+          "[stored_facts]") {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<storage::ViewStore>> opened = storage::ViewStore::Open(dir.Sub("views"), "test");
+  REQUIRE(opened.ok());
+  services::SnapshotLoader loader(**opened);
+  loader.At((*opened)->SnapshotNow());
+  ProjectionState state;
+  state.set_loader(&loader);
+  domain::testing::History history;
+  uint64_t position = 0;
+  // Decides `command` at `now`, applies its events, and takes the entries to write.
+  auto apply = [&](const domain::ComplaintCommand& command, absl::Time now) {
+    const size_t from = history.events().size();
+    history.Run(command, now);
+    for (size_t i = from; i < history.events().size(); ++i) {
+      const v1::ComplaintEvent& event = history.events()[i];
+      v1::RecordedEvent record;
+      record.set_stream("complaint-CL-1");
+      record.set_position(++position);
+      record.set_revision(i);
+      *record.mutable_recorded_at() = domain::ToProto(now);
+      record.set_type(domain::EventType(event));
+      record.set_payload(event.SerializeAsString());
+      REQUIRE(state.Apply(record).ok());
+    }
+    return state.TakeChangedFacts();
+  };
+  const absl::Time t0 = domain::testing::T0();
+  const domain::AddComment comment{v1::VISIBILITY_INTERNAL, "hero", "called the warehouse"};
+  auto filed = apply(domain::testing::Filing(), t0);
+  REQUIRE(filed.size() == 1);
+  absl::StatusOr<ProjectionState::ComplaintPtr> view = state.Complaint("CL-1");
+  REQUIRE(view.ok());
+  REQUIRE(*view != nullptr);
+  CHECK(filed[0] == services::FactsEntryOf("CL-1", **view));
+  // A comment changes the view, not what the metrics count of it.
+  CHECK(apply(comment, t0 + absl::Minutes(5)).empty());
+  auto contacted = apply(domain::testing::Reached(), t0 + absl::Minutes(10));
+  REQUIRE(contacted.size() == 1);
+  CHECK(contacted[0].first == filed[0].first);
+  CHECK(contacted[0].second != filed[0].second);
+  CHECK(apply(comment, t0 + absl::Minutes(15)).empty());
+  CHECK(apply(domain::testing::Resolution(), t0 + absl::Minutes(20)).size() == 1);
 }
 
 }  // namespace
