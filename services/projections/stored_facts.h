@@ -6,9 +6,10 @@
 // v1::CaseFactsEntry needs a new Projections::kFormat (the views are then rebuilt).
 //
 // Store key: "f" <filing time: whole seconds since the Unix epoch + 2^63, 8 bytes big-endian;
-// nanoseconds after them, 4 bytes big-endian> <complaint id>. Keys sort by filing time, so the cases filed in [from, to) are exactly the keys
-// in [FactsKeyAt(from), FactsKeyAt(to)). A case's filing never changes, nor does its key; its
-// value is written again with its view whenever the case changes.
+// nanoseconds after them, 4 bytes big-endian> <complaint id>. Keys sort by filing time, so the
+// cases filed in [from, to) are exactly the keys in [FactsKeyAt(from), FactsKeyAt(to)). A case's
+// filing never changes, nor does its key; its value is written again, with its view, whenever
+// an event changes its facts (ProjectionState::TakeChangedFacts).
 //
 // Thread safety: free functions, any thread.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_STORED_FACTS_H_
