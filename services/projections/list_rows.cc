@@ -58,6 +58,15 @@ std::optional<uint32_t> ListRows::Find(const std::string& value) const {
   return found->second;
 }
 
+ListRows::Chunks::Chunks(const Chunks& other) {
+  for (const auto& [index, chunk] : other) emplace(index, std::make_unique<Chunk>(*chunk));
+}
+
+ListRows::Chunks& ListRows::Chunks::operator=(const Chunks& other) {
+  if (this != &other) *this = Chunks(other);
+  return *this;
+}
+
 void ListRows::Add(const v1::ComplaintView& view) {
   const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
   if (!number) return;

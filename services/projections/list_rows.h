@@ -125,7 +125,16 @@ class ListRows {
     // The earliest and latest filing of any row the chunk ever held (never narrowed).
     absl::Time first_filed = absl::InfiniteFuture(), last_filed = absl::InfinitePast();
   };
-  absl::btree_map<uint64_t, std::unique_ptr<Chunk>> chunks_;  // by number / kChunkRows
+  // The chunks by number / kChunkRows; a copy of the rows copies them (shares none).
+  class Chunks : public absl::btree_map<uint64_t, std::unique_ptr<Chunk>> {
+   public:
+    Chunks() = default;
+    Chunks(const Chunks& other);
+    Chunks& operator=(const Chunks& other);
+    Chunks(Chunks&&) = default;
+    Chunks& operator=(Chunks&&) = default;
+  };
+  Chunks chunks_;
   size_t size_ = 0;
   absl::flat_hash_map<std::string, uint32_t> interned_;
   // Rows per value of each filter, indexed by the value (interned or enum number).

@@ -108,6 +108,13 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
     }
     const std::string id(key);
     auto found = complaints_.find(id);
+    if (found == complaints_.end() && CanLetGo(id, *view)) {
+      // Read from the store as the state has it: counted in the rows and tallies, and let go
+      // of at once, without entering the map of views in memory.
+      Enter(*view);
+      ++let_go_;
+      return absl::OkStatus();
+    }
     Put(id, found == complaints_.end() ? nullptr : found->second.get(), std::move(view));
     return absl::OkStatus();
   }
@@ -146,13 +153,22 @@ void ProjectionState::LetGo(const std::string& key) {
   absl::string_view id = key;
   if (loader_ == nullptr || !absl::ConsumePrefix(&id, "c/")) return;
   auto found = complaints_.find(std::string(id));
-  if (found == complaints_.end() || domain::IsOpen(*found->second)) return;
-  // Only a case with a row (a number, and the id its view names): the row says that it exists
-  // once its view is gone.
-  const std::optional<uint64_t> number = CaseNumberOf(id);
-  if (!number || !rows_.Contains(*number) || found->second->complaint_id() != id) return;
+  if (found == complaints_.end() || !CanLetGo(found->first, *found->second)) return;
   complaints_.erase(found);
   ++let_go_;
+}
+
+bool ProjectionState::CanLetGo(absl::string_view id, const v1::ComplaintView& view) const {
+  // Only a closed case with a row (a number, and the id its view names): the row says that it
+  // exists once its view is gone.
+  return loader_ != nullptr && !domain::IsOpen(view) && view.complaint_id() == id &&
+         CaseNumberOf(id).has_value();
+}
+
+void ProjectionState::CopyOf(const ProjectionState& from) {
+  const ViewLoader* loader = loader_;
+  *this = from;
+  loader_ = loader;
 }
 
 absl::StatusOr<ProjectionState::ComplaintPtr> ProjectionState::LetGoView(

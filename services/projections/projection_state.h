@@ -55,8 +55,14 @@ class ProjectionState {
   // the record is not a complaint or problem event. DATA_LOSS for an unreadable payload.
   absl::StatusOr<std::string> Apply(const v1::RecordedEvent& record);
 
-  // Restores one stored view (key as above, value serialized). DATA_LOSS if unreadable.
+  // Restores one stored view (key as above, value serialized). With a loader, the view must be
+  // in its store as the state has it: a closed case's is let go of at once (see LetGo).
+  // DATA_LOSS if unreadable.
   absl::Status Restore(absl::string_view key, absl::string_view value);
+
+  // Makes this state a copy of `from` that shares its views, keeping its own loader (which must
+  // read the store as `from`'s does). Copying costs less than restoring every view again.
+  void CopyOf(const ProjectionState& from);
 
   // Takes `from`'s view under `key` (a key Apply or Restore returned there) as this state's,
   // sharing it: after Share of every key `from` changed since the two were equal, they are
@@ -144,6 +150,8 @@ class ProjectionState {
   // A case's view leaves the indexes and tallies before it changes, and enters them after.
   void Leave(const v1::ComplaintView& view);
   void Enter(const v1::ComplaintView& view);
+  // Whether the case's view, as `view` stands, may live in the store alone (LetGo).
+  bool CanLetGo(absl::string_view id, const v1::ComplaintView& view) const;
   // The view of a case known but let go of, from the loader; nullptr when the case is unknown
   // here (or nothing is let go of).
   absl::StatusOr<ComplaintPtr> LetGoView(const std::string& id) const;

@@ -57,22 +57,21 @@ absl::Status Projections::Start() {
                  "closedloopd: views do not match the log (%s); rebuilding them from position 1\n",
                  rebuild_reason_.c_str());
   }
-  // Nothing reads the states yet: the follower and the server start after this. Each closed
-  // case's view is let go of as soon as both states have counted it.
-  for (Side& side : sides_) side.loader.At(store_.SnapshotNow());
+  // Nothing reads the states yet: the follower and the server start after this. One state
+  // reads the views (letting go of the closed cases' at once), the other copies it: parsing
+  // and counting every case once, not twice.
+  const std::shared_ptr<const storage::ViewStore::Snapshot> snapshot = store_.SnapshotNow();
+  for (Side& side : sides_) side.loader.At(snapshot);
   absl::Status restored = absl::OkStatus();
   // The views only: the finder's keys and the facts are read where they are, when asked for.
   auto restore = [&](absl::string_view key, absl::string_view value) {
-    if (!restored.ok()) return;
-    restored = sides_[0].state.Restore(key, value);
-    const std::string stored(key);
-    if (restored.ok()) restored = sides_[1].state.Share(sides_[0].state, stored);
-    for (Side& side : sides_) side.state.LetGo(stored);
+    if (restored.ok()) restored = sides_[0].state.Restore(key, value);
   };
   for (absl::string_view prefix : {"c/", "p/"}) {
     if (absl::Status read = store_.ForEach(prefix, restore); !read.ok()) return read;
     if (!restored.ok()) return restored;
   }
+  sides_[1].state.CopyOf(sides_[0].state);
   resumed_after_ = store_.checkpoint();
   sides_[0].position = sides_[1].position = resumed_after_;
   {

@@ -131,7 +131,7 @@ v1::ComplaintView ClosedView(uint64_t revision) {
   return view;
 }
 
-TEST_CASE("a state reads a case it let go of as the store stood at the state's position, not as it stands now",
+TEST_CASE("a state reads a case it let go of as the store stood at the state's position, not as it stands now, and a copy of it through its own loader",
           "[projections]") {
   TempDir dir;
   absl::StatusOr<std::unique_ptr<storage::ViewStore>> store =
@@ -142,12 +142,26 @@ TEST_CASE("a state reads a case it let go of as the store stood at the state's p
   loader.At((*store)->SnapshotNow());
   services::ProjectionState state;
   state.set_loader(&loader);
+  // A closed case's view restored from the store is let go of at once; an open one's is kept.
+  v1::ComplaintView open = ClosedView(1);
+  open.set_complaint_id("CL-3");
+  open.set_state(v1::COMPLAINT_STATE_OPEN);
   REQUIRE(state.Restore("c/CL-1", ClosedView(1).SerializeAsString()).ok());
-  state.LetGo("c/CL-1");
-  CHECK(state.complaints().empty());
+  REQUIRE(state.Restore("c/CL-3", open.SerializeAsString()).ok());
+  CHECK(state.complaints().size() == 1);
+  CHECK(state.complaints().contains("CL-3"));
   CHECK(state.HasComplaint("CL-1"));
   CHECK_FALSE(state.HasComplaint("CL-2"));
-  CHECK(state.ComplaintCount() == 1);
+  CHECK(state.ComplaintCount() == 2);
+
+  // A copy shares the views and counts, and reads what was let go of through its own loader.
+  services::SnapshotLoader copy_loader(**store);
+  copy_loader.At(loader.snapshot());
+  services::ProjectionState copy;
+  copy.set_loader(&copy_loader);
+  copy.CopyOf(state);
+  CHECK(copy.complaints().at("CL-3") == state.complaints().at("CL-3"));
+  CHECK(copy.ComplaintCount() == 2);
 
   // The store runs ahead (the other state's batch), the state does not.
   REQUIRE((*store)->Commit({{"c/CL-1", ClosedView(2).SerializeAsString()}}, 2, "h2").ok());
@@ -156,8 +170,16 @@ TEST_CASE("a state reads a case it let go of as the store stood at the state's p
   REQUIRE(*read != nullptr);
   CHECK((*read)->revision() == 1);
   CHECK(state.Complaint("CL-2").value() == nullptr);
-  const std::vector<std::string> listed = AllPages(state, v1::ListComplaintsRequest(), 1, 2);
-  CHECK(listed == std::vector<std::string>{"CL-1"});
+  v1::ListComplaintsRequest one_a_page;
+  one_a_page.set_page_size(1);
+  const std::vector<std::string> listed = AllPages(state, one_a_page, 2, 2);
+  CHECK(listed == std::vector<std::string>{"CL-3", "CL-1"});
+  copy_loader.At((*store)->SnapshotNow());
+  absl::StatusOr<services::ProjectionState::ComplaintPtr> copied = copy.Complaint("CL-1");
+  REQUIRE(copied.ok());
+  REQUIRE(*copied != nullptr);
+  CHECK((*copied)->revision() == 2);
+  CHECK(AllPages(copy, one_a_page, 2, 2) == listed);
 
   // A view missing from the store is reported as lost data, not taken for an unknown case.
   absl::StatusOr<std::unique_ptr<storage::ViewStore>> other =
