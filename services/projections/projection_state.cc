@@ -106,16 +106,7 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
     if (!view->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
       return absl::DataLossError(absl::StrCat("stored view of complaint ", key, " is unreadable"));
     }
-    const std::string id(key);
-    auto found = complaints_.find(id);
-    if (found == complaints_.end() && CanLetGo(id, *view)) {
-      // Read from the store as the state has it: counted in the rows and tallies, and let go
-      // of at once, without entering the map of views in memory.
-      Enter(*view);
-      ++let_go_;
-      return absl::OkStatus();
-    }
-    Put(id, found == complaints_.end() ? nullptr : found->second.get(), std::move(view));
+    RestoreComplaint(std::string(key), std::move(view));
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&key, "p/")) {
@@ -127,6 +118,18 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
     return absl::OkStatus();
   }
   return absl::DataLossError(absl::StrCat("unknown key in the view store: ", key));
+}
+
+void ProjectionState::RestoreComplaint(const std::string& id, ComplaintPtr view) {
+  auto found = complaints_.find(id);
+  if (found == complaints_.end() && CanLetGo(id, *view)) {
+    // Read from the store as the state has it: counted in the rows and tallies, and let go of
+    // at once, without entering the map of views in memory.
+    Enter(*view);
+    ++let_go_;
+    return;
+  }
+  Put(id, found == complaints_.end() ? nullptr : found->second.get(), std::move(view));
 }
 
 absl::Status ProjectionState::Share(const ProjectionState& from, const std::string& key) {

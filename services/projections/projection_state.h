@@ -60,6 +60,9 @@ class ProjectionState {
   // DATA_LOSS if unreadable.
   absl::Status Restore(absl::string_view key, absl::string_view value);
 
+  // Restores one complaint's stored view, parsed (as Restore).
+  void RestoreComplaint(const std::string& id, std::shared_ptr<const v1::ComplaintView> view);
+
   // Makes this state a copy of `from` that shares its views, keeping its own loader (which must
   // read the store as `from`'s does). Copying costs less than restoring every view again.
   void CopyOf(const ProjectionState& from);

@@ -5,6 +5,7 @@
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "services/projections/contact_key.h"
+#include "services/projections/view_restore.h"
 
 namespace closedloop::services {
 namespace {
@@ -62,15 +63,8 @@ absl::Status Projections::Start() {
   // and counting every case once, not twice.
   const std::shared_ptr<const storage::ViewStore::Snapshot> snapshot = store_.SnapshotNow();
   for (Side& side : sides_) side.loader.At(snapshot);
-  absl::Status restored = absl::OkStatus();
   // The views only: the finder's keys and the facts are read where they are, when asked for.
-  auto restore = [&](absl::string_view key, absl::string_view value) {
-    if (restored.ok()) restored = sides_[0].state.Restore(key, value);
-  };
-  for (absl::string_view prefix : {"c/", "p/"}) {
-    if (absl::Status read = store_.ForEach(prefix, restore); !read.ok()) return read;
-    if (!restored.ok()) return restored;
-  }
+  if (absl::Status restored = RestoreViews(store_, sides_[0].state); !restored.ok()) return restored;
   sides_[1].state.CopyOf(sides_[0].state);
   resumed_after_ = store_.checkpoint();
   sides_[0].position = sides_[1].position = resumed_after_;
