@@ -8,8 +8,10 @@
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_DUE_INDEX_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
+#include "absl/container/btree_map.h"
 #include "absl/container/btree_set.h"
 #include "absl/time/time.h"
 #include "closedloop/v1/boards.pb.h"
@@ -24,8 +26,9 @@ class DueIndex {
   void Add(const v1::ComplaintView& view);
   void Remove(const v1::ComplaintView& view);
 
-  // The deadline board at `now` for `window`, at most `limit` entries per list (the totals
-  // count them all). Costs the deadlines due by now + window, not a pass over every case.
+  // The deadline board at `now` for `window` (> 0), at most `limit` entries per list (the
+  // totals count them all). Costs the entries it lists, the minutes of its window and the
+  // deadlines due in the two minutes at its edges: not the deadlines it counts.
   v1::DeadlineBoard Board(absl::Time now, absl::Duration window, size_t limit) const;
 
   // Unsatisfied deadlines of open cases (pending, warned or breached).
@@ -44,11 +47,16 @@ class DueIndex {
   };
   template <typename Visit>
   static void ForEachKey(const v1::ComplaintView& view, bool breached_only, Visit visit);
+  // The open (pending or warned) deadlines due in (after, upto]; `after` may be infinite.
+  int64_t CountOpen(absl::Time after, absl::Time upto) const;
 
   absl::btree_set<Key> due_;
   // The breached ones alone: a breached deadline due after a board's horizon (a clock set back)
   // is still listed, and is found here without reading past the horizon in due_.
   absl::btree_set<Key> breached_;
+  // The open deadlines per minute of their due (minutes since the epoch), so that a board
+  // counts the minutes wholly inside its range and reads deadlines only in its edge minutes.
+  absl::btree_map<int64_t, int64_t> open_per_minute_;
 };
 
 }  // namespace closedloop::services
