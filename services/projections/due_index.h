@@ -1,7 +1,9 @@
 // DueIndex: the unsatisfied deadlines of open cases in board order (due, then complaint id and
-// timer id as IdLess orders them), so that a deadline board reads the deadlines due by its
-// horizon in order and copies out only the entries it lists. It equals
-// domain::DeadlineBoardOf over the open cases (a property the projection tests check).
+// timer id as IdLess orders them), so that a deadline board reads its lists in order and copies
+// out only the entries it lists; and the open ones' count per minute of their due, so that it
+// counts its totals without reading the deadlines it counts. It equals
+// domain::DeadlineBoardOf over the open cases (a property the projection and DueIndex tests
+// check).
 //
 // Thread safety: none; ProjectionState's owner guards it.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_DUE_INDEX_H_
