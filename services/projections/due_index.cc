@@ -39,15 +39,21 @@ absl::Time StartOf(int64_t minute) { return absl::FromUnixSeconds(minute * 60); 
 
 void DueIndex::Add(const v1::ComplaintView& view) {
   ForEachKey(view, false, [&](Key key) {
-    if (IsOpen(key.state)) ++open_per_minute_[MinuteOf(key.due)];
-    due_.insert(std::move(key));
+    const bool open = IsOpen(key.state);
+    const int64_t minute = MinuteOf(key.due);
+    if (due_.insert(std::move(key)).second && open) ++open_per_minute_[minute];
   });
   ForEachKey(view, true, [&](Key key) { breached_.insert(std::move(key)); });
 }
 
 void DueIndex::Remove(const v1::ComplaintView& view) {
   ForEachKey(view, false, [&](const Key& key) {
-    if (due_.erase(key) == 0 || !IsOpen(key.state)) return;
+    // The count goes by the entry as it was added (the order does not compare states).
+    auto found = due_.find(key);
+    if (found == due_.end()) return;
+    const bool open = IsOpen(found->state);
+    due_.erase(found);
+    if (!open) return;
     auto minute = open_per_minute_.find(MinuteOf(key.due));
     if (minute != open_per_minute_.end() && --minute->second == 0) open_per_minute_.erase(minute);
   });

@@ -42,14 +42,15 @@ class DueIndex {
     std::string complaint_id;
     std::string timer_id;
     const v1::ComplaintView* view;
-    // Not part of the order: a board classifies every entry up to its horizon from the key
-    // alone, and reads the view only for the entries it lists.
+    // Not part of the order: a board classifies the entries it walks from the key alone, and
+    // reads the view only for the entries it lists.
     v1::DeadlineState state;
     bool operator<(const Key& other) const;
   };
   template <typename Visit>
   static void ForEachKey(const v1::ComplaintView& view, bool breached_only, Visit visit);
-  // The open (pending or warned) deadlines due in (after, upto]; `after` may be infinite.
+  // The open (pending or warned) deadlines due in (after, upto]; `after` may be the infinite
+  // past, `upto` is finite (a board's window is at most 30 days).
   int64_t CountOpen(absl::Time after, absl::Time upto) const;
 
   absl::btree_set<Key> due_;

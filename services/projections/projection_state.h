@@ -47,6 +47,9 @@ namespace closedloop::services {
 
 class ProjectionState {
  public:
+  ProjectionState() = default;
+  ProjectionState(ProjectionState&&) = default;
+  ProjectionState& operator=(ProjectionState&&) = default;
   // Store keys of the views: "c/<complaint id>", "p/<problem id>".
   static std::string ComplaintKey(const std::string& id) { return "c/" + id; }
   static std::string ProblemKey(const std::string& id) { return "p/" + id; }
@@ -114,7 +117,7 @@ class ProjectionState {
     return owner_boards_.Board(owner, now, limit);
   }
   // The deadline board at `now` for `window`, at most `limit` entries per list, from the
-  // due-ordered index: it reads the deadlines due by now + window, not every case.
+  // due-ordered index: it reads the entries it lists and counts the rest per minute.
   v1::DeadlineBoard DeadlineBoard(absl::Time now, absl::Duration window, size_t limit) const {
     return due_.Board(now, window, limit);
   }
@@ -161,6 +164,10 @@ class ProjectionState {
   // Makes `view` the case's view: `old` (its view until now; nullptr when it is new here)
   // leaves the indexes and tallies, the new one enters them.
   void Put(const std::string& id, const v1::ComplaintView* old, ComplaintPtr view);
+
+  // Copies only through CopyOf, which keeps the copy's loader.
+  ProjectionState(const ProjectionState&) = default;
+  ProjectionState& operator=(const ProjectionState&) = default;
 
   std::map<std::string, ComplaintPtr, IdOrder> complaints_;
   std::map<std::string, ProblemPtr, IdOrder> problems_;

@@ -13,7 +13,8 @@
 namespace closedloop::services {
 
 // Restores every view under "c/" and "p/" of `store` into `state` (ProjectionState::Restore).
-// Nothing may write the store meanwhile. Errors: DATA_LOSS for an unreadable view, the store's.
+// Nothing may write the store meanwhile. Errors: DATA_LOSS for an unreadable view, the store's;
+// the state is then partly restored and must not be used (a start fails).
 absl::Status RestoreViews(storage::ViewStore& store, ProjectionState& state);
 
 }  // namespace closedloop::services

@@ -190,7 +190,6 @@ TEST_CASE("a state reads a case it let go of as the store stood at the state's p
   services::ProjectionState lost;
   lost.set_loader(&empty);
   REQUIRE(lost.Restore("c/CL-1", ClosedView(1).SerializeAsString()).ok());
-  lost.LetGo("c/CL-1");
   CHECK(lost.Complaint("CL-1").status().code() == absl::StatusCode::kDataLoss);
 }
 

@@ -15,14 +15,15 @@
 namespace closedloop {
 namespace {
 
-const absl::Time kStart = absl::FromUnixSeconds(1'790'000'000);  // a whole minute
+constexpr int64_t kStartSeconds = 1'790'000'040;
+static_assert(kStartSeconds % 60 == 0, "the start is a whole minute");
 
-// Open cases with deadlines of every state, due within a day either side of kStart, some on
+// Open cases with deadlines of every state, due within a day either side of `start`, some on
 // whole minutes and some a nanosecond either side of one.
-std::vector<v1::ComplaintView> RandomCases(std::mt19937& rng, int cases) {
+std::vector<v1::ComplaintView> RandomCases(std::mt19937& rng, int cases, absl::Time start) {
   const v1::DeadlineState states[] = {v1::DEADLINE_STATE_PENDING, v1::DEADLINE_STATE_PENDING,
-                                      v1::DEADLINE_STATE_WARNED, v1::DEADLINE_STATE_BREACHED,
-                                      v1::DEADLINE_STATE_SATISFIED};
+                                      v1::DEADLINE_STATE_WARNED,  v1::DEADLINE_STATE_BREACHED,
+                                      v1::DEADLINE_STATE_SATISFIED, v1::DEADLINE_STATE_UNSPECIFIED};
   std::vector<v1::ComplaintView> views;
   for (int n = 1; n <= cases; ++n) {
     v1::ComplaintView& view = views.emplace_back();
@@ -31,8 +32,8 @@ std::vector<v1::ComplaintView> RandomCases(std::mt19937& rng, int cases) {
     for (int d = 0, deadlines = static_cast<int>(rng() % 4); d < deadlines; ++d) {
       v1::DeadlineView& deadline = *view.add_deadlines();
       deadline.set_timer_id(absl::StrCat("t", d));
-      deadline.set_state(states[rng() % 5]);
-      absl::Time due = kStart + absl::Minutes(static_cast<int>(rng() % 2880) - 1440);
+      deadline.set_state(states[rng() % 6]);
+      absl::Time due = start + absl::Minutes(static_cast<int>(rng() % 2880) - 1440);
       if (rng() % 3 == 0) due += absl::Seconds(static_cast<int>(rng() % 60));
       if (rng() % 5 == 0) due += absl::Nanoseconds(rng() % 2 == 0 ? 1 : -1);
       *deadline.mutable_due() = domain::ToProto(due);
@@ -49,16 +50,30 @@ std::vector<const v1::ComplaintView*> Ptrs(const std::vector<v1::ComplaintView>&
 
 TEST_CASE("the deadline board counted per minute equals the full pass at any now, window and limit",
           "[due_index]") {
+  // After 1970 and before it (negative times round their minutes down).
+  const absl::Time start = GENERATE(absl::FromUnixSeconds(kStartSeconds), absl::FromUnixSeconds(-kStartSeconds));
   std::mt19937 rng(41);
-  const std::vector<v1::ComplaintView> views = RandomCases(rng, 600);
+  std::vector<v1::ComplaintView> views = RandomCases(rng, 600, start);
   services::DueIndex index;
   for (const v1::ComplaintView& view : views) index.Add(view);
-  // The first hundred cases leave again: their deadlines leave the counts.
+  // The first hundred cases leave again, and the next hundred change as an event changes them
+  // (the old view leaves, the new one enters): a deadline moves, another changes state.
   for (size_t i = 0; i < 100; ++i) index.Remove(views[i]);
+  for (size_t i = 100; i < 200; ++i) {
+    index.Remove(views[i]);
+    for (v1::DeadlineView& deadline : *views[i].mutable_deadlines()) {
+      if (rng() % 2 == 0) {
+        *deadline.mutable_due() = domain::ToProto(domain::FromProto(deadline.due()) + absl::Seconds(90));
+      } else {
+        deadline.set_state(v1::DEADLINE_STATE_BREACHED);
+      }
+    }
+    index.Add(views[i]);
+  }
   const std::vector<const v1::ComplaintView*> open = Ptrs(views, 100);
   for (int round = 0; round < 300; ++round) {
-    absl::Time now = kStart + absl::Seconds(static_cast<int>(rng() % (2 * 86400)) - 86400);
-    if (round % 3 == 0) now = kStart + absl::Minutes(static_cast<int>(rng() % 600) - 300);
+    absl::Time now = start + absl::Seconds(static_cast<int>(rng() % (2 * 86400)) - 86400);
+    if (round % 3 == 0) now = start + absl::Minutes(static_cast<int>(rng() % 600) - 300);
     if (round % 5 == 0) now += absl::Nanoseconds(1);
     const absl::Duration windows[] = {absl::Nanoseconds(1), absl::Seconds(30), absl::Minutes(1),
                                       absl::Hours(4), absl::Hours(30)};
@@ -73,8 +88,14 @@ TEST_CASE("the deadline board counted per minute equals the full pass at any now
     CHECK(board.breached_total() == expected.breached_total());
     CHECK(board.SerializeAsString() == expected.SerializeAsString());
   }
-  CHECK(index.Board(kStart, absl::Hours(30), SIZE_MAX).due_soon_total() > 100);
-  CHECK(index.Board(kStart, absl::Hours(30), SIZE_MAX).breached_total() > 100);
+  CHECK(index.Board(start, absl::Hours(30), SIZE_MAX).due_soon_total() > 100);
+  CHECK(index.Board(start, absl::Hours(30), SIZE_MAX).breached_total() > 100);
+  // Once every case has left, nothing is counted.
+  for (size_t i = 100; i < views.size(); ++i) index.Remove(views[i]);
+  const v1::DeadlineBoard empty = index.Board(start, absl::Hours(30), SIZE_MAX);
+  CHECK(empty.due_soon_total() == 0);
+  CHECK(empty.breached_total() == 0);
+  CHECK(index.size() == 0);
 }
 
 }  // namespace
