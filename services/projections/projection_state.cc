@@ -31,14 +31,6 @@ absl::Status Unreadable(const v1::RecordedEvent& record) {
                                           " is unreadable"));
 }
 
-absl::StatusOr<ProjectionState::ComplaintPtr> Parsed(const std::string& id, const std::string& bytes) {
-  auto view = std::make_shared<v1::ComplaintView>();
-  if (!view->ParseFromString(bytes)) {
-    return absl::DataLossError(absl::StrCat("stored view of complaint ", id, " is unreadable"));
-  }
-  return view;
-}
-
 std::vector<const v1::ComplaintView*> Resolve(const ViewIndex& index) {
   std::vector<const v1::ComplaintView*> views;
   views.reserve(index.size());
@@ -102,11 +94,9 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
   // The finder's keys and the facts stay in the store, where they are read.
   if (IsFinderKey(key) || IsFactsKey(key)) return absl::OkStatus();
   if (absl::ConsumePrefix(&key, "c/")) {
-    auto view = std::make_shared<v1::ComplaintView>();
-    if (!view->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      return absl::DataLossError(absl::StrCat("stored view of complaint ", key, " is unreadable"));
-    }
-    RestoreComplaint(std::string(key), std::move(view));
+    absl::StatusOr<ComplaintPtr> view = ParseComplaint(key, value);
+    if (!view.ok()) return view.status();
+    RestoreComplaint(std::string(key), *std::move(view));
     return absl::OkStatus();
   }
   if (absl::ConsumePrefix(&key, "p/")) {
@@ -118,6 +108,15 @@ absl::Status ProjectionState::Restore(absl::string_view key, absl::string_view v
     return absl::OkStatus();
   }
   return absl::DataLossError(absl::StrCat("unknown key in the view store: ", key));
+}
+
+absl::StatusOr<ProjectionState::ComplaintPtr> ProjectionState::ParseComplaint(
+    absl::string_view id, absl::string_view bytes) {
+  auto view = std::make_shared<v1::ComplaintView>();
+  if (!view->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("stored view of complaint ", id, " is unreadable"));
+  }
+  return view;
 }
 
 void ProjectionState::RestoreComplaint(const std::string& id, ComplaintPtr view) {
@@ -184,7 +183,7 @@ absl::StatusOr<ProjectionState::ComplaintPtr> ProjectionState::LetGoView(
     return absl::DataLossError(absl::StrCat("the view store lacks the view of ", id));
   }
   if (!bytes.ok()) return bytes.status();
-  return Parsed(id, *bytes);
+  return ParseComplaint(id, *bytes);
 }
 
 void ProjectionState::Put(const std::string& id, const v1::ComplaintView* old, ComplaintPtr view) {

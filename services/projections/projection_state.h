@@ -63,6 +63,9 @@ class ProjectionState {
   // DATA_LOSS if unreadable.
   absl::Status Restore(absl::string_view key, absl::string_view value);
 
+  // A complaint's stored view (serialized), parsed. DATA_LOSS naming the case if unreadable.
+  static absl::StatusOr<std::shared_ptr<const v1::ComplaintView>> ParseComplaint(
+      absl::string_view id, absl::string_view bytes);
   // Restores one complaint's stored view, parsed (as Restore).
   void RestoreComplaint(const std::string& id, std::shared_ptr<const v1::ComplaintView> view);
 

@@ -7,7 +7,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 
 namespace closedloop::services {
@@ -76,12 +75,13 @@ absl::Status ReadComplaints(storage::ViewStore& store, Handover& handover) {
     if (!status.ok()) return;
     // The finder's keys and the facts are not under "c/"; anything else there is a view.
     const absl::string_view id = key.substr(2);
-    auto view = std::make_shared<v1::ComplaintView>();
-    if (!view->ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-      status = absl::DataLossError(absl::StrCat("stored view of complaint ", id, " is unreadable"));
+    absl::StatusOr<std::shared_ptr<const v1::ComplaintView>> view =
+        ProjectionState::ParseComplaint(id, value);
+    if (!view.ok()) {
+      status = view.status();
       return;
     }
-    batch.push_back(Parsed{std::string(id), std::move(view)});
+    batch.push_back(Parsed{std::string(id), *std::move(view)});
     if (batch.size() == kBatch) {
       handover.Push(std::exchange(batch, {}));
       batch.reserve(kBatch);
