@@ -29,6 +29,12 @@ class CatalogTally {
   // As CatalogOf(views, department, now): every department, or only `department`.
   v1::DepartmentCatalog ToCatalog(const std::string& department, absl::Time now) const;
 
+  // The fields a saved state keeps (services/projections/state_archive.h).
+  template <typename Archive>
+  void Fields(Archive& archive) {
+    archive(departments_);
+  }
+
  private:
   struct Department {
     int64_t refs = 0;  // cases and tasks that name it: listed while there are any
@@ -40,6 +46,11 @@ class CatalogTally {
     LatencyHistogram response_time;
     // Tasks not completed, by (complaint id, task id).
     absl::btree_map<std::pair<std::string, std::string>, v1::TaskRef> open_tasks;
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(refs, total_cases, open_cases, cases_by_root_cause, tasks_answered, escalated_tasks,
+              response_time, open_tasks);
+    }
   };
   // The department `name` names, created if need be; nullptr for "".
   Department* Named(const std::string& name);

@@ -32,6 +32,12 @@ class LatencyHistogram {
 
   bool operator==(const LatencyHistogram& other) const { return buckets_ == other.buckets_; }
 
+  // The fields a saved state keeps (services/projections/state_archive.h).
+  template <typename Archive>
+  void Fields(Archive& archive) {
+    archive(buckets_, count_);
+  }
+
  private:
   absl::btree_map<int32_t, int64_t> buckets_;  // bucket index -> samples, no zero entries
   int64_t count_ = 0;

@@ -56,6 +56,10 @@ class MetricsTally {
     // Every count zero: a sum of parts, some taken back, may have no responses left but not
     // yet its promoters (another part brings them back), and must not be dropped then.
     bool empty() const { return responses == 0 && promoters == 0 && detractors == 0 && csat_sum == 0; }
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(responses, promoters, detractors, csat_sum);
+    }
   };
   // One-call resolution of one group.
   struct OneCall {
@@ -63,13 +67,31 @@ class MetricsTally {
     int64_t one_call = 0;
     void Add(const OneCall& other, int sign);
     bool empty() const { return resolved == 0 && one_call == 0; }
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(resolved, one_call);
+    }
   };
   struct Mix {
     int64_t complaints = 0;
     int64_t recommendations = 0;
     void Add(const Mix& other, int sign);
     bool empty() const { return complaints == 0 && recommendations == 0; }
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(complaints, recommendations);
+    }
   };
+
+  // The fields a saved state keeps (services/projections/state_archive.h).
+  template <typename Archive>
+  void Fields(Archive& archive) {
+    archive(count_customers_, cases_, complaints_, recommendations_, first_contact_, resolution_,
+            within_target_, reopened_, red_button_cases_, red_button_redirected_, mix_by_channel_,
+            breaches_by_department_, cases_by_customer_, repeat_customers_, satisfaction_,
+            satisfaction_by_month_, satisfaction_by_channel_, satisfaction_by_store_,
+            satisfaction_by_department_, one_call_, one_call_by_channel_, one_call_by_team_);
+  }
 
  private:
   void AddCustomer(const std::string& customer, int64_t count);

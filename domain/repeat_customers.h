@@ -60,17 +60,31 @@ class RepeatCustomers {
 
   int64_t customers() const { return static_cast<int64_t>(times_by_customer_.size()); }
 
+  // The fields a saved state keeps (services/projections/state_archive.h).
+  template <typename Archive>
+  void Fields(Archive& archive) {
+    archive(times_by_customer_, cells_, days_, total_);
+  }
+
  private:
   using Point = std::pair<int64_t, int64_t>;  // (x, y) in nanoseconds, x <= y
   struct Cell {
     int64_t weight = 0;  // pairs minus triples
     absl::btree_multiset<Point> pairs;
     absl::btree_multiset<Point> triples;
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(weight, pairs, triples);
+    }
   };
   struct Day {
     int64_t cases = 0;
     int64_t first = INT64_MAX;  // the earliest and latest filing counted since the day emptied
     int64_t last = INT64_MIN;
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(cases, first, last);
+    }
   };
   // Most customers file once or twice: their times stay inline.
   using Times = absl::InlinedVector<int64_t, 2>;

@@ -1,7 +1,10 @@
 #include "storage/view_store.h"
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/table.h"
@@ -18,7 +21,16 @@ constexpr char kCheckpointKey[] = "#checkpoint";
 // existed still reads (it then has no hash, and is checked by position only).
 constexpr char kCheckpointHashKey[] = "#checkpoint_hash";
 constexpr char kFormatKey[] = "#format";
+// The saved state (SaveState): its pieces, "#state/<8-digit piece>", and the checkpoint it
+// was saved at. Metadata keys too: no walk over the views meets them.
+constexpr char kStatePrefix[] = "#state/";
+constexpr char kStateEnd[] = "#state0";  // the first key after the pieces
+constexpr char kStateAtKey[] = "#state_at";
+// Pieces of a few MB: RocksDB keeps large values whole in one block each.
+constexpr size_t kStatePieceBytes = size_t{4} << 20;
 constexpr char kFirstViewKey[] = "$";  // the first key after the metadata keys
+
+std::string PieceKey(size_t piece) { return absl::StrFormat("%s%08d", kStatePrefix, piece); }
 constexpr size_t kBlockCacheBytes = size_t{64} << 20;
 
 }  // namespace
@@ -172,6 +184,59 @@ absl::Status ViewStore::Commit(const std::vector<std::pair<std::string, std::str
   absl::MutexLock lock(&hash_mu_);
   checkpoint_hash_ = checkpoint_hash;
   return absl::OkStatus();
+}
+
+std::string ViewStore::StateMark() const {
+  return absl::StrCat(checkpoint_.load(), " ", absl::BytesToHexString(checkpoint_hash()));
+}
+
+absl::Status ViewStore::SaveState(absl::string_view state) {
+  rocksdb::WriteBatch batch;
+  size_t pieces = 0;
+  for (size_t offset = 0; offset < state.size(); offset += kStatePieceBytes, ++pieces) {
+    const absl::string_view bytes = state.substr(offset, kStatePieceBytes);
+    batch.Put(PieceKey(pieces), rocksdb::Slice(bytes.data(), bytes.size()));
+  }
+  // The pieces of a longer state saved before: the others were overwritten.
+  batch.DeleteRange(PieceKey(pieces), kStateEnd);
+  batch.Put(kStateAtKey, absl::StrCat(StateMark(), " ", state.size()));
+  // Flushed, not logged: written to the write-ahead log, the state would be read back from it
+  // into memory by the next open before anything else could start.
+  rocksdb::WriteOptions options;
+  options.disableWAL = true;
+  rocksdb::Status written = db_->Write(options, &batch);
+  if (written.ok()) written = db_->Flush(rocksdb::FlushOptions());
+  if (!written.ok()) return FromRocks(written, "saving the projections' state");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ViewStore::SavedState() const {
+  std::string at;
+  rocksdb::Status read = db_->Get(rocksdb::ReadOptions(), kStateAtKey, &at);
+  if (!read.ok() && !read.IsNotFound()) {
+    return FromRocks(read, "reading the saved state's checkpoint");
+  }
+  // "<checkpoint> <hash> <size>"
+  const std::string mark = StateMark();
+  size_t size = 0;
+  if (read.IsNotFound() || !absl::StartsWith(at, absl::StrCat(mark, " ")) ||
+      !absl::SimpleAtoi(absl::string_view(at).substr(mark.size() + 1), &size)) {
+    return absl::NotFoundError("no state is saved at the views' checkpoint");
+  }
+  std::string state;
+  const rocksdb::Slice end(kStateEnd);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &end;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
+  for (it->Seek(kStatePrefix); it->Valid(); it->Next()) {
+    state.append(it->value().data(), it->value().size());
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the saved state");
+  if (state.size() != size) {
+    return absl::DataLossError(
+        absl::StrCat("the saved state holds ", state.size(), " bytes, not the ", size, " saved"));
+  }
+  return state;
 }
 
 }  // namespace closedloop::storage

@@ -217,10 +217,13 @@ int RunDaemon() {
   }
   std::fprintf(stderr,
                "closedloopd: serving on %s (port %d), event log in %s at position %llu, views "
-               "resume after position %llu\n",
+               "resume after position %llu (%s)\n",
                absl::GetFlag(FLAGS_listen).c_str(), (*server)->port(), data_dir.c_str(),
                static_cast<unsigned long long>((*log)->HeadPosition()),
-               static_cast<unsigned long long>((*server)->views_resumed_after()));
+               static_cast<unsigned long long>((*server)->views_resumed_after()),
+               (*server)->projections().resumed_saved()
+                   ? "from the state saved at the last stop"
+                   : "from every stored view: no state was saved at their checkpoint");
 
   if ((*server)->metrics_port() != 0) {
     std::fprintf(stderr, "closedloopd: metrics on %s (metrics port %d), GET /metrics\n",

@@ -57,6 +57,11 @@ class ListRows {
     int32_t state = 0, channel = 0, kind = 0, severity = 0;  // enum values, as the view has them
     bool breached = false, hanging = false;
     bool present = false;  // false: no case has this number
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(filed, owner, team, department, market, state, channel, kind, severity, breached,
+              hanging, present);
+    }
   };
 
   // Puts `view`'s row in, or takes it out again (with the view it was put in with: a change
@@ -107,6 +112,14 @@ class ListRows {
 
   size_t size() const { return size_; }
 
+  // The fields a saved state keeps (services/projections/state_archive.h).
+  template <typename Archive>
+  void Fields(Archive& archive) {
+    archive(chunks_, size_, interned_, by_state_, by_owner_, by_team_, by_department_, by_market_,
+            by_channel_, by_kind_, by_severity_, breached_, hanging_, open_, open_by_owner_,
+            readable_by_);
+  }
+
  private:
   uint32_t Intern(const std::string& value);
   std::optional<uint32_t> Find(const std::string& value) const;
@@ -124,6 +137,10 @@ class ListRows {
     int64_t present = 0;
     // The earliest and latest filing of any row the chunk ever held (never narrowed).
     absl::Time first_filed = absl::InfiniteFuture(), last_filed = absl::InfinitePast();
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(rows, present, first_filed, last_filed);
+    }
   };
   // The chunks by number / kChunkRows; a copy of the rows copies them (shares none).
   class Chunks : public absl::btree_map<uint64_t, std::unique_ptr<Chunk>> {

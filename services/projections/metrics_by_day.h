@@ -55,6 +55,12 @@ class MetricsByDay {
   // the facts of the days the range cuts through `read`. Errors: read's.
   absl::StatusOr<v1::Metrics> Metrics(absl::Time after, absl::Time before, FactsReader read) const;
 
+  // The fields a saved state keeps (services/projections/state_archive.h).
+  template <typename Archive>
+  void Fields(Archive& archive) {
+    archive(days_, all_, repeat_);
+  }
+
  private:
   // Metrics() but for the repeat customers.
   absl::StatusOr<v1::Metrics> Tallied(absl::Time after, absl::Time before, FactsReader read) const;
@@ -70,10 +76,18 @@ class MetricsByDay {
     absl::Time last = absl::InfinitePast();
     void Add(const domain::CaseFacts& facts, int sign);
     bool Within(absl::Time after, absl::Time before) const { return first >= after && last < before; }
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(tally, cases, first, last);
+    }
   };
   struct Day {
     Span whole;
     std::map<int, Span> hours;  // by hour of the day (UTC)
+    template <typename Archive>
+    void Fields(Archive& archive) {
+      archive(whole, hours);
+    }
   };
   // Adds the tallies of `day` in [after, before) to `parts`, and the facts read from the hours
   // it cuts to `edges` (setting `cut`). Errors: read's.

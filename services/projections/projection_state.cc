@@ -8,6 +8,7 @@
 #include "domain/complaint_view.h"
 #include "domain/problem_view.h"
 #include "domain/proto_time.h"
+#include "services/projections/state_archive.h"
 #include "services/projections/stored_facts.h"
 
 namespace closedloop::services {
@@ -167,6 +168,42 @@ bool ProjectionState::CanLetGo(absl::string_view id, const v1::ComplaintView& vi
          CaseNumberOf(id).has_value();
 }
 
+std::string ProjectionState::Saved() const {
+  std::vector<std::string> kept;
+  size_t let_go = let_go_;
+  for (const auto& [id, view] : complaints_) {
+    if (CanLetGo(id, *view)) {
+      ++let_go;  // closed, and in the store: the next start need not read it
+    } else {
+      kept.push_back(id);
+    }
+  }
+  StateWriter writer;
+  writer(kSavedFormat, rows_, metrics_, catalog_, let_go, kept);
+  return writer.Take();
+}
+
+absl::StatusOr<std::vector<std::string>> ProjectionState::Resume(absl::string_view saved) {
+  if (loader_ == nullptr) return absl::FailedPreconditionError("a saved state needs a loader");
+  StateReader reader(saved);
+  int format = 0;
+  reader(format);
+  if (reader.status().ok() && format != kSavedFormat) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the saved state's format is ", format, ", not ", kSavedFormat));
+  }
+  std::vector<std::string> kept;
+  reader(rows_, metrics_, catalog_, let_go_, kept);
+  if (!reader.status().ok()) return reader.status();
+  if (!reader.at_end()) return absl::DataLossError("saved state: bytes after its end");
+  return kept;
+}
+
+void ProjectionState::ResumeKept(const std::string& id, ComplaintPtr view) {
+  IndexOpen(*view);
+  complaints_.insert_or_assign(id, std::move(view));
+}
+
 void ProjectionState::CopyOf(const ProjectionState& from) {
   const ViewLoader* loader = loader_;
   *this = from;
@@ -178,7 +215,12 @@ absl::StatusOr<ProjectionState::ComplaintPtr> ProjectionState::LetGoView(
   if (loader_ == nullptr) return nullptr;
   const std::optional<uint64_t> number = CaseNumberOf(id);
   if (!number || !rows_.Contains(*number)) return nullptr;
-  absl::StatusOr<std::string> bytes = loader_->Load(ComplaintKey(id));
+  return ReadComplaint(*loader_, id);
+}
+
+absl::StatusOr<ProjectionState::ComplaintPtr> ProjectionState::ReadComplaint(
+    const ViewLoader& loader, const std::string& id) {
+  absl::StatusOr<std::string> bytes = loader.Load(ComplaintKey(id));
   if (absl::IsNotFound(bytes.status())) {
     return absl::DataLossError(absl::StrCat("the view store lacks the view of ", id));
   }
@@ -333,6 +375,10 @@ void ProjectionState::Unindex(const v1::ComplaintView& view) {
 void ProjectionState::Index(const v1::ComplaintView& view) {
   if (view.complaint_id().empty()) return;
   rows_.Add(view);
+  IndexOpen(view);
+}
+
+void ProjectionState::IndexOpen(const v1::ComplaintView& view) {
   if (!domain::IsOpen(view)) return;
   due_.Add(view);
   owner_boards_.Add(view);

@@ -47,6 +47,7 @@ namespace closedloop::services {
 
 class ProjectionState {
  public:
+  using ComplaintPtr = std::shared_ptr<const v1::ComplaintView>;
   ProjectionState() = default;
   ProjectionState(ProjectionState&&) = default;
   ProjectionState& operator=(ProjectionState&&) = default;
@@ -64,10 +65,31 @@ class ProjectionState {
   absl::Status Restore(absl::string_view key, absl::string_view value);
 
   // A complaint's stored view (serialized), parsed. DATA_LOSS naming the case if unreadable.
-  static absl::StatusOr<std::shared_ptr<const v1::ComplaintView>> ParseComplaint(
+  static absl::StatusOr<ComplaintPtr> ParseComplaint(
       absl::string_view id, absl::string_view bytes);
+  // A complaint's view as `loader` reads it from the store. DATA_LOSS naming the case when the
+  // store lacks it or it is unreadable; the loader's errors.
+  static absl::StatusOr<ComplaintPtr> ReadComplaint(const ViewLoader& loader, const std::string& id);
   // Restores one complaint's stored view, parsed (as Restore).
   void RestoreComplaint(const std::string& id, std::shared_ptr<const v1::ComplaintView> view);
+
+  // The state as a clean stop saves it (ViewStore::SaveState), with a loader: the rows and
+  // tallies of every case, and the ids of the views kept in memory (the open cases'), which
+  // the store holds as this state has them. Closed cases' views are counted as let go of.
+  std::string Saved() const;
+  // Makes this empty state, with a loader reading the store the state was saved beside, the
+  // one Saved() returned: reads the rows and tallies from `saved`, and returns the ids of the
+  // views it kept in memory, which the caller reads from the store and passes to ResumeKept.
+  // Nothing per closed case is read. DATA_LOSS for bytes Saved() did not write,
+  // FAILED_PRECONDITION for a state saved in another format or a state without a loader;
+  // after an error the state is partly made and must be dropped.
+  absl::StatusOr<std::vector<std::string>> Resume(absl::string_view saved);
+  // One of the views Resume named, as the store holds it: it enters the open cases' indexes
+  // (the rows and tallies count it already).
+  void ResumeKept(const std::string& id, ComplaintPtr view);
+  // The format of Saved()'s bytes: raised whenever a class in the saved state changes its
+  // fields (state_archive.h), so that a start never reads a state saved in another.
+  static constexpr int kSavedFormat = 1;
 
   // Makes this state a copy of `from` that shares its views, keeping its own loader (which must
   // read the store as `from`'s does). Copying costs less than restoring every view again.
@@ -97,7 +119,6 @@ class ProjectionState {
   // resolution, survey), not at every event, so most batches rewrite few of them.
   std::vector<std::pair<std::string, std::string>> TakeChangedFacts();
 
-  using ComplaintPtr = std::shared_ptr<const v1::ComplaintView>;
   using ProblemPtr = std::shared_ptr<const v1::ProblemView>;
   // The views in memory: every open case's, and the closed ones not let go of.
   const std::map<std::string, ComplaintPtr, IdOrder>& complaints() const { return complaints_; }
@@ -149,6 +170,8 @@ class ProjectionState {
   // Keeps the indexes in step with a complaint view before and after a change.
   void Unindex(const v1::ComplaintView& view);
   void Index(const v1::ComplaintView& view);
+  // Index() but for the rows: the indexes of open cases only.
+  void IndexOpen(const v1::ComplaintView& view);
   // Counts a case in the aggregates (+1), or takes it back (-1) before it changes.
   void Tally(const v1::ComplaintView& view, int sign);
   // Without a loader: keeps the case's facts entry as `view` stands (facts_).

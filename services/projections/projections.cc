@@ -59,13 +59,12 @@ absl::Status Projections::Start() {
                  rebuild_reason_.c_str());
   }
   // Nothing reads the states yet: the follower and the server start after this. One state
-  // reads the views (letting go of the closed cases' at once), the other copies it: parsing
-  // and counting every case once, not twice.
+  // is restored, and the follower makes the other a copy of it (Follow): parsing and counting
+  // every case once, not twice.
   const std::shared_ptr<const storage::ViewStore::Snapshot> snapshot = store_.SnapshotNow();
   for (Side& side : sides_) side.loader.At(snapshot);
-  // The views only: the finder's keys and the facts are read where they are, when asked for.
-  if (absl::Status restored = RestoreViews(store_, sides_[0].state); !restored.ok()) return restored;
-  sides_[1].state.CopyOf(sides_[0].state);
+  if (absl::Status restored = Restore(sides_[0]); !restored.ok()) return restored;
+
   resumed_after_ = store_.checkpoint();
   sides_[0].position = sides_[1].position = resumed_after_;
   {
@@ -77,14 +76,49 @@ absl::Status Projections::Start() {
   return absl::OkStatus();
 }
 
+absl::Status Projections::Restore(Side& side) {
+  absl::StatusOr<std::string> saved = store_.SavedState();
+  if (saved.ok()) {
+    absl::Status resumed = ResumeViews(side.loader, *saved, side.state);
+    if (resumed.ok()) {
+      resumed_saved_ = true;
+      return RestoreProblems(store_, side.state);
+    }
+    // The saved state is a shortcut: without it, every view is read as after a kill.
+    std::fprintf(stderr, "closedloopd: the saved state is unusable (%s); reading every view\n",
+                 resumed.ToString().c_str());
+    side.state = ProjectionState();
+    side.state.set_loader(&side.loader);
+  } else if (!absl::IsNotFound(saved.status())) {
+    return saved.status();
+  }
+  // Every view, letting go of the closed cases' at once. The views only: the finder's keys and
+  // the facts are read where they are, when asked for.
+  return RestoreViews(store_, side.state);
+}
+
 void Projections::Stop() {
   if (subscription_ == nullptr) return;
   subscription_->Cancel();
   if (follower_.joinable()) follower_.join();
   subscription_.reset();
+  Save();
+}
+
+void Projections::Save() {
+  // The visible side stands where the store does, unless the follower failed.
+  const Side& side = sides_[visible_.load()];
+  if (stopped_on_error_.load() || side.position != store_.checkpoint()) return;
+  if (absl::Status saved = store_.SaveState(side.state.Saved()); !saved.ok()) {
+    std::fprintf(stderr, "closedloopd: could not save the state (%s); the next start reads every view\n",
+                 saved.ToString().c_str());
+  }
 }
 
 void Projections::Follow() {
+  // The other state copies the restored one here, while the server already answers from it:
+  // queries read only the visible state, and copying reads it as they do.
+  sides_[1 - visible_.load()].state.CopyOf(sides_[visible_.load()].state);
   for (;;) {
     absl::StatusOr<std::vector<v1::RecordedEvent>> events =
         subscription_->Next(kBatch, absl::InfiniteFuture());

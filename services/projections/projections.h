@@ -74,6 +74,9 @@ class Projections {
   const std::string& rebuild_reason() const { return rebuild_reason_; }
   // The checkpoint Start() resumed after (0 when it rebuilds from position 1).
   uint64_t resumed_after() const { return resumed_after_; }
+  // Whether Start() took the state a clean stop saved (the rows, tallies and open cases) rather
+  // than reading every view: false after a kill, a rebuild, or a state it could not use.
+  bool resumed_saved() const { return resumed_saved_; }
   // Stops following the log; idempotent.
   void Stop();
 
@@ -106,6 +109,13 @@ class Projections {
   void Follow();
   // Applies `events` to the hidden state and commits them with the store; then publishes them.
   absl::Status ApplyBatch(const std::vector<v1::RecordedEvent>& events);
+  // Restores the state of `side` from the store: from the state a clean stop saved at the
+  // store's checkpoint (the rows, tallies and open cases' views) if there is one, else from
+  // every view. Errors: the store's; DATA_LOSS for an unreadable view.
+  struct Side;
+  absl::Status Restore(Side& side);
+  // After the follower stopped: saves the visible state beside the views for the next start.
+  void Save();
   // Records that the follower stopped with `status`, and wakes every waiter.
   void Fail(const absl::Status& status);
 
@@ -143,6 +153,7 @@ class Projections {
   absl::AnyInvocable<void(const absl::Status&)> on_failure_ ABSL_GUARDED_BY(failure_mu_);
   std::string rebuild_reason_;
   uint64_t resumed_after_ = 0;
+  bool resumed_saved_ = false;
   std::unique_ptr<storage::Subscription> subscription_;
   std::thread follower_;
 };

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 
 namespace closedloop::services {
@@ -23,9 +24,11 @@ struct Parsed {
 };
 using Batch = std::vector<Parsed>;
 
-// Batches from the reading thread to the restoring one, until the reader is done (or failed).
+// Batches from the reading threads to the restoring one, until every reader is done (or one
+// failed: the first error is kept).
 class Handover {
  public:
+  explicit Handover(int readers) : readers_(readers) {}
   // Waits for room.
   void Push(Batch batch) {
     absl::MutexLock lock(&mu_);
@@ -43,8 +46,8 @@ class Handover {
   }
   void Done(absl::Status status) {
     absl::MutexLock lock(&mu_);
-    done_ = true;
-    status_ = std::move(status);
+    --readers_;
+    if (status_.ok()) status_ = std::move(status);
   }
   absl::Status status() {
     absl::MutexLock lock(&mu_);
@@ -56,12 +59,12 @@ class Handover {
     return batches_.size() < kAhead;
   }
   bool HasBatchOrDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    return done_ || !batches_.empty();
+    return readers_ == 0 || !batches_.empty();
   }
 
   absl::Mutex mu_;
   std::deque<Batch> batches_ ABSL_GUARDED_BY(mu_);
-  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  int readers_ ABSL_GUARDED_BY(mu_);  // not done yet
   absl::Status status_ ABSL_GUARDED_BY(mu_);
 };
 
@@ -93,18 +96,71 @@ absl::Status ReadComplaints(storage::ViewStore& store, Handover& handover) {
   return absl::OkStatus();
 }
 
+// Reads the views of ids[first], ids[first + step]... into batches, until the first that is
+// missing or unreadable.
+absl::Status ReadKept(const ViewLoader& loader, const std::vector<std::string>& ids, size_t first,
+                      size_t step, Handover& handover) {
+  Batch batch;
+  batch.reserve(kBatch);
+  for (size_t i = first; i < ids.size(); i += step) {
+    const std::string& id = ids[i];
+    absl::StatusOr<ProjectionState::ComplaintPtr> view = ProjectionState::ReadComplaint(loader, id);
+    if (!view.ok()) return view.status();
+    batch.push_back(Parsed{id, *std::move(view)});
+    if (batch.size() == kBatch) {
+      handover.Push(std::exchange(batch, {}));
+      batch.reserve(kBatch);
+    }
+  }
+  if (!batch.empty()) handover.Push(std::move(batch));
+  return absl::OkStatus();
+}
+
+// Hands every batch the readers put in to `restore`, on this thread, until they are done;
+// then joins them. Returns the first reader's error.
+absl::Status Drain(Handover& handover, std::vector<std::thread>& readers,
+                   absl::FunctionRef<void(Parsed&)> restore) {
+  Batch batch;
+  while (handover.Pop(batch)) {
+    for (Parsed& parsed : batch) restore(parsed);
+  }
+  for (std::thread& reader : readers) reader.join();
+  return handover.status();
+}
+
 }  // namespace
 
 absl::Status RestoreViews(storage::ViewStore& store, ProjectionState& state) {
-  Handover handover;
-  std::thread reader([&] { handover.Done(ReadComplaints(store, handover)); });
-  Batch batch;
-  while (handover.Pop(batch)) {
-    for (Parsed& parsed : batch) state.RestoreComplaint(parsed.id, std::move(parsed.view));
+  Handover handover(1);
+  std::vector<std::thread> readers;
+  readers.emplace_back([&] { handover.Done(ReadComplaints(store, handover)); });
+  absl::Status read = Drain(handover, readers, [&](Parsed& parsed) {
+    state.RestoreComplaint(parsed.id, std::move(parsed.view));
+  });
+  if (!read.ok()) return read;
+  return RestoreProblems(store, state);
+}
+
+absl::Status ResumeViews(const ViewLoader& loader, absl::string_view saved,
+                         ProjectionState& state) {
+  absl::StatusOr<std::vector<std::string>> kept = state.Resume(saved);
+  if (!kept.ok()) return kept.status();
+  // Reading and parsing a view costs about three times what indexing it does: two threads
+  // read (every other view each) while this one indexes.
+  constexpr size_t kReaders = 2;
+  Handover handover(kReaders);
+  std::vector<std::thread> readers;
+  for (size_t first = 0; first < kReaders; ++first) {
+    readers.emplace_back(
+        [&, first] { handover.Done(ReadKept(loader, *kept, first, kReaders, handover)); });
   }
-  reader.join();
-  if (absl::Status read = handover.status(); !read.ok()) return read;
-  // Problems are few: read and restore them here.
+  return Drain(handover, readers, [&](Parsed& parsed) {
+    state.ResumeKept(parsed.id, std::move(parsed.view));
+  });
+}
+
+absl::Status RestoreProblems(storage::ViewStore& store, ProjectionState& state) {
+  // Problems are few: read and restored on this thread.
   absl::Status restored = absl::OkStatus();
   absl::Status read = store.ForEach("p/", [&](absl::string_view key, absl::string_view value) {
     if (restored.ok()) restored = state.Restore(key, value);

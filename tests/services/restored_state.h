@@ -1,0 +1,33 @@
+// Helpers for the tests of a state restored at start-up (view_restore_test.cc,
+// saved_state_test.cc): random stored cases, and a check that a restored state answers as a
+// state keeping every view in memory does.
+#ifndef CLOSEDLOOP_TESTS_SERVICES_RESTORED_STATE_H_
+#define CLOSEDLOOP_TESTS_SERVICES_RESTORED_STATE_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "services/projections/projection_state.h"
+#include "storage/view_store.h"
+
+namespace closedloop::testing {
+
+// The store writes of `cases` random cases (views and metrics facts), about half of them open,
+// and a problem.
+std::vector<std::pair<std::string, std::string>> StoredCases(int cases);
+
+// A state without a loader holding every view of `store`: the reference for what letting go
+// of closed views must not change.
+void RestoreInMemory(storage::ViewStore& store, services::ProjectionState& state);
+
+// Checks that `restored` answers as `reference` (holding every view) does for `cases` cases
+// numbered 1..cases: lists through every page and the rows they start from, metrics (all time
+// and a range cutting days and hours), catalog, deadline board, load, and every seventh view
+// read back.
+void CheckAnswersAlike(const services::ProjectionState& restored,
+                       const services::ProjectionState& reference, int cases);
+
+}  // namespace closedloop::testing
+
+#endif  // CLOSEDLOOP_TESTS_SERVICES_RESTORED_STATE_H_

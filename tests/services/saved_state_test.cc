@@ -1,0 +1,143 @@
+// The state a clean stop saves beside the views (ProjectionState::Saved, ViewStore::SaveState)
+// and the start that reads it instead of every view (ResumeViews): a resumed state answers as
+// a state keeping every view does; the store hands a saved state back only at the checkpoint
+// it was saved at; and bytes the save did not write are refused, never served.
+#include <catch2/catch.hpp>
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "services/projections/projection_state.h"
+#include "services/projections/view_loader.h"
+#include "services/projections/view_restore.h"
+#include "storage/view_store.h"
+#include "tests/services/restored_state.h"
+#include "tests/temp_dir.h"
+
+namespace closedloop {
+namespace {
+
+using services::ProjectionState;
+
+std::unique_ptr<storage::ViewStore> OpenStore(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<storage::ViewStore>> store = storage::ViewStore::Open(path, "test");
+  REQUIRE(store.ok());
+  return *std::move(store);
+}
+
+// A store of `cases` random cases at checkpoint 1, and the state a clean stop would save of it.
+struct Saved {
+  explicit Saved(testing::TempDir& dir, int cases) : store(OpenStore(dir.Sub("views"))), loader(*store) {
+    REQUIRE(store->Commit(testing::StoredCases(cases), 1, "h1").ok());
+    loader.At(store->SnapshotNow());
+    ProjectionState restored;
+    restored.set_loader(&loader);
+    REQUIRE(services::RestoreViews(*store, restored).ok());
+    bytes = restored.Saved();
+  }
+  // Resumes a new state from `saved` through this store.
+  absl::Status Resume(const std::string& saved, ProjectionState& state) {
+    state.set_loader(&loader);
+    return services::ResumeViews(loader, saved, state);
+  }
+  std::unique_ptr<storage::ViewStore> store;
+  services::SnapshotLoader loader;
+  std::string bytes;
+};
+
+TEST_CASE("a state resumed from the saved state answers as one keeping every view, having read only the open cases' views",
+          "[saved_state]") {
+  testing::TempDir dir;
+  constexpr int kCases = 1500;
+  Saved saved(dir, kCases);
+  ProjectionState resumed;
+  REQUIRE(saved.Resume(saved.bytes, resumed).ok());
+  REQUIRE(services::RestoreProblems(*saved.store, resumed).ok());
+  ProjectionState in_memory;
+  testing::RestoreInMemory(*saved.store, in_memory);
+  testing::CheckAnswersAlike(resumed, in_memory, kCases);
+  // Saved again, the resumed state gives as many bytes (hash maps may list their entries in
+  // another order), and a state resumed from those answers alike too: nothing is lost on the way.
+  const std::string again = resumed.Saved();
+  CHECK(again.size() == saved.bytes.size());
+  ProjectionState twice;
+  REQUIRE(saved.Resume(again, twice).ok());
+  REQUIRE(services::RestoreProblems(*saved.store, twice).ok());
+  testing::CheckAnswersAlike(twice, in_memory, kCases);
+}
+
+TEST_CASE("bytes a save did not write are refused with DATA_LOSS, and another format with FAILED_PRECONDITION",
+          "[saved_state]") {
+  testing::TempDir dir;
+  Saved saved(dir, 300);
+  // Every cut short (a byte in a thousand of the lengths, and the last ones).
+  for (size_t length = 0; length < saved.bytes.size(); length += length + 997 < saved.bytes.size() ? 997 : 1) {
+    ProjectionState state;
+    const absl::Status resumed = saved.Resume(saved.bytes.substr(0, length), state);
+    INFO(length << " of " << saved.bytes.size() << " bytes: " << resumed);
+    CHECK(resumed.code() == absl::StatusCode::kDataLoss);
+  }
+  ProjectionState longer;
+  CHECK(saved.Resume(saved.bytes + "x", longer).code() == absl::StatusCode::kDataLoss);
+  std::string other_format = saved.bytes;
+  other_format[0] = static_cast<char>(2 * (ProjectionState::kSavedFormat + 1));  // zigzag varint
+  ProjectionState other;
+  const absl::Status refused = saved.Resume(other_format, other);
+  CHECK(refused.code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(absl::StrContains(refused.message(), "format"));
+}
+
+TEST_CASE("a saved state naming an open case whose stored view is unreadable is refused with DATA_LOSS naming the case",
+          "[saved_state]") {
+  testing::TempDir dir;
+  Saved saved(dir, 300);
+  ProjectionState state;
+  state.set_loader(&saved.loader);
+  absl::StatusOr<std::vector<std::string>> kept = state.Resume(saved.bytes);
+  REQUIRE(kept.ok());
+  REQUIRE_FALSE(kept->empty());
+  // The store as it would stand had the case's view been damaged.
+  const std::string missing = kept->back();
+  REQUIRE(saved.store->Commit({{ProjectionState::ComplaintKey(missing), "\xff\xff"}}, 2, "h2").ok());
+  saved.loader.At(saved.store->SnapshotNow());
+  ProjectionState resumed;
+  const absl::Status status = saved.Resume(saved.bytes, resumed);
+  CHECK(status.code() == absl::StatusCode::kDataLoss);
+  CHECK(absl::StrContains(status.message(), missing));
+}
+
+TEST_CASE("the view store hands a saved state back only at the checkpoint it was saved at, whole, across a reopen",
+          "[saved_state]") {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.Sub("views"));
+  CHECK(store->SavedState().status().code() == absl::StatusCode::kNotFound);
+  REQUIRE(store->Commit({{"c/CL-1", "view"}}, 5, "h5").ok());
+  // Larger than one piece of the store (4 MB), with every byte value.
+  std::string large(9 << 20, '\0');
+  for (size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>(i * 131 % 251);
+  REQUIRE(store->SaveState(large).ok());
+  CHECK(*store->SavedState() == large);
+  // A smaller one replaces it whole: none of the larger one's pieces is read with it.
+  REQUIRE(store->SaveState("small").ok());
+  CHECK(*store->SavedState() == "small");
+  store.reset();
+  store = OpenStore(dir.Sub("views"));
+  CHECK(*store->SavedState() == "small");
+  // The saved state is not a view: no walk over the views meets it.
+  int entries = 0;
+  REQUIRE(store->ForEach([&](absl::string_view, absl::string_view) { ++entries; }).ok());
+  CHECK(entries == 1);
+  // Once the views move on, the state saved before is not theirs.
+  REQUIRE(store->Commit({{"c/CL-1", "view 2"}}, 6, "h6").ok());
+  CHECK(store->SavedState().status().code() == absl::StatusCode::kNotFound);
+  REQUIRE(store->SaveState("at 6").ok());
+  CHECK(*store->SavedState() == "at 6");
+  REQUIRE(store->Clear().ok());
+  CHECK(store->SavedState().status().code() == absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace closedloop
