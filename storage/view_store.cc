@@ -224,9 +224,11 @@ absl::StatusOr<std::string> ViewStore::SavedState() const {
     return absl::NotFoundError("no state is saved at the views' checkpoint");
   }
   std::string state;
+  state.reserve(size);
   const rocksdb::Slice end(kStateEnd);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &end;
+  options.fill_cache = false;  // read once: the cache is for the views
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options));
   for (it->Seek(kStatePrefix); it->Valid(); it->Next()) {
     state.append(it->value().data(), it->value().size());

@@ -221,9 +221,9 @@ int RunDaemon() {
                absl::GetFlag(FLAGS_listen).c_str(), (*server)->port(), data_dir.c_str(),
                static_cast<unsigned long long>((*log)->HeadPosition()),
                static_cast<unsigned long long>((*server)->views_resumed_after()),
-               (*server)->projections().resumed_saved()
-                   ? "from the state saved at the last stop"
-                   : "from every stored view: no state was saved at their checkpoint");
+               (*server)->projections().resumed_saved()          ? "from the state saved at the last stop"
+               : (*server)->projections().resumed_after() == 0 ? "replaying the log into new views"
+                                                                 : "from every stored view");
 
   if ((*server)->metrics_port() != 0) {
     std::fprintf(stderr, "closedloopd: metrics on %s (metrics port %d), GET /metrics\n",

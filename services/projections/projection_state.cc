@@ -196,6 +196,12 @@ absl::StatusOr<std::vector<std::string>> ProjectionState::Resume(absl::string_vi
   reader(rows_, metrics_, catalog_, let_go_, kept);
   if (!reader.status().ok()) return reader.status();
   if (!reader.at_end()) return absl::DataLossError("saved state: bytes after its end");
+  // Saved in the map's order: an id twice would be indexed twice.
+  if (std::adjacent_find(kept.begin(), kept.end(), [](const std::string& a, const std::string& b) {
+        return !IdOrder()(a, b);
+      }) != kept.end()) {
+    return absl::DataLossError("saved state: the kept cases are not in order");
+  }
   return kept;
 }
 
@@ -379,7 +385,7 @@ void ProjectionState::Index(const v1::ComplaintView& view) {
 }
 
 void ProjectionState::IndexOpen(const v1::ComplaintView& view) {
-  if (!domain::IsOpen(view)) return;
+  if (view.complaint_id().empty() || !domain::IsOpen(view)) return;
   due_.Add(view);
   owner_boards_.Add(view);
   open_[view.complaint_id()] = &view;

@@ -88,7 +88,9 @@ class ProjectionState {
   // (the rows and tallies count it already).
   void ResumeKept(const std::string& id, ComplaintPtr view);
   // The format of Saved()'s bytes: raised whenever a class in the saved state changes its
-  // fields (state_archive.h), so that a start never reads a state saved in another.
+  // fields (state_archive.h) or how it counts a case (an Add, Index or Tally that counts
+  // otherwise), so that a start never takes rows and tallies counted another way: it reads
+  // every view and counts them afresh instead.
   static constexpr int kSavedFormat = 1;
 
   // Makes this state a copy of `from` that shares its views, keeping its own loader (which must
@@ -170,7 +172,7 @@ class ProjectionState {
   // Keeps the indexes in step with a complaint view before and after a change.
   void Unindex(const v1::ComplaintView& view);
   void Index(const v1::ComplaintView& view);
-  // Index() but for the rows: the indexes of open cases only.
+  // Index() without the rows: the indexes of open cases only.
   void IndexOpen(const v1::ComplaintView& view);
   // Counts a case in the aggregates (+1), or takes it back (-1) before it changes.
   void Tally(const v1::ComplaintView& view, int sign);

@@ -78,20 +78,20 @@ absl::Status Projections::Start() {
 
 absl::Status Projections::Restore(Side& side) {
   absl::StatusOr<std::string> saved = store_.SavedState();
-  if (saved.ok()) {
-    absl::Status resumed = ResumeViews(side.loader, *saved, side.state);
-    if (resumed.ok()) {
-      resumed_saved_ = true;
-      return RestoreProblems(store_, side.state);
-    }
-    // The saved state is a shortcut: without it, every view is read as after a kill.
+  absl::Status resumed = saved.status();
+  if (saved.ok()) resumed = ResumeViews(side.loader, *saved, side.state);
+  if (resumed.ok()) {
+    resumed_saved_ = true;
+    return RestoreProblems(store_, side.state);
+  }
+  // The saved state is a shortcut: without it (damaged, say), every view is read as after a
+  // kill, and a store that cannot be read at all fails there.
+  if (!absl::IsNotFound(resumed)) {
     std::fprintf(stderr, "closedloopd: the saved state is unusable (%s); reading every view\n",
                  resumed.ToString().c_str());
-    side.state = ProjectionState();
-    side.state.set_loader(&side.loader);
-  } else if (!absl::IsNotFound(saved.status())) {
-    return saved.status();
   }
+  side.state = ProjectionState();
+  side.state.set_loader(&side.loader);
   // Every view, letting go of the closed cases' at once. The views only: the finder's keys and
   // the facts are read where they are, when asked for.
   return RestoreViews(store_, side.state);

@@ -1,14 +1,15 @@
 // StateWriter / StateReader: the read models' aggregates (rows, tallies) as bytes, so that a
 // clean stop can save them beside the views and the next start read them back instead of
-// counting every case ever filed again (saved_state.h).
+// counting every case ever filed again (ProjectionState::Saved, view_restore.h).
 //
 // A class takes part by listing its fields once, for both directions:
 //
 //   template <typename Archive> void Fields(Archive& archive) { archive(a_, b_, c_); }
 //
 // The writer and the reader walk the same list, so a field added to a class must be added to
-// its list (and kSavedStateFormat in saved_state.h raised): the saved-state tests compare a
-// state read back with the state it was saved from through every query, and fail otherwise.
+// its list, and ProjectionState::kSavedFormat raised (as for any change in how a class counts):
+// the saved-state tests compare a state read back with one that counted every case afresh,
+// through lists, rows, metrics, catalog, boards and load, and fail on a field left out.
 //
 // Encoding: integers as varints (signed ones zigzagged), strings and messages length-prefixed,
 // containers as their size then their elements in iteration order, times as seconds and nanos

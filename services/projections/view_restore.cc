@@ -35,7 +35,7 @@ class Handover {
     mu_.Await(absl::Condition(this, &Handover::HasRoom));
     batches_.push_back(std::move(batch));
   }
-  // Waits for a batch; false once the reader is done and every batch was taken.
+  // Waits for a batch; false once every reader is done and every batch was taken.
   bool Pop(Batch& batch) {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(this, &Handover::HasBatchOrDone));

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "domain/proto_time.h"
 #include "services/projections/complaint_lookup.h"
 #include "services/projections/stored_facts.h"
 #include "tests/domain/random_case.h"
@@ -14,18 +15,43 @@ namespace {
 
 using services::ProjectionState;
 
-// Every case the state lists, newest first, as ListComplaints pages them.
-std::vector<std::string> Listed(const ProjectionState& state) {
-  v1::ListComplaintsRequest request;
+// The cases the state lists for `request`, newest first, through every page of 100, each
+// page's total first.
+std::vector<std::string> Listed(const ProjectionState& state, v1::ListComplaintsRequest request = {}) {
   request.set_page_size(100);
   std::vector<std::string> ids;
   for (;;) {
     absl::StatusOr<v1::ListComplaintsResponse> page = services::ListPage(state, request);
     REQUIRE(page.ok());
+    ids.push_back(absl::StrCat("total ", page->total_size()));
     for (const v1::ComplaintView& view : page->complaints()) ids.push_back(view.complaint_id());
     if (page->next_page_token().empty()) return ids;
     request.set_page_token(page->next_page_token());
   }
+}
+
+// A request per filter the rows count (their per-value counts, and the chunks' filing times).
+std::vector<v1::ListComplaintsRequest> FilteredRequests() {
+  std::vector<v1::ListComplaintsRequest> requests;
+  auto with = [&](auto set) {
+    set(requests.emplace_back());
+  };
+  with([](auto& r) { r.add_states(v1::COMPLAINT_STATE_OPEN); });
+  with([](auto& r) { r.add_states(v1::COMPLAINT_STATE_CLOSED); r.add_states(v1::COMPLAINT_STATE_REDIRECTED); });
+  with([](auto& r) { r.set_channel(v1::CHANNEL_WEB); });
+  with([](auto& r) { r.set_kind(v1::ITEM_KIND_RECOMMENDATION); });
+  with([](auto& r) { r.set_team("team-1"); });
+  with([](auto& r) { r.set_department("dept-2"); });
+  with([](auto& r) { r.set_breached_only(true); });
+  with([](auto& r) {
+    *r.mutable_filed_after() = domain::ToProto(kRandomCaseStart + absl::Hours(24 * 10));
+    *r.mutable_filed_before() = domain::ToProto(kRandomCaseStart + absl::Hours(24 * 50));
+  });
+  with([](auto& r) {
+    r.set_channel(v1::CHANNEL_HOTLINE);
+    *r.mutable_filed_after() = domain::ToProto(kRandomCaseStart + absl::Hours(24 * 60));
+  });
+  return requests;
 }
 
 }  // namespace
@@ -61,8 +87,14 @@ void CheckAnswersAlike(const ProjectionState& restored, const ProjectionState& r
   CHECK(restored.complaints().size() == restored.OpenIndex().size());  // the closed ones let go of
   CHECK(restored.problems().size() == reference.problems().size());
   const std::vector<std::string> listed = Listed(restored);
-  CHECK(listed.size() == static_cast<size_t>(cases));
+  CHECK(listed.size() == static_cast<size_t>(cases + (cases + 99) / 100));  // and the totals
   CHECK(listed == Listed(reference));
+  for (const v1::ListComplaintsRequest& request : FilteredRequests()) {
+    INFO(request.ShortDebugString());
+    const std::vector<std::string> filtered = Listed(restored, request);
+    CHECK(filtered.size() > 1);
+    CHECK(filtered == Listed(reference, request));
+  }
   CHECK(restored.Metrics(absl::InfinitePast(), absl::InfiniteFuture())->DebugString() ==
         reference.Metrics(absl::InfinitePast(), absl::InfiniteFuture())->DebugString());
   // A range cutting days and hours: the tallies of the days and hours inside, and the facts
@@ -76,6 +108,9 @@ void CheckAnswersAlike(const ProjectionState& restored, const ProjectionState& r
   CHECK(restored.DeadlineBoard(now, absl::Hours(4), 500).DebugString() ==
         reference.DeadlineBoard(now, absl::Hours(4), 500).DebugString());
   CHECK(restored.Load() == reference.Load());
+  CHECK(restored.OpenOf("").size() == reference.OpenOf("").size());
+  CHECK(restored.SuperheroBoard("", now, 50).DebugString() ==
+        reference.SuperheroBoard("", now, 50).DebugString());
   // What the lists start from: the open, breached and hanging rows, and each department's
   // readable cases (for a department's scoped lists).
   CHECK(restored.rows().size() == reference.rows().size());

@@ -22,9 +22,9 @@ std::vector<std::pair<std::string, std::string>> StoredCases(int cases);
 void RestoreInMemory(storage::ViewStore& store, services::ProjectionState& state);
 
 // Checks that `restored` answers as `reference` (holding every view) does for `cases` cases
-// numbered 1..cases: lists through every page and the rows they start from, metrics (all time
-// and a range cutting days and hours), catalog, deadline board, load, and every seventh view
-// read back.
+// numbered 1..cases: lists (unfiltered and by each filter the rows count) through every page
+// and the rows they start from, metrics (all time and a range cutting days and hours),
+// catalog, deadline and superhero boards, load, and every seventh view read back.
 void CheckAnswersAlike(const services::ProjectionState& restored,
                        const services::ProjectionState& reference, int cases);
 

@@ -190,7 +190,7 @@ TEST_CASE("the bytes are deterministic and a state read back writes the same byt
   REQUIRE(reader.status().ok());
   CHECK(Save(back) == bytes);
 
-  // The documented encoding, pinned: changing it needs kSavedStateFormat raised (saved_state.h).
+  // The documented encoding, pinned: changing it needs ProjectionState::kSavedFormat raised.
   StateWriter writer;
   writer(true, int32_t{-1}, int64_t{1}, uint64_t{300}, std::string("ab"), absl::InfiniteFuture());
   CHECK(writer.Take() == std::string("\x01\x01\x02\xac\x02\x02" "ab\x01"));
