@@ -165,39 +165,38 @@ class StateReader {
       value = std::make_unique<typename T::element_type>();
       Get(*value);
     } else if constexpr (archive_detail::MapLike<T>) {
-      size_t count = 0;
-      if (!GetCount(count)) return;
-      value.clear();
-      for (size_t i = 0; i < count && status_.ok(); ++i) {
+      GetElements(value, [&] {
         typename T::key_type key{};
         typename T::mapped_type mapped{};
         Get(key);
         Get(mapped);
         value.emplace_hint(value.end(), std::move(key), std::move(mapped));
-      }
+      });
     } else if constexpr (archive_detail::SetLike<T>) {
-      size_t count = 0;
-      if (!GetCount(count)) return;
-      value.clear();
-      for (size_t i = 0; i < count && status_.ok(); ++i) {
+      GetElements(value, [&] {
         typename T::value_type element{};
         Get(element);
         value.insert(value.end(), std::move(element));
-      }
+      });
     } else if constexpr (archive_detail::Sequence<T>) {
-      size_t count = 0;
-      if (!GetCount(count)) return;
-      value.clear();
-      for (size_t i = 0; i < count && status_.ok(); ++i) {
+      GetElements(value, [&] {
         typename T::value_type element{};
         Get(element);
         value.push_back(std::move(element));
-      }
+      });
     } else {
       value.Fields(*this);
     }
   }
   void GetTime(absl::Time& time);
+  // A container: its count, then `get_one()` that many times, until a fault.
+  template <typename T, typename GetOne>
+  void GetElements(T& value, GetOne get_one) {
+    size_t count = 0;
+    if (!GetCount(count)) return;
+    value.clear();
+    for (size_t i = 0; i < count && status_.ok(); ++i) get_one();
+  }
 
   absl::string_view in_;
   size_t read_ = 0;  // bytes consumed, for the error's offset

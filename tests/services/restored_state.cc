@@ -56,6 +56,12 @@ std::vector<v1::ListComplaintsRequest> FilteredRequests() {
 
 }  // namespace
 
+std::unique_ptr<storage::ViewStore> OpenStore(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<storage::ViewStore>> store = storage::ViewStore::Open(path, "test");
+  REQUIRE(store.ok());
+  return *std::move(store);
+}
+
 std::vector<std::pair<std::string, std::string>> StoredCases(int cases) {
   std::mt19937 rng(29);
   std::vector<std::pair<std::string, std::string>> writes;

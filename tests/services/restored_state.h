@@ -4,6 +4,7 @@
 #ifndef CLOSEDLOOP_TESTS_SERVICES_RESTORED_STATE_H_
 #define CLOSEDLOOP_TESTS_SERVICES_RESTORED_STATE_H_
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,9 @@
 #include "storage/view_store.h"
 
 namespace closedloop::testing {
+
+// A view store in `path` (of the tests' own view format).
+std::unique_ptr<storage::ViewStore> OpenStore(const std::string& path);
 
 // The store writes of `cases` random cases (views and metrics facts), about half of them open,
 // and a problem.

@@ -22,11 +22,7 @@ namespace {
 
 using services::ProjectionState;
 
-std::unique_ptr<storage::ViewStore> OpenStore(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<storage::ViewStore>> store = storage::ViewStore::Open(path, "test");
-  REQUIRE(store.ok());
-  return *std::move(store);
-}
+using testing::OpenStore;
 
 // A store of `cases` random cases at checkpoint 1, and the state a clean stop would save of it.
 struct Saved {

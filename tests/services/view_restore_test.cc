@@ -22,11 +22,7 @@ namespace {
 
 using services::ProjectionState;
 
-std::unique_ptr<storage::ViewStore> OpenStore(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<storage::ViewStore>> store = storage::ViewStore::Open(path, "test");
-  REQUIRE(store.ok());
-  return *std::move(store);
-}
+using testing::OpenStore;
 
 TEST_CASE("restoring the stored views on two threads gives a state that answers as one keeping every view",
           "[view_restore]") {
