@@ -224,7 +224,6 @@ absl::StatusOr<std::string> ViewStore::SavedState() const {
     return absl::NotFoundError("no state is saved at the views' checkpoint");
   }
   std::string state;
-  state.reserve(size);
   const rocksdb::Slice end(kStateEnd);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &end;
