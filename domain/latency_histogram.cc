@@ -50,10 +50,20 @@ void LatencyHistogram::Merge(const LatencyHistogram& other) {
   count_ += other.count_;
 }
 
+const char* LatencyHistogram::Fault() const {
+  if (!buckets_.empty() &&
+      (buckets_.begin()->first < 0 || buckets_.rbegin()->first > BucketOf(INT64_MAX))) {
+    return "a latency bucket out of range";
+  }
+  return nullptr;
+}
+
 absl::Duration LatencyHistogram::Percentile(int percent) const {
-  if (count_ <= 0) return absl::ZeroDuration();
-  // The ceil(percent/100 * n)-th smallest, as domain::Percentile.
-  const int64_t rank = std::max<int64_t>(1, (percent * count_ + 99) / 100);
+  if (count_ <= 0 || buckets_.empty()) return absl::ZeroDuration();
+  // The ceil(percent/100 * n)-th smallest, as domain::Percentile (n = 100q + r, without
+  // overflowing percent * n).
+  const int64_t rank =
+      std::max<int64_t>(1, count_ / 100 * percent + (count_ % 100 * percent + 99) / 100);
   int64_t seen = 0;
   for (const auto& [bucket, n] : buckets_) {
     seen += n;

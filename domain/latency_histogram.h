@@ -37,6 +37,8 @@ class LatencyHistogram {
   void Fields(Archive& archive) {
     archive(buckets_, count_);
   }
+  // Fields read back that Add never makes: a bucket past the last (state_archive.h).
+  const char* Fault() const;
 
  private:
   absl::btree_map<int32_t, int64_t> buckets_;  // bucket index -> samples, no zero entries

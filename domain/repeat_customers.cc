@@ -49,7 +49,7 @@ void RepeatCustomers::Add(absl::string_view customer, absl::Time filed, int sign
   AddPoints(times, i - 1, i - 1, i - 1, i, 1);
   if (times.empty()) times_by_customer_.erase(found);
   auto day = days_.find(DayOf(t));
-  if (--day->second.cases == 0) days_.erase(day);
+  if (day != days_.end() && --day->second.cases <= 0) days_.erase(day);  // missing: a bad save
 }
 
 void RepeatCustomers::AddPoints(const Times& times, int64_t pair_from, int64_t pair_to, int64_t triple_from,

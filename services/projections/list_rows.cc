@@ -170,6 +170,44 @@ const absl::btree_set<uint64_t>& ListRows::ReadableBy(const std::string& departm
   return found == readable_by_.end() ? *kNone : found->second;
 }
 
+const char* ListRows::Fault() const {
+  const size_t strings = interned_.size();
+  std::vector<bool> numbered(strings, false);
+  for (const auto& [value, n] : interned_) {
+    if (n >= strings || numbered[n]) return "the list rows' strings are not numbered 0..n-1";
+    numbered[n] = true;
+  }
+  size_t rows = 0;
+  for (const auto& [index, chunk] : chunks_) {
+    if (chunk == nullptr || index > UINT64_MAX / kChunkRows) return "a list rows' chunk is missing";
+    int64_t present = 0;
+    for (const Row& row : chunk->rows) {
+      if (!row.present) continue;
+      ++present;
+      if (std::max({row.owner, row.team, row.department, row.market}) >= strings) {
+        return "a list row names a string never numbered";
+      }
+    }
+    if (present != chunk->present) return "a list rows' chunk miscounts its rows";
+    rows += static_cast<size_t>(present);
+  }
+  if (rows != size_) return "the list rows miscount their rows";
+  auto all_rows = [&](const absl::btree_set<uint64_t>& numbers) {
+    return std::all_of(numbers.begin(), numbers.end(), [&](uint64_t n) { return Contains(n); });
+  };
+  for (const auto* numbers : {&breached_, &hanging_, &open_}) {
+    if (!all_rows(*numbers)) return "a list rows' set names a number without a row";
+  }
+  for (const auto* by : {&open_by_owner_, &readable_by_}) {
+    for (const auto& [value, numbers] : *by) {
+      if (value >= strings || !all_rows(numbers)) {
+        return "a list rows' set names a number without a row";
+      }
+    }
+  }
+  return nullptr;
+}
+
 bool ListRows::Contains(uint64_t number) const {
   auto found = chunks_.find(number / kChunkRows);
   return found != chunks_.end() && found->second->rows[number % kChunkRows].present;

@@ -119,6 +119,10 @@ class ListRows {
             by_channel_, by_kind_, by_severity_, breached_, hanging_, open_, open_by_owner_,
             readable_by_);
   }
+  // Fields read back that Add and Remove never make (state_archive.h): a missing chunk, counts
+  // of rows that do not add up, a row naming a string never numbered, a set naming a number
+  // without a row.
+  const char* Fault() const;
 
  private:
   uint32_t Intern(const std::string& value);

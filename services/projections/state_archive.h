@@ -6,6 +6,14 @@
 //
 //   template <typename Archive> void Fields(Archive& archive) { archive(a_, b_, c_); }
 //
+// A class may also say what is wrong with fields read back, should they hold what none of its
+// own changes makes (a row naming a string never numbered, a bucket past the last):
+//
+//   const char* Fault() const;  // nullptr when nothing is
+//
+// The reader then stops with DATA_LOSS, so that a saved state that decodes but does not hold
+// together is refused at start, rather than crashing a later query or change.
+//
 // The writer and the reader walk the same list, so a field added to a class must be added to
 // its list, and ProjectionState::kSavedFormat raised (as for any change in how a class counts):
 // the saved-state tests compare a state read back with one that counted every case afresh,
@@ -186,6 +194,12 @@ class StateReader {
       });
     } else {
       value.Fields(*this);
+      // A class that can tell fields no change of its own makes says so (Fault()).
+      if constexpr (requires(const T& t) { t.Fault(); }) {
+        if (status_.ok()) {
+          if (const char* fault = value.Fault()) Fail(fault);
+        }
+      }
     }
   }
   void GetTime(absl::Time& time);
