@@ -181,6 +181,19 @@ std::vector<std::pair<std::string, v1::ListComplaintsRequest>> Filters(
   return filters;
 }
 
+// What a department's agent lists: all it may read, what is open of it, and a day of it.
+std::vector<std::pair<std::string, v1::ListComplaintsRequest>> ScopedFilters(absl::Time now) {
+  std::vector<std::pair<std::string, v1::ListComplaintsRequest>> filters(3);
+  filters[0].first = "(none)";
+  filters[1].first = "states=open,in_progress";
+  filters[1].second.add_states(v1::COMPLAINT_STATE_OPEN);
+  filters[1].second.add_states(v1::COMPLAINT_STATE_IN_PROGRESS);
+  filters[2].first = "filed 72-48 h ago";
+  *filters[2].second.mutable_filed_after() = domain::ToProto(now - absl::Hours(72));
+  *filters[2].second.mutable_filed_before() = domain::ToProto(now - absl::Hours(48));
+  return filters;
+}
+
 }  // namespace
 
 void RunQueryWorkload(const std::shared_ptr<grpc::Channel>& channel,
@@ -285,6 +298,12 @@ void RunQueryWorkload(const std::shared_ptr<grpc::Channel>& channel,
     return stub->GetComplaint(&context, request, &view).ok();
   });
   for (const auto& [name, filter] : Filters(owner, team, now)) ListRows(table, *stub, name, filter);
+  if (options.department_channel != nullptr) {
+    std::unique_ptr<Stub> scoped = v1::QueryService::NewStub(options.department_channel);
+    for (const auto& [name, filter] : ScopedFilters(now)) {
+      ListRows(table, *scoped, absl::StrCat("as ", options.department, " ", name), filter);
+    }
+  }
   // The refs an agent has on a repeat call: a different case's each call, so each must match.
   using Field = std::string Sample::*;
   const std::pair<const char*, Field> refs[] = {{"customer_ref", &Sample::customer_ref},

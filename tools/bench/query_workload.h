@@ -14,6 +14,9 @@
 //                          later page (the 10th, or the last one there is) by page_token
 //   list <ref> p1          ListComplaints by customer_ref, order_ref, external_ref or
 //                          customer_contact of a sampled case (a new one per call)
+//   list as <department>   ListComplaints as a department (the cases it may read: attributed
+//     <filter> p1 / pN     to it or holding a task for it), with no filter, the open states,
+//                          or a filing range; with a department channel only
 //
 // Sampled cases: a page each of the newest open cases, the newest closed ones, and the cases
 // filed 2-3 days before the server's present.
@@ -37,6 +40,10 @@ struct QueryWorkloadOptions {
   absl::Duration each = absl::Seconds(3);  // how long each row runs
   // The server's clock: "the last 30 days" and the sampled filing window are relative to it.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // A channel calling as `department`'s role (bench/bearer_channel.h), for its scoped lists;
+  // none: no such rows.
+  std::shared_ptr<grpc::Channel> department_channel;
+  std::string department = "warehouse";
 };
 
 // What a call needs from a sampled case.

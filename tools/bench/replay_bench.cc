@@ -52,7 +52,10 @@
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
 #include "services/daemon/config.h"
+#include "services/access/authorization.h"
+#include "services/access/token_table.h"
 #include "services/api/server.h"
+#include "tools/bench/bearer_channel.h"
 #include "tools/bench/interference.h"
 #include "tools/bench/progress.h"
 #include "tools/bench/query_workload.h"
@@ -128,9 +131,11 @@ std::unique_ptr<storage::EventLog> OpenLog(
   return *std::move(log);
 }
 
-std::unique_ptr<services::ClosedLoopServer> StartServer(storage::EventLog& log,
-                                                        std::function<absl::Time()> clock) {
+std::unique_ptr<services::ClosedLoopServer> StartServer(
+    storage::EventLog& log, std::function<absl::Time()> clock,
+    std::shared_ptr<const services::Authorizer> authorizer = nullptr) {
   services::ServerOptions options;
+  if (authorizer != nullptr) options.authorizer = std::move(authorizer);
   options.views_path = ViewsPath();
   options.config = services::DefaultConfig();
   options.clock = std::move(clock);
@@ -258,7 +263,13 @@ void Queries() {
   const std::function<absl::Time()> clock = StoreClock();
   std::unique_ptr<storage::EventLog> log = OpenLog(clock);
   const uint64_t head = log->HeadPosition();
-  std::unique_ptr<services::ClosedLoopServer> server = StartServer(*log, clock);
+  // Calls carry tokens: a superhero's, and a department's for its scoped lists.
+  const std::string superhero = "bench-superhero-token", department = "bench-warehouse-token";
+  v1::TokenFile tokens;
+  *tokens.add_tokens() = bench::TokenEntry(superhero, "superhero");
+  *tokens.add_tokens() = bench::TokenEntry(department, "department", "warehouse");
+  std::unique_ptr<services::ClosedLoopServer> server = StartServer(
+      *log, clock, services::Authorizer::WithTokens(*services::TokenTable::From(tokens)));
   CatchUp(*server, head);
   const double rss_started = StatusMb("VmRSS"), hwm_started = StatusMb("VmHWM");
   std::printf("queries: %llu events, views checkpointed at %llu; VmRSS %.0f MB, VmHWM %.0f MB "
@@ -269,8 +280,7 @@ void Queries() {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);  // pages of 1,000 cases, for the samples
   const std::string target = absl::StrCat("127.0.0.1:", server->port());
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::Channel> channel = bench::BearerChannel(target, superhero, args);
   if (const int pollers = absl::GetFlag(FLAGS_pollers); pollers > 0) {
     bench::InterferenceOptions options;
     options.pollers = pollers;
@@ -281,12 +291,15 @@ void Queries() {
     poller_args.SetInt("closedloop.bench.pollers", 1);
     bench::RunInterference(
         channel,
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), poller_args),
+        bench::BearerChannel(target, superhero, poller_args),
         options);
   } else {
     bench::QueryWorkloadOptions options;
     options.each = absl::Seconds(absl::GetFlag(FLAGS_seconds));
     options.clock = clock;
+    grpc::ChannelArguments department_args = args;
+    department_args.SetInt("closedloop.bench.department", 1);
+    options.department_channel = bench::BearerChannel(target, department, department_args);
     bench::RunQueryWorkload(channel, options);
   }
   std::printf("queries: VmRSS %.0f MB, VmHWM %.0f MB after the queries; %llu events appended "
