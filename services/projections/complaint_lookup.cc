@@ -130,8 +130,10 @@ absl::StatusOr<v1::ListComplaintsResponse> IndexPage(const ProjectionState& stat
 // One page of every case that matches, from the list rows: newest first. When the rows can
 // count the matches (no filter, or one that is not a time range, and no scope) it reads only
 // its page; otherwise it passes over the rows (small and in order), or, filtered by filing
-// time, over about the rows of its time range. A scope starts from, or tests, the numbers its
-// department may read.
+// time, over about the rows of its time range. A department's list reads only its page when
+// unfiltered (the count of its numbers is the total); otherwise it passes over the numbers it
+// may read (its open ones, for the open states), or over the rows when its time range holds
+// fewer, testing the scope there.
 absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state,
                                                     const v1::ListComplaintsRequest& request,
                                                     const ListScope& scope) {
@@ -146,16 +148,30 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
     return ListRows::Matches(filter, row) && in_scope(number);
   };
   auto built = [&](int64_t total) { return page.Build(state, total); };
+  // A department's cases, unfiltered, are its readable numbers, each a row: their count is the
+  // total, and the walk stops when the page is full.
+  if (readable != nullptr && filter.filters == 0) {
+    for (auto it = std::make_reverse_iterator(readable->lower_bound(below)); it != readable->rend();
+         ++it) {
+      if (!page.Add(CaseIdOf(*it))) break;
+    }
+    return built(static_cast<int64_t>(readable->size()));
+  }
   // Few cases are flagged, and open cases are fewer than all: a list asking for either starts
-  // from the numbers of its rows (the smaller set), unless one count answers it.
+  // from the numbers of its rows (the smaller set), unless one count answers it. A department
+  // starts from its (open) numbers, unless its filing times cut fewer rows than that.
   const absl::btree_set<uint64_t>* start = nullptr;
   auto consider = [&](const absl::btree_set<uint64_t>& numbers) {
     if (start == nullptr || numbers.size() < start->size()) start = &numbers;
   };
-  if (readable != nullptr) consider(*readable);
+  if (readable != nullptr) {
+    const absl::btree_set<uint64_t>& numbers =
+        ListRows::OnlyOpen(filter) ? rows.OpenReadableBy(*scope.department) : *readable;
+    if (numbers.size() <= rows.RowsToRead(filter)) consider(numbers);
+  }
   if (filter.breached_only) consider(rows.Breached());
   if (filter.hanging_only) consider(rows.Hanging());
-  if (ListRows::OnlyOpen(filter) && (filter.filters > 1 || readable != nullptr)) {
+  if (ListRows::OnlyOpen(filter) && filter.filters > 1) {
     consider(filter.owner ? rows.OpenOf(*filter.owner) : rows.Open());
   }
   // An owner's open cases, asked for as both open states and the owner alone, are exactly the
@@ -170,10 +186,14 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
     return built(static_cast<int64_t>(owned.size()));
   }
   if (start != nullptr) {
+    // Numbers a department may read need no second look at its scope.
+    const bool scoped = readable != nullptr && (start == readable ||
+                                                start == &rows.OpenReadableBy(*scope.department));
     int64_t total = 0;
     bool taking = true;
     for (auto it = start->rbegin(); it != start->rend(); ++it) {
-      if (!matches(*it, rows.RowOf(*it))) continue;
+      const ListRows::Row& row = rows.RowOf(*it);
+      if (!(scoped ? ListRows::Matches(filter, row) : matches(*it, row))) continue;
       ++total;
       if (taking && *it < below) taking = page.Add(CaseIdOf(*it));
     }

@@ -149,25 +149,54 @@ bool ListRows::OnlyOpen(const Filter& f) {
 void ListRows::Readable(const v1::ComplaintView& view, uint64_t number, int sign) {
   absl::InlinedVector<const std::string*, 4> departments = {&view.department()};
   for (const v1::TaskView& task : view.tasks()) departments.push_back(&task.department());
+  const bool open = IsOpenState(view.state());
   for (const std::string* department : departments) {
     const uint32_t value = Intern(*department);
-    if (sign > 0) {
-      readable_by_[value].insert(number);
-      continue;
+    for (auto* by : {&readable_by_, open ? &open_readable_by_ : nullptr}) {
+      if (by == nullptr) continue;
+      if (sign > 0) {
+        (*by)[value].insert(number);
+        continue;
+      }
+      auto found = by->find(value);
+      if (found == by->end()) continue;
+      found->second.erase(number);
+      if (found->second.empty()) by->erase(found);
     }
-    auto found = readable_by_.find(value);
-    if (found == readable_by_.end()) continue;
-    found->second.erase(number);
-    if (found->second.empty()) readable_by_.erase(found);
   }
 }
 
-const absl::btree_set<uint64_t>& ListRows::ReadableBy(const std::string& department) const {
+namespace {
+
+const absl::btree_set<uint64_t>& NumbersOf(
+    const absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>>& by,
+    std::optional<uint32_t> value) {
   static const absl::btree_set<uint64_t>* const kNone = new absl::btree_set<uint64_t>();
-  const std::optional<uint32_t> value = Find(department);
-  if (!value) return *kNone;
-  auto found = readable_by_.find(*value);
-  return found == readable_by_.end() ? *kNone : found->second;
+  auto found = value ? by.find(*value) : by.end();
+  return found == by.end() ? *kNone : found->second;
+}
+
+}  // namespace
+
+const absl::btree_set<uint64_t>& ListRows::ReadableBy(const std::string& department) const {
+  return NumbersOf(readable_by_, Find(department));
+}
+
+const absl::btree_set<uint64_t>& ListRows::OpenReadableBy(const std::string& department) const {
+  return NumbersOf(open_readable_by_, Find(department));
+}
+
+size_t ListRows::RowsToRead(const Filter& f) const {
+  if (!f.filed_after && !f.filed_before) return size_;
+  const absl::Time after = f.filed_after.value_or(absl::InfinitePast());
+  size_t rows = 0;
+  for (const auto& [index, chunk] : chunks_) {
+    if (chunk->last_filed < after || (f.filed_before && chunk->first_filed >= *f.filed_before)) {
+      continue;
+    }
+    rows += static_cast<size_t>(chunk->present);
+  }
+  return rows;
 }
 
 const char* ListRows::Fault() const {
@@ -198,7 +227,7 @@ const char* ListRows::Fault() const {
   for (const auto* numbers : {&breached_, &hanging_, &open_}) {
     if (!all_rows(*numbers)) return "a list rows' set names a number without a row";
   }
-  for (const auto* by : {&open_by_owner_, &readable_by_}) {
+  for (const auto* by : {&open_by_owner_, &readable_by_, &open_readable_by_}) {
     for (const auto& [value, numbers] : *by) {
       if (value >= strings || !all_rows(numbers)) {
         return "a list rows' set names a number without a row";

@@ -103,12 +103,17 @@ class ListRows {
   // The numbers of the cases `department` may read: attributed to it, or holding a task for it
   // (as domain::MayRead says for a department). Empty for a department no case ever named.
   const absl::btree_set<uint64_t>& ReadableBy(const std::string& department) const;
+  // Those of them in an open state (OPEN, IN_PROGRESS): a department's open cases.
+  const absl::btree_set<uint64_t>& OpenReadableBy(const std::string& department) const;
   // The numbers of the open rows (OPEN, IN_PROGRESS), all or of one owner: they start a list
   // asking only for open states with other filters, as an owner's open cases.
   const absl::btree_set<uint64_t>& Open() const { return open_; }
   const absl::btree_set<uint64_t>& OpenOf(uint32_t owner) const;
   // Whether `filter` asks for open states only.
   static bool OnlyOpen(const Filter& filter);
+  // At most how many rows CountAndTake reads for `filter`'s filing times: those of the chunks
+  // whose filings overlap them (every row without such a filter). Costs a pass over the chunks.
+  size_t RowsToRead(const Filter& filter) const;
 
   size_t size() const { return size_; }
 
@@ -117,7 +122,7 @@ class ListRows {
   void Fields(Archive& archive) {
     archive(chunks_, size_, interned_, by_state_, by_owner_, by_team_, by_department_, by_market_,
             by_channel_, by_kind_, by_severity_, breached_, hanging_, open_, open_by_owner_,
-            readable_by_);
+            readable_by_, open_readable_by_);
   }
   // Fields read back that Add and Remove never make (state_archive.h): a missing chunk, counts
   // of rows that do not add up, a row naming a string never numbered, a set naming a number
@@ -164,6 +169,7 @@ class ListRows {
   absl::btree_set<uint64_t> breached_, hanging_, open_;
   absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> open_by_owner_;
   absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> readable_by_;
+  absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> open_readable_by_;
 };
 
 template <typename Visit>

@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "domain/access.h"
 #include "domain/proto_time.h"
 #include "services/projections/complaint_lookup.h"
+#include "services/projections/list_rows.h"
 #include "services/projections/projection_state.h"
 #include "tests/services/list_reference.h"
 
@@ -52,9 +54,9 @@ v1::ComplaintView CaseNumber(int n) {
   return view;
 }
 
-ProjectionState StateOfCases() {
+ProjectionState StateOfCases(int cases = kCases) {
   ProjectionState state;
-  for (int n = 1; n <= kCases; ++n) {
+  for (int n = 1; n <= cases; ++n) {
     const v1::ComplaintView view = CaseNumber(n);
     REQUIRE(state.Restore(ProjectionState::ComplaintKey(view.complaint_id()), view.SerializeAsString()).ok());
   }
@@ -218,13 +220,24 @@ TEST_CASE("an unfiltered page from a token lists the cases filed before it, and 
 
 TEST_CASE("a department lists exactly the cases it may read, attributed to it or holding its task, with any filter",
           "[list]") {
-  const ProjectionState state = StateOfCases();
-  std::vector<v1::ListComplaintsRequest> requests(4);
+  // Past one chunk of rows (1,024), so that a short filing range reads fewer rows than the
+  // department may read, and a list walks the rows instead of the department's numbers.
+  constexpr int kScoped = 1100;
+  const ProjectionState state = StateOfCases(kScoped);
+  std::vector<v1::ListComplaintsRequest> requests(9);
   requests[1].add_states(v1::COMPLAINT_STATE_CLOSED);
   requests[2].add_states(v1::COMPLAINT_STATE_OPEN);
   requests[2].add_states(v1::COMPLAINT_STATE_IN_PROGRESS);
   requests[2].set_owner("anna");
   requests[3].set_customer_ref("c-2");
+  requests[4].add_states(v1::COMPLAINT_STATE_OPEN);
+  requests[4].add_states(v1::COMPLAINT_STATE_IN_PROGRESS);
+  requests[5].set_breached_only(true);
+  *requests[6].mutable_filed_after() = domain::ToProto(absl::FromUnixSeconds(kFirstFiled + 1050));
+  *requests[6].mutable_filed_before() = domain::ToProto(absl::FromUnixSeconds(kFirstFiled + 1080));
+  *requests[7].mutable_filed_after() = domain::ToProto(absl::FromUnixSeconds(kFirstFiled + 100));
+  requests[8].add_states(v1::COMPLAINT_STATE_RESOLVED);
+  requests[8].set_team("team-2");
   for (const std::string department : {"department-1", "department-4", "department-none"}) {
     domain::Caller caller;
     caller.role = std::string(domain::kRoleDepartment);
@@ -233,7 +246,7 @@ TEST_CASE("a department lists exactly the cases it may read, attributed to it or
     scope.department = department;
     for (v1::ListComplaintsRequest request : requests) {
       std::vector<std::string> expected;
-      for (int n = kCases; n >= 1; --n) {
+      for (int n = kScoped; n >= 1; --n) {
         const v1::ComplaintView v = CaseNumber(n);
         if (testing::ListedBy(request, v) && domain::MayRead(caller, v)) expected.push_back(v.complaint_id());
       }
@@ -250,6 +263,38 @@ TEST_CASE("a department lists exactly the cases it may read, attributed to it or
       CHECK(listed == expected);
     }
   }
+}
+
+TEST_CASE("a department's open numbers follow its cases as they change state and gain tasks",
+          "[list]") {
+  ListRows rows;
+  v1::ComplaintView view = CaseNumber(8);  // open, attributed to department-2, no task
+  REQUIRE(view.state() == v1::COMPLAINT_STATE_OPEN);
+  view.clear_tasks();
+  rows.Add(view);
+  using Numbers = absl::btree_set<uint64_t>;
+  CHECK(rows.OpenReadableBy("department-2") == Numbers{8});
+  // A task for department-5 while it is open: both may read it, open.
+  v1::ComplaintView tasked = view;
+  tasked.add_tasks()->set_department("department-5");
+  rows.Remove(view);
+  rows.Add(tasked);
+  CHECK(rows.OpenReadableBy("department-5") == Numbers{8});
+  CHECK(rows.OpenReadableBy("department-2") == Numbers{8});
+  // Resolved: still readable by both, open for neither.
+  v1::ComplaintView resolved = tasked;
+  resolved.set_state(v1::COMPLAINT_STATE_RESOLVED);
+  rows.Remove(tasked);
+  rows.Add(resolved);
+  CHECK(rows.OpenReadableBy("department-2").empty());
+  CHECK(rows.OpenReadableBy("department-5").empty());
+  CHECK(rows.ReadableBy("department-5") == Numbers{8});
+  // Reopened (in progress): open again.
+  v1::ComplaintView reopened = resolved;
+  reopened.set_state(v1::COMPLAINT_STATE_IN_PROGRESS);
+  rows.Remove(resolved);
+  rows.Add(reopened);
+  CHECK(rows.OpenReadableBy("department-5") == Numbers{8});
 }
 
 }  // namespace

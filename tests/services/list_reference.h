@@ -54,10 +54,10 @@ AllComplaints(const services::ProjectionState& state) {
 // order. Checks that each page's total is `expected_total` and no page is larger than asked.
 inline std::vector<std::string> AllPages(const services::ProjectionState& state,
                                          v1::ListComplaintsRequest request, int expected_total,
-                                         int max_pages) {
+                                         int max_pages, const services::ListScope& scope = {}) {
   std::vector<std::string> ids;
   for (int pages = 0; pages <= max_pages; ++pages) {
-    const v1::ListComplaintsResponse page = services::ListPage(state, request).value();
+    const v1::ListComplaintsResponse page = services::ListPage(state, request, scope).value();
     CHECK(page.total_size() == expected_total);
     CHECK(page.complaints_size() <= std::max(request.page_size(), 1));
     for (const v1::ComplaintView& view : page.complaints()) ids.push_back(view.complaint_id());

@@ -14,6 +14,7 @@
 #include "domain/metrics.h"
 #include "domain/problem.h"
 #include "domain/proto_time.h"
+#include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
 #include "domain/sla_policy.h"
 #include "services/commands/complaint_commands.h"
@@ -138,6 +139,28 @@ std::map<std::string, std::string> Contents(Projections& projections, absl::Time
       }
       INFO(request.ShortDebugString());
       CHECK(testing::AllPages(state, request, static_cast<int>(expected.size()), 1000) == expected);
+      // And as each department, which lists the cases it may read.
+      for (const v1::DepartmentEntry& entry : exact.departments()) {
+        domain::Caller caller;
+        caller.role = std::string(domain::kRoleDepartment);
+        caller.department = entry.department();
+        std::vector<std::string> readable;
+        for (const std::string& id : expected) {
+          if (domain::MayRead(caller, *complaints.at(id))) readable.push_back(id);
+        }
+        INFO(entry.department());
+        CHECK(testing::AllPages(state, request, static_cast<int>(readable.size()), 1000,
+                                ListScope{entry.department()}) == readable);
+        // Its open numbers, which its lists of open cases start from, are exactly those.
+        absl::btree_set<uint64_t> open;
+        for (const auto& [id, view] : complaints) {
+          if (domain::MayRead(caller, *view) && (view->state() == v1::COMPLAINT_STATE_OPEN ||
+                                                 view->state() == v1::COMPLAINT_STATE_IN_PROGRESS)) {
+            open.insert(*CaseNumberOf(id));
+          }
+        }
+        CHECK(state.rows().OpenReadableBy(entry.department()) == open);
+      }
     }
   });
   return contents;

@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -126,6 +127,10 @@ void CheckAnswersAlike(const ProjectionState& restored, const ProjectionState& r
   for (const std::string department : {"", "dept-0", "dept-1", "dept-2", "dept-3", "dept-4"}) {
     INFO(department);
     CHECK(restored.rows().ReadableBy(department) == reference.rows().ReadableBy(department));
+    CHECK(restored.rows().OpenReadableBy(department) ==
+          reference.rows().OpenReadableBy(department));
+    CHECK(restored.rows().OpenReadableBy(department).size() <
+          std::max<size_t>(restored.rows().ReadableBy(department).size(), 1));
   }
   for (int n = 1; n <= cases; n += 7) {
     const std::string id = absl::StrCat("CL-", n);
