@@ -131,9 +131,9 @@ absl::StatusOr<v1::ListComplaintsResponse> IndexPage(const ProjectionState& stat
 // count the matches (no filter, or one that is not a time range, and no scope) it reads only
 // its page; otherwise it passes over the rows (small and in order), or, filtered by filing
 // time, over about the rows of its time range. A department's list reads only its page when
-// unfiltered (the count of its numbers is the total); otherwise it passes over the numbers it
-// may read (its open ones, for the open states), or over the rows when its time range holds
-// fewer, testing the scope there.
+// unfiltered or asking for its open cases (the count of its numbers is the total); otherwise it
+// passes over the numbers it may read (its open ones, for open states) within the chunks its
+// filing times overlap.
 absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state,
                                                     const v1::ListComplaintsRequest& request,
                                                     const ListScope& scope) {
@@ -148,55 +148,52 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
     return ListRows::Matches(filter, row) && in_scope(number);
   };
   auto built = [&](int64_t total) { return page.Build(state, total); };
-  // A department's cases, unfiltered, are its readable numbers, each a row: their count is the
-  // total, and the walk stops when the page is full.
-  if (readable != nullptr && filter.filters == 0) {
-    for (auto it = std::make_reverse_iterator(readable->lower_bound(below)); it != readable->rend();
-         ++it) {
+  // Lists whose matches are exactly one set of numbers: the set's size is the total, and the
+  // walk stops when the page is full. A department's cases unfiltered, or its open cases; an
+  // owner's open cases (both open states and the owner alone).
+  constexpr uint32_t kBothOpen =
+      (1u << v1::COMPLAINT_STATE_OPEN) | (1u << v1::COMPLAINT_STATE_IN_PROGRESS);
+  const bool both_open_only = filter.states == kBothOpen && filter.filters == 1;
+  const absl::btree_set<uint64_t>* exact = nullptr;
+  if (readable != nullptr && filter.filters == 0) exact = readable;
+  if (readable != nullptr && both_open_only) exact = &rows.OpenReadableBy(*scope.department);
+  if (readable == nullptr && filter.owner && filter.states == kBothOpen && filter.filters == 2) {
+    exact = &rows.OpenOf(*filter.owner);
+  }
+  if (exact != nullptr) {
+    for (auto it = std::make_reverse_iterator(exact->lower_bound(below)); it != exact->rend(); ++it) {
       if (!page.Add(CaseIdOf(*it))) break;
     }
-    return built(static_cast<int64_t>(readable->size()));
+    return built(static_cast<int64_t>(exact->size()));
   }
-  // Few cases are flagged, and open cases are fewer than all: a list asking for either starts
-  // from the numbers of its rows (the smaller set), unless one count answers it. A department
-  // starts from its (open) numbers, unless its filing times cut fewer rows than that.
+  // Few cases are flagged, open cases are fewer than all, and a department reads fewer still: a
+  // list asking for any of these starts from the numbers of its rows (the smallest set), unless
+  // one count answers it, and only from those of the chunks its filing times overlap.
   const absl::btree_set<uint64_t>* start = nullptr;
   auto consider = [&](const absl::btree_set<uint64_t>& numbers) {
     if (start == nullptr || numbers.size() < start->size()) start = &numbers;
   };
   if (readable != nullptr) {
-    const absl::btree_set<uint64_t>& numbers =
-        ListRows::OnlyOpen(filter) ? rows.OpenReadableBy(*scope.department) : *readable;
-    if (numbers.size() <= rows.RowsToRead(filter)) consider(numbers);
+    consider(ListRows::OnlyOpen(filter) ? rows.OpenReadableBy(*scope.department) : *readable);
   }
   if (filter.breached_only) consider(rows.Breached());
   if (filter.hanging_only) consider(rows.Hanging());
   if (ListRows::OnlyOpen(filter) && filter.filters > 1) {
     consider(filter.owner ? rows.OpenOf(*filter.owner) : rows.Open());
   }
-  // An owner's open cases, asked for as both open states and the owner alone, are exactly the
-  // owner's open numbers: the total is their count, and the walk stops when the page is full.
-  constexpr uint32_t kBothOpen =
-      (1u << v1::COMPLAINT_STATE_OPEN) | (1u << v1::COMPLAINT_STATE_IN_PROGRESS);
-  if (readable == nullptr && filter.owner && filter.states == kBothOpen && filter.filters == 2) {
-    const absl::btree_set<uint64_t>& owned = rows.OpenOf(*filter.owner);
-    for (auto it = std::make_reverse_iterator(owned.lower_bound(below)); it != owned.rend(); ++it) {
-      if (!page.Add(CaseIdOf(*it))) break;
-    }
-    return built(static_cast<int64_t>(owned.size()));
-  }
   if (start != nullptr) {
     // Numbers a department may read need no second look at its scope.
     const bool scoped = readable != nullptr && (start == readable ||
                                                 start == &rows.OpenReadableBy(*scope.department));
+    const auto [first, last] = rows.NumbersFiledWithin(filter);
     int64_t total = 0;
     bool taking = true;
-    for (auto it = start->rbegin(); it != start->rend(); ++it) {
-      const ListRows::Row& row = rows.RowOf(*it);
-      if (!(scoped ? ListRows::Matches(filter, row) : matches(*it, row))) continue;
+    rows.ForEachOf(*start, first, last, [&](uint64_t number, const ListRows::Row& row) {
+      if (!(scoped ? ListRows::Matches(filter, row) : matches(number, row))) return true;
       ++total;
-      if (taking && *it < below) taking = page.Add(CaseIdOf(*it));
-    }
+      if (taking && number < below) taking = page.Add(CaseIdOf(number));
+      return true;
+    });
     return built(total);
   }
   if (std::optional<int64_t> total = readable == nullptr ? rows.CountOf(filter) : std::nullopt) {

@@ -186,17 +186,18 @@ const absl::btree_set<uint64_t>& ListRows::OpenReadableBy(const std::string& dep
   return NumbersOf(open_readable_by_, Find(department));
 }
 
-size_t ListRows::RowsToRead(const Filter& f) const {
-  if (!f.filed_after && !f.filed_before) return size_;
+std::pair<uint64_t, uint64_t> ListRows::NumbersFiledWithin(const Filter& f) const {
+  if (!f.filed_after && !f.filed_before) return {0, UINT64_MAX};
   const absl::Time after = f.filed_after.value_or(absl::InfinitePast());
-  size_t rows = 0;
+  std::pair<uint64_t, uint64_t> numbers{1, 0};  // none
   for (const auto& [index, chunk] : chunks_) {
     if (chunk->last_filed < after || (f.filed_before && chunk->first_filed >= *f.filed_before)) {
       continue;
     }
-    rows += static_cast<size_t>(chunk->present);
+    if (numbers.first > numbers.second) numbers.first = index * kChunkRows;
+    numbers.second = index * kChunkRows + (kChunkRows - 1);  // index <= UINT64_MAX / kChunkRows
   }
-  return rows;
+  return numbers;
 }
 
 const char* ListRows::Fault() const {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -111,9 +112,16 @@ class ListRows {
   const absl::btree_set<uint64_t>& OpenOf(uint32_t owner) const;
   // Whether `filter` asks for open states only.
   static bool OnlyOpen(const Filter& filter);
-  // At most how many rows CountAndTake reads for `filter`'s filing times: those of the chunks
-  // whose filings overlap them (every row without such a filter). Costs a pass over the chunks.
-  size_t RowsToRead(const Filter& filter) const;
+  // The numbers [first, last] that may hold a row filed within `filter`'s filing times: those
+  // of the chunks whose filings overlap them (every number without such a filter; first > last
+  // when none may). Costs a pass over the chunks.
+  std::pair<uint64_t, uint64_t> NumbersFiledWithin(const Filter& filter) const;
+  // Calls visit(number, row) for each of `numbers` in [first, last], highest first, with its row
+  // (each must have one, as every number in the sets above does), until visit returns false.
+  // Looks a chunk up once for each run of numbers in it.
+  template <typename Visit>
+  void ForEachOf(const absl::btree_set<uint64_t>& numbers, uint64_t first, uint64_t last,
+                 Visit visit) const;
 
   size_t size() const { return size_; }
 
@@ -183,6 +191,22 @@ void ListRows::ForEachBelow(uint64_t before, Visit visit) const {
     for (uint64_t i = std::min(kChunkRows, last - base + 1); i-- > 0;) {
       if (chunk.rows[i].present && !visit(base + i, chunk.rows[i])) return;
     }
+  }
+}
+
+template <typename Visit>
+void ListRows::ForEachOf(const absl::btree_set<uint64_t>& numbers, uint64_t first, uint64_t last,
+                         Visit visit) const {
+  if (first > last) return;
+  const Chunk* chunk = nullptr;
+  uint64_t index = 0;
+  for (auto it = std::make_reverse_iterator(numbers.upper_bound(last));
+       it != numbers.rend() && *it >= first; ++it) {
+    if (chunk == nullptr || *it / kChunkRows != index) {
+      index = *it / kChunkRows;
+      chunk = chunks_.at(index).get();
+    }
+    if (!visit(*it, chunk->rows[*it % kChunkRows])) return;
   }
 }
 
