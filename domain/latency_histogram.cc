@@ -55,6 +55,14 @@ const char* LatencyHistogram::Fault() const {
       (buckets_.begin()->first < 0 || buckets_.rbegin()->first > BucketOf(INT64_MAX))) {
     return "a latency bucket out of range";
   }
+  constexpr int64_t kLimit = int64_t{1} << 62;  // far beyond any count of cases
+  int64_t sum = 0;
+  for (const auto& [bucket, n] : buckets_) {
+    if (n == 0 || n > kLimit || n < -kLimit) return "a latency bucket's count out of range";
+    sum += n;  // at most 2^62 in size before, so no overflow
+    if (sum > kLimit || sum < -kLimit) return "latency counts out of range";
+  }
+  if (sum != count_) return "latency counts that do not add up";
   return nullptr;
 }
 

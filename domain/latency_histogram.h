@@ -37,7 +37,9 @@ class LatencyHistogram {
   void Fields(Archive& archive) {
     archive(buckets_, count_);
   }
-  // Fields read back that Add never makes: a bucket past the last (state_archive.h).
+  // Fields read back that Add never makes (state_archive.h): a bucket before the first or past
+  // the last, an empty bucket, or counts that do not add up or come near int64's limits (so
+  // that no later sum overflows).
   const char* Fault() const;
 
  private:

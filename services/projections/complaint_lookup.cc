@@ -167,8 +167,8 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
     return built(static_cast<int64_t>(exact->size()));
   }
   // Few cases are flagged, open cases are fewer than all, and a department reads fewer still: a
-  // list asking for any of these starts from the numbers of its rows (the smallest set), unless
-  // one count answers it, and only from those of the chunks its filing times overlap.
+  // list asking for any of these walks the numbers of its rows (the smallest set), and only
+  // those in the chunks its filing times overlap.
   const absl::btree_set<uint64_t>* start = nullptr;
   auto consider = [&](const absl::btree_set<uint64_t>& numbers) {
     if (start == nullptr || numbers.size() < start->size()) start = &numbers;
@@ -196,15 +196,15 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
     });
     return built(total);
   }
-  if (std::optional<int64_t> total = readable == nullptr ? rows.CountOf(filter) : std::nullopt) {
+  // From here on the list is not scoped: a department's starts from its numbers above.
+  if (std::optional<int64_t> total = rows.CountOf(filter)) {
     rows.ForEachBelow(below, [&](uint64_t number, const ListRows::Row& row) {
-      return !matches(number, row) || page.Add(CaseIdOf(number));
+      return !ListRows::Matches(filter, row) || page.Add(CaseIdOf(number));
     });
     return built(*total);
   }
   const int64_t total = rows.CountAndTake(
-      filter, readable == nullptr, [&](uint64_t number, const ListRows::Row&) { return in_scope(number); },
-      below, [&](uint64_t number) { return page.Add(CaseIdOf(number)); });
+      filter, below, [&](uint64_t number) { return page.Add(CaseIdOf(number)); });
   return built(total);
 }
 

@@ -21,12 +21,12 @@ int64_t CountAt(const std::vector<int64_t>& counts, uint32_t value) {
   return value < counts.size() ? counts[value] : 0;
 }
 
-// The count slot of an enum value. Values outside [0, 255] (a proto enum may hold any number)
-// share slot 255: a count is only read for a filter naming a known value, which 255 is not.
 bool IsOpenState(int32_t state) {
   return state == v1::COMPLAINT_STATE_OPEN || state == v1::COMPLAINT_STATE_IN_PROGRESS;
 }
 
+// The count slot of an enum value. Values outside [0, 255] (a proto enum may hold any number)
+// share slot 255: a count is only read for a filter naming a known value, which 255 is not.
 uint32_t EnumSlot(int32_t value) {
   return value < 0 || value > 255 ? 255 : static_cast<uint32_t>(value);
 }
@@ -149,7 +149,8 @@ bool ListRows::OnlyOpen(const Filter& f) {
 void ListRows::Readable(const v1::ComplaintView& view, uint64_t number, int sign) {
   absl::InlinedVector<const std::string*, 4> departments = {&view.department()};
   for (const v1::TaskView& task : view.tasks()) departments.push_back(&task.department());
-  const bool open = IsOpenState(view.state());
+  // Taken out whatever the view's state, so that no open number outlives its row.
+  const bool open = IsOpenState(view.state()) || sign < 0;
   for (const std::string* department : departments) {
     const uint32_t value = Intern(*department);
     for (auto* by : {&readable_by_, open ? &open_readable_by_ : nullptr}) {
@@ -217,22 +218,47 @@ const char* ListRows::Fault() const {
       if (std::max({row.owner, row.team, row.department, row.market}) >= strings) {
         return "a list row names a string never numbered";
       }
+      if (row.filed < chunk->first_filed || row.filed > chunk->last_filed) {
+        return "a list row is filed outside its chunk's span";
+      }
     }
     if (present != chunk->present) return "a list rows' chunk miscounts its rows";
     rows += static_cast<size_t>(present);
   }
   if (rows != size_) return "the list rows miscount their rows";
-  auto all_rows = [&](const absl::btree_set<uint64_t>& numbers) {
-    return std::all_of(numbers.begin(), numbers.end(), [&](uint64_t n) { return Contains(n); });
+  // Each set's numbers, in order, looking a chunk up once per run of its numbers.
+  auto all_rows = [&](const absl::btree_set<uint64_t>& numbers, bool open) {
+    const Chunk* chunk = nullptr;
+    uint64_t index = 0;
+    for (uint64_t n : numbers) {
+      if (chunk == nullptr || n / kChunkRows != index) {
+        index = n / kChunkRows;
+        auto found = chunks_.find(index);
+        if (found == chunks_.end()) return false;
+        chunk = found->second.get();
+      }
+      const Row& row = chunk->rows[n % kChunkRows];
+      if (!row.present || (open && !IsOpenState(row.state))) return false;
+    }
+    return true;
   };
   for (const auto* numbers : {&breached_, &hanging_, &open_}) {
-    if (!all_rows(*numbers)) return "a list rows' set names a number without a row";
+    if (!all_rows(*numbers, false)) return "a list rows' set names a number without a row";
   }
   for (const auto* by : {&open_by_owner_, &readable_by_, &open_readable_by_}) {
     for (const auto& [value, numbers] : *by) {
-      if (value >= strings || !all_rows(numbers)) {
+      if (value >= strings) return "a list rows' set is keyed by a string never numbered";
+      if (!all_rows(numbers, by == &open_readable_by_)) {
         return "a list rows' set names a number without a row";
       }
+    }
+  }
+  for (const auto& [value, numbers] : open_readable_by_) {
+    auto readable = readable_by_.find(value);
+    if (readable == readable_by_.end() ||
+        !std::includes(readable->second.begin(), readable->second.end(), numbers.begin(),
+                       numbers.end())) {
+      return "a department's open numbers are not all readable by it";
     }
   }
   return nullptr;
@@ -243,9 +269,6 @@ bool ListRows::Contains(uint64_t number) const {
   return found != chunks_.end() && found->second->rows[number % kChunkRows].present;
 }
 
-const ListRows::Row& ListRows::RowOf(uint64_t number) const {
-  return chunks_.at(number / kChunkRows)->rows[number % kChunkRows];
-}
 
 ListRows::Filter ListRows::FilterOf(const v1::ListComplaintsRequest& r) const {
   Filter f;

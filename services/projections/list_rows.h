@@ -84,21 +84,19 @@ class ListRows {
   template <typename Visit>
   void ForEachBelow(uint64_t before, Visit visit) const;
 
-  // The rows that match `filter` and `also(number, row)`, counted; and take(number) called for those
-  // numbered below `before`, newest first, until it returns false. Reads every row, except
-  // that it skips a chunk whose filings all fall outside the filter's filing times, and counts
-  // whole, without reading its rows, a chunk whose filings all fall inside them when the filter
-  // tests nothing else, `only_filter` says `also` tests nothing, and no row is taken from it.
-  // Filing times follow case numbers closely, so a range of days reads about its days' chunks.
-  template <typename Also, typename Take>
-  int64_t CountAndTake(const Filter& filter, bool only_filter, Also also, uint64_t before,
-                       Take take) const;
+  // The rows that match `filter`, counted; and take(number) called for those numbered below
+  // `before`, newest first, until it returns false. Reads every row, except that it skips a
+  // chunk whose filings all fall outside the filter's filing times, and counts whole, without
+  // reading its rows, a chunk whose filings all fall inside them when the filter tests nothing
+  // else and no row is taken from it. Filing times follow case numbers closely, so a range of
+  // days reads about its days' chunks.
+  template <typename Take>
+  int64_t CountAndTake(const Filter& filter, uint64_t before, Take take) const;
 
   // The numbers of the rows flagged breached, or hanging: few, so they start the lists that
-  // filter by either. RowOf(number) is the row of a number in them.
+  // filter by either (ForEachOf).
   const absl::btree_set<uint64_t>& Breached() const { return breached_; }
   const absl::btree_set<uint64_t>& Hanging() const { return hanging_; }
-  const Row& RowOf(uint64_t number) const;
   // Whether a case has this number.
   bool Contains(uint64_t number) const;
   // The numbers of the cases `department` may read: attributed to it, or holding a task for it
@@ -117,8 +115,8 @@ class ListRows {
   // when none may). Costs a pass over the chunks.
   std::pair<uint64_t, uint64_t> NumbersFiledWithin(const Filter& filter) const;
   // Calls visit(number, row) for each of `numbers` in [first, last], highest first, with its row
-  // (each must have one, as every number in the sets above does), until visit returns false.
-  // Looks a chunk up once for each run of numbers in it.
+  // (each must be in a chunk, as every number in the sets above is; one without a row is
+  // skipped), until visit returns false. Looks a chunk up once for each run of numbers in it.
   template <typename Visit>
   void ForEachOf(const absl::btree_set<uint64_t>& numbers, uint64_t first, uint64_t last,
                  Visit visit) const;
@@ -133,8 +131,9 @@ class ListRows {
             readable_by_, open_readable_by_);
   }
   // Fields read back that Add and Remove never make (state_archive.h): a missing chunk, counts
-  // of rows that do not add up, a row naming a string never numbered, a set naming a number
-  // without a row.
+  // of rows that do not add up, a row filed outside its chunk's span or naming a string never
+  // numbered, a set naming a number without a row or keyed by a string never numbered, an open
+  // number a department may read that is not open or not readable by it.
   const char* Fault() const;
 
  private:
@@ -206,17 +205,17 @@ void ListRows::ForEachOf(const absl::btree_set<uint64_t>& numbers, uint64_t firs
       index = *it / kChunkRows;
       chunk = chunks_.at(index).get();
     }
-    if (!visit(*it, chunk->rows[*it % kChunkRows])) return;
+    const Row& row = chunk->rows[*it % kChunkRows];
+    if (row.present && !visit(*it, row)) return;
   }
 }
 
-template <typename Also, typename Take>
-int64_t ListRows::CountAndTake(const Filter& f, bool only_filter, Also also, uint64_t before,
-                               Take take) const {
+template <typename Take>
+int64_t ListRows::CountAndTake(const Filter& f, uint64_t before, Take take) const {
   const absl::Time after = f.filed_after.value_or(absl::InfinitePast());
   const std::optional<absl::Time> until = f.filed_before;  // exclusive
-  const bool only_time = only_filter && f.filters == static_cast<int>(f.filed_after.has_value()) +
-                                                         static_cast<int>(until.has_value());
+  const bool only_time = f.filters == static_cast<int>(f.filed_after.has_value()) +
+                                      static_cast<int>(until.has_value());
   int64_t total = 0;
   bool taking = before > 0;
   for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it) {
@@ -230,7 +229,7 @@ int64_t ListRows::CountAndTake(const Filter& f, bool only_filter, Also also, uin
     }
     for (uint64_t i = kChunkRows; i-- > 0;) {
       const Row& row = chunk.rows[i];
-      if (!row.present || !Matches(f, row) || !also(base + i, row)) continue;
+      if (!row.present || !Matches(f, row)) continue;
       ++total;
       if (taking && base + i < before) taking = take(base + i);
     }

@@ -220,8 +220,8 @@ TEST_CASE("an unfiltered page from a token lists the cases filed before it, and 
 
 TEST_CASE("a department lists exactly the cases it may read, attributed to it or holding its task, with any filter",
           "[list]") {
-  // Past one chunk of rows (1,024), so that a short filing range reads fewer rows than the
-  // department may read, and a list walks the rows instead of the department's numbers.
+  // Past one chunk of rows (1,024), so that a short filing range walks only the department's
+  // numbers in the chunk its times overlap.
   constexpr int kScoped = 1100;
   const ProjectionState state = StateOfCases(kScoped);
   std::vector<v1::ListComplaintsRequest> requests(9);

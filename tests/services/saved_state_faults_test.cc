@@ -121,7 +121,22 @@ TEST_CASE("list rows read back whole are taken, and rows that do not hold togeth
     CheckRefused(ReadBack(readable), "a list rows' set names a number without a row");
     ListRows owner = SomeRows();
     PokeField<14>(owner, [](auto& by) { by[77].insert(1); });  // no string 77
-    CheckRefused(ReadBack(owner), "a list rows' set names a number without a row");
+    CheckRefused(ReadBack(owner), "a list rows' set is keyed by a string never numbered");
+  }
+  SECTION("a department's open number that is closed, or not readable by it") {
+    ListRows closed = SomeRows();
+    PokeField<16>(closed, [](auto& by) { by.begin()->second.insert(5); });  // case 5 is closed
+    CheckRefused(ReadBack(closed), "a list rows' set names a number without a row");
+    ListRows unreadable = SomeRows();
+    PokeField<15>(unreadable, [](auto& by) { by.begin()->second.erase(2); });
+    CheckRefused(ReadBack(unreadable), "a department's open numbers are not all readable by it");
+  }
+  SECTION("a row filed outside its chunk's span") {
+    ListRows bad = SomeRows();
+    PokeField<0>(bad, [](auto& chunks) {
+      chunks.begin()->second->rows[2].filed = absl::FromUnixSeconds(1);
+    });
+    CheckRefused(ReadBack(bad), "a list row is filed outside its chunk's span");
   }
 }
 
@@ -139,6 +154,17 @@ TEST_CASE("a latency histogram with a bucket past the last is refused, and perce
   SECTION("a negative bucket") {
     PokeField<0>(histogram, [](auto& buckets) { buckets[-1] = 1; });
     CheckRefused(ReadBack(histogram), "a latency bucket out of range");
+  }
+  SECTION("bucket counts near int64's limits, empty, or not adding up") {
+    domain::LatencyHistogram huge = histogram;
+    PokeField<0>(huge, [](auto& buckets) { buckets.begin()->second = INT64_MAX; });
+    CheckRefused(ReadBack(huge), "a latency bucket's count out of range");
+    domain::LatencyHistogram empty = histogram;
+    PokeField<0>(empty, [](auto& buckets) { buckets.begin()->second = 0; });
+    CheckRefused(ReadBack(empty), "a latency bucket's count out of range");
+    domain::LatencyHistogram miscounted = histogram;
+    PokeField<1>(miscounted, [](int64_t& count) { ++count; });
+    CheckRefused(ReadBack(miscounted), "latency counts that do not add up");
   }
   SECTION("a count near the largest: the rank is still the nearest rank") {
     PokeField<1>(histogram, [](int64_t& count) { count = INT64_MAX; });

@@ -17,7 +17,7 @@ using grpc::experimental::InterceptionHookPoints;
 
 class BearerInterceptor : public grpc::experimental::Interceptor {
  public:
-  explicit BearerInterceptor(const std::string& header) : header_(header) {}
+  explicit BearerInterceptor(std::string header) : header_(std::move(header)) {}
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
       methods->GetSendInitialMetadata()->insert({"authorization", header_});
@@ -26,7 +26,7 @@ class BearerInterceptor : public grpc::experimental::Interceptor {
   }
 
  private:
-  const std::string& header_;  // the factory's, which the channel keeps
+  const std::string header_;
 };
 
 class BearerFactory : public grpc::experimental::ClientInterceptorFactoryInterface {
