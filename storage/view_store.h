@@ -18,6 +18,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -88,21 +89,44 @@ class ViewStore {
   // checkpoint as of one commit. Errors: ALREADY_EXISTS, UNAVAILABLE.
   absl::Status Copy(const std::string& dir);
 
-  // Writes `views` (key, serialized view; or an index entry and its value), `checkpoint` and
-  // `checkpoint_hash` (the hash of the log's record at `checkpoint`) atomically. `checkpoint`
-  // must not go backwards (FAILED_PRECONDITION). Errors: UNAVAILABLE; on any error nothing was
-  // written.
+  // A stored view as it stood when the state was last saved (SaveState), kept by the first
+  // commit after the save that changes it: the saved state and these are the views as of the
+  // state's position, whatever was committed since. `view` nullopt: the key held nothing.
+  struct Before {
+    std::string key;
+    std::optional<std::string> view;
+  };
+  // Writes `views` (key, serialized view; or an index entry and its value), the `before` of
+  // views first changed since the state was saved, `checkpoint` and `checkpoint_hash` (the hash
+  // of the log's record at `checkpoint`) atomically. `checkpoint` must not go backwards
+  // (FAILED_PRECONDITION). Errors: UNAVAILABLE; on any error nothing was written.
   absl::Status Commit(const std::vector<std::pair<std::string, std::string>>& views,
-                      uint64_t checkpoint, const std::string& checkpoint_hash);
+                      uint64_t checkpoint, const std::string& checkpoint_hash,
+                      const std::vector<Before>& before = {});
 
   // Keeps `state` (what the projections hold in memory as of the checkpoint, in their own
-  // encoding) beside the views, replacing any state saved before, so that the next start can
-  // read it instead of every view. Not synced: a state lost in a crash costs a slower start.
+  // encoding) beside the views, replacing any state saved before and the Befores kept for it,
+  // so that the next start can read it instead of every view. Written to the write-ahead log
+  // in order with the commits: after a crash the state is there if a commit after it is (a
+  // state lost costs a slower start). `flush` (at a stop) also writes it to the tables now, so
+  // that the next open need not read it back from the log; otherwise that happens in the
+  // background. Errors: UNAVAILABLE.
+  absl::Status SaveState(absl::string_view state, bool flush);
+  // The state saved last, and the checkpoint it was saved at (position and hash).
+  struct SavedAt {
+    std::string state;
+    uint64_t position = 0;
+    std::string hash;
+  };
+  // The state saved last. NOT_FOUND when there is none (never saved, dropped, or cleared), or
+  // it was saved past the checkpoint. Errors: UNAVAILABLE, DATA_LOSS.
+  absl::StatusOr<SavedAt> SavedState() const;
+  // Calls `visit` with every Before kept since the state was saved, in key order.
+  absl::Status ForEachBefore(
+      absl::FunctionRef<void(absl::string_view key, std::optional<absl::string_view> view)> visit) const;
+  // Drops the saved state and its Befores (a start that could not use it keeps no Befores).
   // Errors: UNAVAILABLE.
-  absl::Status SaveState(absl::string_view state);
-  // The state saved at the current checkpoint (position and hash). NOT_FOUND when none was
-  // saved there: never, or the views moved on since. Errors: UNAVAILABLE, DATA_LOSS.
-  absl::StatusOr<std::string> SavedState() const;
+  absl::Status DropState();
 
  private:
   ViewStore(std::unique_ptr<rocksdb::DB> db, std::string format)

@@ -10,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "services/daemon/config.h"
 #include "services/daemon/webhook_config.h"
@@ -215,15 +216,21 @@ int RunDaemon() {
     std::fprintf(stderr, "closedloopd: %s\n", server.status().ToString().c_str());
     return 1;
   }
+  const closedloop::services::Projections& projections = (*server)->projections();
+  const std::string how =
+      projections.resumed_saved()
+          ? (projections.replayed() == 0
+                 ? std::string("from the state saved at the last stop")
+                 : absl::StrCat("from the state saved ", projections.replayed(),
+                                " events earlier, replayed in memory"))
+      : projections.resumed_after() == 0 ? "replaying the log into new views"
+                                         : "from every stored view";
   std::fprintf(stderr,
                "closedloopd: serving on %s (port %d), event log in %s at position %llu, views "
                "resume after position %llu (%s)\n",
                absl::GetFlag(FLAGS_listen).c_str(), (*server)->port(), data_dir.c_str(),
                static_cast<unsigned long long>((*log)->HeadPosition()),
-               static_cast<unsigned long long>((*server)->views_resumed_after()),
-               (*server)->projections().resumed_saved()          ? "from the state saved at the last stop"
-               : (*server)->projections().resumed_after() == 0 ? "replaying the log into new views"
-                                                                 : "from every stored view");
+               static_cast<unsigned long long>((*server)->views_resumed_after()), how.c_str());
 
   if ((*server)->metrics_port() != 0) {
     std::fprintf(stderr, "closedloopd: metrics on %s (metrics port %d), GET /metrics\n",

@@ -4,6 +4,7 @@
 
 #include "absl/container/btree_set.h"
 #include "absl/strings/str_cat.h"
+#include "services/projections/before_loader.h"
 #include "services/projections/contact_key.h"
 #include "services/projections/view_restore.h"
 
@@ -18,8 +19,8 @@ std::string Projections::Format() {
   return absl::StrCat(kFormat, " contact-keys:", ContactKeyRules());
 }
 
-Projections::Projections(storage::EventLog& log, storage::ViewStore& store)
-    : log_(log), store_(store) {}
+Projections::Projections(storage::EventLog& log, storage::ViewStore& store, uint64_t save_every)
+    : log_(log), store_(store), save_every_(save_every) {}
 
 Projections::~Projections() { Stop(); }
 
@@ -33,17 +34,24 @@ absl::StatusOr<std::string> Projections::CheckpointMismatch() {
   // A store from before the hash was kept is checked by position only.
   const std::string expected = store_.checkpoint_hash();
   if (expected.empty()) return std::string();
-  absl::StatusOr<storage::ReadAllResult> read =
-      log_.ReadAll(checkpoint, 1, storage::EventFilter{}, /*max_scanned=*/1);
-  if (!read.ok()) return read.status();
-  if (read->events.empty() || read->events.front().position() != checkpoint) {
+  absl::StatusOr<std::string> hash = HashAt(checkpoint);
+  if (!hash.ok()) return hash.status();
+  if (hash->empty()) {
     return absl::StrCat("the log holds no record at the views' position ", checkpoint);
   }
-  if (read->events.front().hash() != expected) {
+  if (*hash != expected) {
     return absl::StrCat("the log's record at the views' position ", checkpoint,
                         " is not the one the views were built from (its hash differs)");
   }
   return std::string();
+}
+
+absl::StatusOr<std::string> Projections::HashAt(uint64_t position) {
+  absl::StatusOr<storage::ReadAllResult> read =
+      log_.ReadAll(position, 1, storage::EventFilter{}, /*max_scanned=*/1);
+  if (!read.ok()) return read.status();
+  if (read->events.empty() || read->events.front().position() != position) return std::string();
+  return read->events.front().hash();
 }
 
 absl::Status Projections::Start() {
@@ -77,19 +85,25 @@ absl::Status Projections::Start() {
 }
 
 absl::Status Projections::Restore(Side& side) {
-  absl::StatusOr<std::string> saved = store_.SavedState();
+  absl::StatusOr<storage::ViewStore::SavedAt> saved = store_.SavedState();
   absl::Status resumed = saved.status();
-  if (saved.ok()) resumed = ResumeViews(side.loader, *saved, side.state);
+  if (saved.ok()) resumed = Resume(side, *saved);
   if (resumed.ok()) {
     resumed_saved_ = true;
-    return RestoreProblems(store_, side.state);
+    saved_ = true;
+    since_saved_ = replayed_;
+    return absl::OkStatus();
   }
-  // The saved state is a shortcut: without it (damaged, say), every view is read as after a
-  // kill, and a store that cannot be read at all fails there.
+  // The saved state is a shortcut: without it (damaged, say), every view is read, and a store
+  // that cannot be read at all fails there.
   if (!absl::IsNotFound(resumed)) {
     std::fprintf(stderr, "closedloopd: the saved state is unusable (%s); reading every view\n",
                  resumed.ToString().c_str());
   }
+  // No commit keeps earlier views for a state that is not saved: a later start must not take
+  // this one with some of them missing.
+  if (absl::Status dropped = store_.DropState(); !dropped.ok()) return dropped;
+  replayed_ = 0;
   side.state = ProjectionState();
   side.state.set_loader(&side.loader);
   // Every view, letting go of the closed cases' at once. The views only: the finder's keys and
@@ -97,22 +111,111 @@ absl::Status Projections::Restore(Side& side) {
   return RestoreViews(store_, side.state);
 }
 
+absl::Status Projections::Resume(Side& side, const storage::ViewStore::SavedAt& saved) {
+  const uint64_t checkpoint = store_.checkpoint();
+  if (saved.position < checkpoint) {
+    // The checkpoint's record was checked against the log (CheckpointMismatch); the saved
+    // state's is checked here.
+    absl::StatusOr<std::string> hash = HashAt(saved.position);
+    if (!hash.ok()) return hash.status();
+    if (*hash != saved.hash) {
+      return absl::DataLossError(absl::StrCat("the state saved at position ", saved.position,
+                                              " is not of this log (the record's hash differs)"));
+    }
+  }
+  ViewsBefore before;
+  absl::Status read = store_.ForEachBefore(
+      [&](absl::string_view key, std::optional<absl::string_view> view) {
+        before.emplace(key, view ? std::optional<std::string>(*view) : std::nullopt);
+      });
+  if (!read.ok()) return read;
+  // The state reads the store as of its own position until it reaches the checkpoint.
+  const BeforeLoader as_saved(side.loader, before);
+  side.state.set_loader(&as_saved);
+  absl::Status resumed = ResumeViews(as_saved, saved.state, side.state);
+  if (resumed.ok()) resumed = RestoreProblems(store_, side.state, &before);
+  absl::StatusOr<std::vector<std::string>> changed =
+      resumed.ok() ? Replay(saved.position, checkpoint, side.state) : resumed;
+  side.state.set_loader(&side.loader);
+  if (!changed.ok()) return changed.status();
+  // The store already holds what the replay changed (the views, facts and finder keys of
+  // the commits after the save), as the state now has it: closed cases' views go as usual.
+  (void)side.state.TakeFiled();
+  (void)side.state.TakeChangedFacts();
+  for (const std::string& key : *changed) side.state.LetGo(key);
+  kept_before_.clear();
+  for (const auto& [key, view] : before) kept_before_.insert(key);
+  replayed_ = checkpoint - saved.position;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> Projections::Replay(uint64_t after, uint64_t to,
+                                                             ProjectionState& state) {
+  absl::btree_set<std::string> changed;
+  absl::Status applied = absl::OkStatus();
+  for (uint64_t from = after + 1; from <= to;) {
+    absl::StatusOr<uint64_t> next = log_.ScanAll(
+        from, storage::EventFilter{}, to - from + 1, [&](const v1::RecordedEvent& record) {
+          absl::StatusOr<std::string> key = state.Apply(record);
+          if (!key.ok()) {
+            applied = key.status();
+            return false;
+          }
+          if (!key->empty()) changed.insert(*std::move(key));
+          return true;
+        });
+    if (!next.ok()) return next.status();
+    if (!applied.ok()) return applied;
+    if (*next <= from) {
+      return absl::DataLossError(absl::StrCat("the log ends at ", from - 1,
+                                              ", before the views' checkpoint ", to));
+    }
+    from = *next;
+  }
+  return std::vector<std::string>(changed.begin(), changed.end());
+}
+
 void Projections::Stop() {
   if (subscription_ == nullptr) return;
   subscription_->Cancel();
   if (follower_.joinable()) follower_.join();
   subscription_.reset();
-  Save();
+  Save(/*flush=*/true);
 }
 
-void Projections::Save() {
+void Projections::Save(bool flush) {
   // The visible side stands where the store does, unless the follower failed.
   const Side& side = sides_[visible_.load()];
   if (stopped_on_error_.load() || side.position != store_.checkpoint()) return;
-  if (absl::Status saved = store_.SaveState(side.state.Saved()); !saved.ok()) {
-    std::fprintf(stderr, "closedloopd: could not save the state (%s); the next start reads every view\n",
-                 saved.ToString().c_str());
+  since_saved_ = 0;
+  if (absl::Status saved = store_.SaveState(side.state.Saved(), flush); !saved.ok()) {
+    // The state saved before, if any, still holds with the views kept for it.
+    std::fprintf(stderr, "closedloopd: could not save the state (%s)\n", saved.ToString().c_str());
+    return;
   }
+  saved_ = true;
+  kept_before_.clear();
+}
+
+absl::StatusOr<std::vector<storage::ViewStore::Before>> Projections::ViewsBeforeCommit(
+    const absl::btree_set<std::string>& changed) {
+  std::vector<storage::ViewStore::Before> before;
+  if (!saved_) return before;
+  // The visible side's loader reads the store as of the last commit.
+  const SnapshotLoader& store = sides_[visible_.load()].loader;
+  for (const std::string& key : changed) {
+    if (kept_before_.contains(key)) continue;
+    absl::StatusOr<std::string> view = store.Load(key);
+    if (view.ok()) {
+      before.push_back({key, *std::move(view)});
+    } else if (absl::IsNotFound(view.status())) {
+      before.push_back({key, std::nullopt});
+    } else {
+      return view.status();
+    }
+    kept_before_.insert(key);
+  }
+  return before;
 }
 
 void Projections::Follow() {
@@ -123,7 +226,11 @@ void Projections::Follow() {
     absl::StatusOr<std::vector<v1::RecordedEvent>> events =
         subscription_->Next(kBatch, absl::InfiniteFuture());
     absl::Status applied = events.ok() ? ApplyBatch(*events) : events.status();
-    if (applied.ok()) continue;
+    if (applied.ok()) {
+      since_saved_ += events->size();
+      if (since_saved_ >= save_every_) Save(/*flush=*/false);
+      continue;
+    }
     if (applied.code() != absl::StatusCode::kCancelled) {
       std::fprintf(stderr, "closedloopd: projections stopped: %s\n", applied.ToString().c_str());
       // Before the failure is published: whoever sees it (a query, a test) also sees its effect.
@@ -198,9 +305,12 @@ absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& event
   }
   // The hidden side is already ahead; the store must catch up before anyone sees it. A failing
   // store stops the projections (queries then report UNAVAILABLE) rather than showing views
-  // that a restart would not have.
+  // that a restart would not have. The views first changed since the state was saved are kept
+  // as they stood, for a start from that state.
+  absl::StatusOr<std::vector<storage::ViewStore::Before>> before = ViewsBeforeCommit(changed);
+  if (!before.ok()) return before.status();
   if (absl::Status committed =
-          store_.Commit(views, events.back().position(), events.back().hash());
+          store_.Commit(views, events.back().position(), events.back().hash(), *before);
       !committed.ok()) {
     return committed;
   }

@@ -159,11 +159,20 @@ absl::Status ResumeViews(const ViewLoader& loader, absl::string_view saved,
   });
 }
 
-absl::Status RestoreProblems(storage::ViewStore& store, ProjectionState& state) {
-  // Problems are few: read and restored on this thread.
+absl::Status RestoreProblems(storage::ViewStore& store, ProjectionState& state,
+                             const ViewsBefore* before) {
+  // Problems are few: read and restored on this thread. None is ever removed: a problem the
+  // store holds before a commit, it holds after.
   absl::Status restored = absl::OkStatus();
   absl::Status read = store.ForEach("p/", [&](absl::string_view key, absl::string_view value) {
-    if (restored.ok()) restored = state.Restore(key, value);
+    if (!restored.ok()) return;
+    if (before != nullptr) {
+      if (auto it = before->find(key); it != before->end()) {
+        if (it->second) restored = state.Restore(key, *it->second);
+        return;
+      }
+    }
+    restored = state.Restore(key, value);
   });
   return read.ok() ? restored : read;
 }

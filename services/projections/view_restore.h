@@ -11,6 +11,7 @@
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_VIEW_RESTORE_H_
 
 #include "absl/status/status.h"
+#include "services/projections/before_loader.h"
 #include "services/projections/projection_state.h"
 #include "storage/view_store.h"
 
@@ -27,8 +28,10 @@ absl::Status RestoreViews(storage::ViewStore& store, ProjectionState& state);
 // kept view missing or unreadable; the state must then be dropped. The problems are not in
 // `saved`: RestoreProblems reads them.
 absl::Status ResumeViews(const ViewLoader& loader, absl::string_view saved, ProjectionState& state);
-// Restores only the problems' views (under "p/"), as RestoreViews does.
-absl::Status RestoreProblems(storage::ViewStore& store, ProjectionState& state);
+// Restores only the problems' views (under "p/"), as RestoreViews does; or, with `before`, as
+// they stood then (BeforeLoader).
+absl::Status RestoreProblems(storage::ViewStore& store, ProjectionState& state,
+                             const ViewsBefore* before = nullptr);
 
 }  // namespace closedloop::services
 

@@ -262,27 +262,43 @@ TEST_CASE("views kept across restarts equal views rebuilt from position 1", "[pr
   testing::FakeClock clock(T0());
   Scenario scenario(*log, clock);
 
-  auto store = OpenStore(dir.Sub("views"));
-  auto projections = std::make_unique<Projections>(*log, *store);
+  // A save of the state every 400 events or so, so that kills fall between saves.
+  constexpr uint64_t kSaveEvery = 400;
+  std::string views = dir.Sub("views");
+  auto store = OpenStore(views);
+  auto projections = std::make_unique<Projections>(*log, *store, kSaveEvery);
   REQUIRE(projections->Start().ok());
-  for (int round = 0; round < 4; ++round) {
+  uint64_t replayed = 0;
+  for (int round = 0; round < 8; ++round) {
     for (int step = 0; step < 150; ++step) scenario.Step();
     // Restart mid-stream: the store resumes from its checkpoint.
     REQUIRE(projections->WaitFor(log->HeadPosition(), absl::InfiniteFuture()).ok());
     for (int step = 0; step < 30; ++step) scenario.Step();
+    // From round 4 on, a kill: the next start takes a copy of the store as it stands now, with
+    // the state saved last and the views committed since.
+    const bool killed = round >= 4;
+    if (killed) {
+      views = dir.Sub(absl::StrCat("killed", round));
+      REQUIRE(store->Copy(views).ok());
+    }
     projections.reset();  // a clean stop: it saves the state for the next start
     const uint64_t checkpoint = store->checkpoint();
     // Twice the saved state is unusable, its bytes or its pieces (as after a disk fault): that
     // start reads every view.
     if (round == 1) REQUIRE(store->Commit({{"#state/00000000", "cut"}}, checkpoint, store->checkpoint_hash()).ok());
-    if (round == 2) REQUIRE(store->SaveState("not a saved state").ok());
+    if (round == 2) REQUIRE(store->SaveState("not a saved state", /*flush=*/true).ok());
     store.reset();
-    store = OpenStore(dir.Sub("views"));
-    CHECK(store->checkpoint() == checkpoint);
-    projections = std::make_unique<Projections>(*log, *store);
+    store = OpenStore(views);
+    if (!killed) CHECK(store->checkpoint() == checkpoint);
+    projections = std::make_unique<Projections>(*log, *store, kSaveEvery);
     REQUIRE(projections->Start().ok());
-    CHECK(projections->resumed_saved() == (round == 0 || round == 3));
+    INFO("round " << round);
+    CHECK(projections->resumed_saved() == (round != 1 && round != 2));
+    if (!killed) CHECK(projections->replayed() == 0);
+    replayed += projections->replayed();
   }
+  // The kills fell after saves: their starts replayed the log after them.
+  CHECK(replayed > 0);
   REQUIRE(projections->WaitFor(log->HeadPosition(), absl::InfiniteFuture()).ok());
   CHECK(scenario.complaint_ids.size() > 100);
 

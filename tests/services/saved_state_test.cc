@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "services/projections/projection_state.h"
 #include "services/projections/view_loader.h"
 #include "services/projections/view_restore.h"
@@ -105,7 +106,7 @@ TEST_CASE("a saved state naming an open case whose stored view is unreadable is 
   CHECK(absl::StrContains(status.message(), missing));
 }
 
-TEST_CASE("the view store hands a saved state back only at the checkpoint it was saved at, whole, across a reopen",
+TEST_CASE("the view store hands the saved state back whole with the checkpoint it was saved at, across a reopen",
           "[saved_state]") {
   testing::TempDir dir;
   auto store = OpenStore(dir.Sub("views"));
@@ -114,24 +115,65 @@ TEST_CASE("the view store hands a saved state back only at the checkpoint it was
   // Larger than one piece of the store (4 MB), with every byte value.
   std::string large(9 << 20, '\0');
   for (size_t i = 0; i < large.size(); ++i) large[i] = static_cast<char>(i * 131 % 251);
-  REQUIRE(store->SaveState(large).ok());
-  CHECK(*store->SavedState() == large);
+  REQUIRE(store->SaveState(large, /*flush=*/false).ok());
+  CHECK(store->SavedState()->state == large);
   // A smaller one replaces it whole: none of the larger one's pieces is read with it.
-  REQUIRE(store->SaveState("small").ok());
-  CHECK(*store->SavedState() == "small");
+  REQUIRE(store->SaveState("small", /*flush=*/true).ok());
   store.reset();
   store = OpenStore(dir.Sub("views"));
-  CHECK(*store->SavedState() == "small");
+  absl::StatusOr<storage::ViewStore::SavedAt> small = store->SavedState();
+  REQUIRE(small.ok());
+  CHECK(small->state == "small");
+  CHECK(small->position == 5);
+  CHECK(small->hash == "h5");
   // The saved state is not a view: no walk over the views meets it.
   int entries = 0;
   REQUIRE(store->ForEach([&](absl::string_view, absl::string_view) { ++entries; }).ok());
   CHECK(entries == 1);
-  // Once the views move on, the state saved before is not theirs.
+  // Once the views move on, the state saved before is still handed back, as of its checkpoint.
   REQUIRE(store->Commit({{"c/CL-1", "view 2"}}, 6, "h6").ok());
-  CHECK(store->SavedState().status().code() == absl::StatusCode::kNotFound);
-  REQUIRE(store->SaveState("at 6").ok());
-  CHECK(*store->SavedState() == "at 6");
+  CHECK(store->SavedState()->position == 5);
+  REQUIRE(store->SaveState("at 6", /*flush=*/false).ok());
+  CHECK(store->SavedState()->state == "at 6");
+  CHECK(store->SavedState()->position == 6);
   REQUIRE(store->Clear().ok());
+  CHECK(store->SavedState().status().code() == absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("the views a commit changes first after a save are kept as they stood, across a crash, until the next save or a drop",
+          "[saved_state]") {
+  testing::TempDir dir;
+  auto store = OpenStore(dir.Sub("views"));
+  REQUIRE(store->Commit({{"c/CL-1", "one"}}, 5, "h5").ok());
+  REQUIRE(store->SaveState("at 5", /*flush=*/false).ok());
+  REQUIRE(store->Commit({{"c/CL-1", "one, changed"}, {"c/CL-2", "two"}}, 6, "h6",
+                        {{"c/CL-1", "one"}, {"c/CL-2", std::nullopt}}).ok());
+  auto befores = [&] {
+    std::vector<std::pair<std::string, std::string>> seen;
+    REQUIRE(store->ForEachBefore([&](absl::string_view key, std::optional<absl::string_view> view) {
+      seen.emplace_back(std::string(key), view ? absl::StrCat("+", *view) : "none");
+    }).ok());
+    return seen;
+  };
+  using Seen = std::vector<std::pair<std::string, std::string>>;
+  // A copy of the store is what a kill leaves: the saved state, the views and their befores.
+  REQUIRE(store->Copy(dir.Sub("killed")).ok());
+  store.reset();
+  store = OpenStore(dir.Sub("killed"));
+  CHECK(store->checkpoint() == 6);
+  CHECK(store->SavedState()->position == 5);
+  CHECK(befores() == Seen{{"c/CL-1", "+one"}, {"c/CL-2", "none"}});
+  // Befores are not views either.
+  int entries = 0;
+  REQUIRE(store->ForEach([&](absl::string_view, absl::string_view) { ++entries; }).ok());
+  CHECK(entries == 2);
+  // A new save starts afresh; a drop leaves neither state nor befores.
+  REQUIRE(store->SaveState("at 6", /*flush=*/false).ok());
+  CHECK(befores().empty());
+  REQUIRE(store->Commit({{"c/CL-2", "two, changed"}}, 7, "h7", {{"c/CL-2", "two"}}).ok());
+  CHECK(befores() == Seen{{"c/CL-2", "+two"}});
+  REQUIRE(store->DropState().ok());
+  CHECK(befores().empty());
   CHECK(store->SavedState().status().code() == absl::StatusCode::kNotFound);
 }
 

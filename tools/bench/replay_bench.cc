@@ -15,7 +15,7 @@
 //   replay     deletes views/ and starts the server (ClosedLoopServer::Start, as closedloopd
 //              does when views/ was deleted): the projections rebuild every view from position
 //              1; reports the time until they reflect the head, events/s, and VmRSS/VmHWM.
-//              Leaves the views checkpointed in views/.
+//              Leaves the views checkpointed in views/; with --kill, as a kill -9 would.
 //   startup    opens the log and starts the server on the checkpointed views (run replay
 //              first): time to EventLog::Open, to Start returned, to health SERVING, and until
 //              the projections reflect the head; VmRSS. Run it as a process of its own so that
@@ -36,6 +36,7 @@
 //   closedloop_replay_bench --workloads=queries --store=/tmp/cl-c1m-copy --pollers=8 --seconds=10
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -75,6 +76,9 @@ ABSL_FLAG(int, seconds, 3, "queries: how long each query runs.");
 ABSL_FLAG(int, pollers, 0,
           "queries: instead of every query, GetComplaint and FileComplaint alone and while this "
           "many clients poll boards and metrics (0: every query). Files cases: use a copy.");
+ABSL_FLAG(bool, kill, false,
+          "replay: end as a kill -9 does, without stopping the server (no state saved at the "
+          "stop), so that a startup after it starts as after a crash.");
 ABSL_FLAG(bool, keep, true, "Keep the store when done (false: delete it).");
 
 namespace {
@@ -225,6 +229,7 @@ void Replay() {
               rss_before, StatusMb("VmHWM"), DiskMb(ViewsPath()),
               static_cast<unsigned long long>(log->HeadPosition() - head));
   std::fflush(stdout);
+  if (absl::GetFlag(FLAGS_kill)) std::_Exit(0);  // nothing stopped, closed or flushed
   server->Shutdown(absl::Seconds(1));
 }
 
@@ -246,12 +251,15 @@ void Startup() {
   CatchUp(*server, head);
   const absl::Time current = absl::Now();
   auto ms = [&](absl::Time t) { return absl::ToDoubleMilliseconds(t - start); };
-  std::printf("startup: %llu events, views checkpointed at %llu: log open %.0f ms, server "
+  std::printf("startup: %llu events, views checkpointed at %llu, %llu replayed in memory after "
+              "the saved state (%s): log open %.0f ms, server "
               "started %.0f ms, health SERVING %.0f ms, projections at the head %.0f ms; "
               "VmRSS %.0f MB, VmHWM %.0f MB; log %.0f MB, views %.0f MB on disk; %llu events "
               "appended meanwhile (deadlines that came due)\n",
               static_cast<unsigned long long>(head),
-              static_cast<unsigned long long>(server->views_resumed_after()), ms(opened),
+              static_cast<unsigned long long>(server->views_resumed_after()),
+              static_cast<unsigned long long>(server->projections().replayed()),
+              server->projections().resumed_saved() ? "resumed" : "none used", ms(opened),
               ms(started), ms(serving), ms(current), StatusMb("VmRSS"), StatusMb("VmHWM"),
               DiskMb(LogPath()), DiskMb(ViewsPath()),
               static_cast<unsigned long long>(log->HeadPosition() - head));
