@@ -22,11 +22,19 @@ constexpr char kCheckpointKey[] = "#checkpoint";
 // existed still reads (it then has no hash, and is checked by position only).
 constexpr char kCheckpointHashKey[] = "#checkpoint_hash";
 constexpr char kFormatKey[] = "#format";
-// The saved state (SaveState): its pieces, "#state/<8-digit piece>", and the checkpoint it
+// The saved state (SaveState): its pieces, "#saved/<8-digit piece>", and the checkpoint it
 // was saved at. Metadata keys too: no walk over the views meets them.
-constexpr char kStatePrefix[] = "#state/";
-constexpr char kStateEnd[] = "#state0";  // the first key after the pieces
-constexpr char kStateAtKey[] = "#state_at";
+constexpr char kStatePrefix[] = "#saved/";
+constexpr char kStateEnd[] = "#saved0";  // the first key after the pieces
+constexpr char kStateAtKey[] = "#saved_at";
+// The checkpoint of the last commit that kept Befores (every commit of this binary does, once
+// a state is saved): a binary that kept none (an older one) moved the checkpoint past it, and
+// the saved state then lacks the views it changed.
+constexpr char kBeforesAtKey[] = "#befores_at";
+// What an older binary saved, without Befores: dropped with each save.
+constexpr char kOldStatePrefix[] = "#state/";
+constexpr char kOldStateEnd[] = "#state0";
+constexpr char kOldStateAtKey[] = "#state_at";
 // The Befores (ViewStore::Before) of the saved state: "#before/<view key>", holding "+" and
 // the view, or "-" for none. Metadata keys too.
 constexpr char kBeforePrefix[] = "#before/";
@@ -184,6 +192,7 @@ absl::Status ViewStore::Commit(const std::vector<std::pair<std::string, std::str
   }
   for (const auto& [key, value] : views) batch.Put(key, value);
   batch.Put(kCheckpointKey, absl::StrCat(checkpoint));
+  batch.Put(kBeforesAtKey, absl::StrCat(checkpoint));
   batch.Put(kCheckpointHashKey, checkpoint_hash);
   // Not synced: a crash may lose the latest commits, but whole (the WAL keeps batches atomic),
   // and the log replays what the checkpoint does not cover.
@@ -210,13 +219,18 @@ absl::Status ViewStore::SaveState(absl::string_view state, bool flush) {
   batch.DeleteRange(PieceKey(pieces), kStateEnd);
   batch.DeleteRange(kBeforePrefix, kBeforeEnd);
   batch.Put(kStateAtKey, absl::StrCat(StateMark(), " ", state.size()));
+  batch.Put(kBeforesAtKey, absl::StrCat(checkpoint_.load()));
+  batch.DeleteRange(kOldStatePrefix, kOldStateEnd);
+  batch.Delete(kOldStateAtKey);
   rocksdb::Status written = db_->Write(rocksdb::WriteOptions(), &batch);
+  if (!written.ok()) return FromRocks(written, "saving the projections' state");
   // Flushed, the state is not read back from the write-ahead log by the next open (0.6 s for
-  // 33 MB): at once at a stop, in the background otherwise.
+  // 33 MB): at once at a stop, in the background otherwise (without waiting for room either).
+  // A flush that fails costs only that: the state is written.
   rocksdb::FlushOptions flushing;
   flushing.wait = flush;
-  if (written.ok()) written = db_->Flush(flushing);
-  if (!written.ok()) return FromRocks(written, "saving the projections' state");
+  flushing.allow_write_stall = true;
+  (void)db_->Flush(flushing);
   return absl::OkStatus();
 }
 
@@ -226,11 +240,18 @@ absl::StatusOr<ViewStore::SavedAt> ViewStore::SavedState() const {
   if (!read.ok() && !read.IsNotFound()) {
     return FromRocks(read, "reading the saved state's checkpoint");
   }
+  if (read.IsNotFound()) return absl::NotFoundError("no state is saved");
+  std::string befores_at;
+  read = db_->Get(rocksdb::ReadOptions(), kBeforesAtKey, &befores_at);
+  if (!read.ok() && !read.IsNotFound()) return FromRocks(read, "reading the befores' checkpoint");
+  if (read.IsNotFound() || befores_at != absl::StrCat(checkpoint_.load())) {
+    return absl::NotFoundError("no state is saved whose Befores reach the views' checkpoint");
+  }
   // "<checkpoint> <hash in hex> <size>"
   const std::vector<absl::string_view> fields = absl::StrSplit(at, ' ');
   SavedAt saved;
   size_t size = 0;
-  if (read.IsNotFound() || fields.size() != 3 || !absl::SimpleAtoi(fields[0], &saved.position) ||
+  if (fields.size() != 3 || !absl::SimpleAtoi(fields[0], &saved.position) ||
       !absl::SimpleAtoi(fields[2], &size) || saved.position > checkpoint_.load()) {
     return absl::NotFoundError("no state is saved at or before the views' checkpoint");
   }
@@ -278,6 +299,8 @@ absl::Status ViewStore::DropState() {
   batch.Delete(kStateAtKey);
   batch.DeleteRange(kStatePrefix, kStateEnd);
   batch.DeleteRange(kBeforePrefix, kBeforeEnd);
+  batch.Delete(kOldStateAtKey);
+  batch.DeleteRange(kOldStatePrefix, kOldStateEnd);
   rocksdb::Status written = db_->Write(rocksdb::WriteOptions(), &batch);
   if (!written.ok()) return FromRocks(written, "dropping the projections' saved state");
   return absl::OkStatus();

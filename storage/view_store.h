@@ -110,7 +110,7 @@ class ViewStore {
   // in order with the commits: after a crash the state is there if a commit after it is (a
   // state lost costs a slower start). `flush` (at a stop) also writes it to the tables now, so
   // that the next open need not read it back from the log; otherwise that happens in the
-  // background. Errors: UNAVAILABLE.
+  // background. Errors: UNAVAILABLE (nothing was written).
   absl::Status SaveState(absl::string_view state, bool flush);
   // The state saved last, and the checkpoint it was saved at (position and hash).
   struct SavedAt {
@@ -118,8 +118,9 @@ class ViewStore {
     uint64_t position = 0;
     std::string hash;
   };
-  // The state saved last. NOT_FOUND when there is none (never saved, dropped, or cleared), or
-  // it was saved past the checkpoint. Errors: UNAVAILABLE, DATA_LOSS.
+  // The state saved last. NOT_FOUND when there is none (never saved, dropped, or cleared), it
+  // was saved past the checkpoint, or a commit without Befores (of an older binary) moved the
+  // checkpoint since. Errors: UNAVAILABLE, DATA_LOSS.
   absl::StatusOr<SavedAt> SavedState() const;
   // Calls `visit` with every Before kept since the state was saved, in key order.
   absl::Status ForEachBefore(

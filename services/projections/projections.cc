@@ -94,6 +94,8 @@ absl::Status Projections::Restore(Side& side) {
     since_saved_ = replayed_;
     return absl::OkStatus();
   }
+  // A store or log that cannot be read now fails the start, as reading every view would.
+  if (absl::IsUnavailable(resumed)) return resumed;
   // The saved state is a shortcut: without it (damaged, say), every view is read, and a store
   // that cannot be read at all fails there.
   if (!absl::IsNotFound(resumed)) {
@@ -113,15 +115,15 @@ absl::Status Projections::Restore(Side& side) {
 
 absl::Status Projections::Resume(Side& side, const storage::ViewStore::SavedAt& saved) {
   const uint64_t checkpoint = store_.checkpoint();
-  if (saved.position < checkpoint) {
-    // The checkpoint's record was checked against the log (CheckpointMismatch); the saved
-    // state's is checked here.
-    absl::StatusOr<std::string> hash = HashAt(saved.position);
-    if (!hash.ok()) return hash.status();
-    if (*hash != saved.hash) {
-      return absl::DataLossError(absl::StrCat("the state saved at position ", saved.position,
-                                              " is not of this log (the record's hash differs)"));
-    }
+  // The checkpoint's record was checked against the log (CheckpointMismatch); the saved
+  // state's is checked here.
+  absl::StatusOr<std::string> hash = saved.position == checkpoint
+                                         ? absl::StatusOr<std::string>(store_.checkpoint_hash())
+                                         : HashAt(saved.position);
+  if (!hash.ok()) return hash.status();
+  if (*hash != saved.hash) {
+    return absl::DataLossError(absl::StrCat("the state saved at position ", saved.position,
+                                            " is not of this log (the record's hash differs)"));
   }
   ViewsBefore before;
   absl::Status read = store_.ForEachBefore(
@@ -189,8 +191,13 @@ void Projections::Save(bool flush) {
   if (stopped_on_error_.load() || side.position != store_.checkpoint()) return;
   since_saved_ = 0;
   if (absl::Status saved = store_.SaveState(side.state.Saved(), flush); !saved.ok()) {
-    // The state saved before, if any, still holds with the views kept for it.
+    // Rather than keep views for an ever older state, none is kept: the next start reads every
+    // view, unless a later save succeeds.
     std::fprintf(stderr, "closedloopd: could not save the state (%s)\n", saved.ToString().c_str());
+    if (store_.DropState().ok()) {
+      saved_ = false;
+      kept_before_.clear();
+    }  // else the state saved before still holds, with the views kept for it
     return;
   }
   saved_ = true;

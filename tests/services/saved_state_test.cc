@@ -4,6 +4,10 @@
 // it was saved at; and bytes the save did not write are refused, never served.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -14,6 +18,7 @@
 #include "services/projections/projection_state.h"
 #include "services/projections/view_loader.h"
 #include "services/projections/view_restore.h"
+#include "rocksdb/db.h"
 #include "storage/view_store.h"
 #include "tests/services/restored_state.h"
 #include "tests/temp_dir.h"
@@ -175,6 +180,69 @@ TEST_CASE("the views a commit changes first after a save are kept as they stood,
   REQUIRE(store->DropState().ok());
   CHECK(befores().empty());
   CHECK(store->SavedState().status().code() == absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("a kill -9 after a save and later commits leaves the saved state and the befores, read back from the write-ahead log",
+          "[saved_state]") {
+  testing::TempDir dir;
+  const std::string views = dir.Sub("views");
+  // No store is open and no thread of ours runs here: the child is this thread alone.
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    // The child's writes are neither flushed nor closed: it dies as a kill leaves a server.
+    absl::StatusOr<std::unique_ptr<storage::ViewStore>> store =
+        storage::ViewStore::Open(views, "test");
+    bool ok = store.ok() && (*store)->Commit({{"c/CL-1", "one"}}, 5, "h5").ok() &&
+              (*store)->SaveState("at 5", /*flush=*/false).ok() &&
+              (*store)->Commit({{"c/CL-1", "one, changed"}}, 6, "h6", {{"c/CL-1", "one"}}).ok();
+    if (ok) kill(getpid(), SIGKILL);
+    _exit(1);
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(WTERMSIG(status) == SIGKILL);
+  auto store = OpenStore(views);
+  CHECK(store->checkpoint() == 6);
+  absl::StatusOr<storage::ViewStore::SavedAt> saved = store->SavedState();
+  REQUIRE(saved.ok());
+  CHECK(saved->state == "at 5");
+  CHECK(saved->position == 5);
+  CHECK(saved->hash == "h5");
+  std::vector<std::string> befores;
+  REQUIRE(store->ForEachBefore([&](absl::string_view key, std::optional<absl::string_view> view) {
+    befores.push_back(absl::StrCat(key, "=", view.value_or("none")));
+  }).ok());
+  CHECK(befores == std::vector<std::string>{"c/CL-1=one"});
+}
+
+TEST_CASE("a saved state is not handed back once a binary that keeps no befores moved the checkpoint, and an older binary's saved state is ignored",
+          "[saved_state]") {
+  testing::TempDir dir;
+  const std::string views = dir.Sub("views");
+  {
+    auto store = OpenStore(views);
+    REQUIRE(store->Commit({{"c/CL-1", "one"}}, 5, "h5").ok());
+    REQUIRE(store->SaveState("at 5", /*flush=*/true).ok());
+  }
+  {
+    // An older binary's commit writes the view and the checkpoint only; its stop saves its
+    // state under its own keys.
+    rocksdb::DB* raw = nullptr;
+    REQUIRE(rocksdb::DB::Open(rocksdb::Options(), views, &raw).ok());
+    std::unique_ptr<rocksdb::DB> db(raw);
+    REQUIRE(db->Put(rocksdb::WriteOptions(), "c/CL-1", "one, changed").ok());
+    REQUIRE(db->Put(rocksdb::WriteOptions(), "#checkpoint", "6").ok());
+    REQUIRE(db->Put(rocksdb::WriteOptions(), "#state/00000000", "old").ok());
+    REQUIRE(db->Put(rocksdb::WriteOptions(), "#state_at", "6 6836 3").ok());
+  }
+  auto store = OpenStore(views);
+  CHECK(store->checkpoint() == 6);
+  CHECK(store->SavedState().status().code() == absl::StatusCode::kNotFound);
+  // A save of this binary replaces both.
+  REQUIRE(store->SaveState("at 6", /*flush=*/true).ok());
+  CHECK(store->SavedState()->state == "at 6");
 }
 
 }  // namespace
