@@ -166,6 +166,13 @@ absl::StatusOr<v1::ListComplaintsResponse> RowsPage(const ProjectionState& state
     }
     return built(static_cast<int64_t>(exact->size()));
   }
+  // A department's list filtered by filing times alone counts the chunks inside them whole.
+  if (readable != nullptr &&
+      filter.filters == static_cast<int>(filter.filed_after.has_value()) +
+                            static_cast<int>(filter.filed_before.has_value())) {
+    return built(rows.CountAndTakeReadable(*scope.department, filter, below,
+                                           [&](uint64_t number) { return page.Add(CaseIdOf(number)); }));
+  }
   // Few cases are flagged, open cases are fewer than all, and a department reads fewer still: a
   // list asking for any of these walks the numbers of its rows (the smallest set), and only
   // those in the chunks its filing times overlap.

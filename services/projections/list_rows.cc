@@ -155,16 +155,24 @@ void ListRows::Readable(const v1::ComplaintView& view, uint64_t number, int sign
     const uint32_t value = Intern(*department);
     for (auto* by : {&readable_by_, open ? &open_readable_by_ : nullptr}) {
       if (by == nullptr) continue;
+      // A department named twice (the case's and a task's) holds the number once.
+      bool changed = false;
       if (sign > 0) {
-        (*by)[value].insert(number);
-        continue;
+        changed = (*by)[value].insert(number).second;
+      } else if (auto found = by->find(value); found != by->end()) {
+        changed = found->second.erase(number) > 0;
+        if (found->second.empty()) by->erase(found);
       }
-      auto found = by->find(value);
-      if (found == by->end()) continue;
-      found->second.erase(number);
-      if (found->second.empty()) by->erase(found);
+      if (changed && by == &readable_by_) CountReadable(value, number, sign);
     }
   }
+}
+
+void ListRows::CountReadable(uint32_t department, uint64_t number, int sign) {
+  auto& counts = readable_per_chunk_[department];
+  const uint64_t index = number / kChunkRows;
+  if ((counts[index] += sign) == 0) counts.erase(index);
+  if (counts.empty()) readable_per_chunk_.erase(department);
 }
 
 namespace {
@@ -261,6 +269,17 @@ const char* ListRows::Fault() const {
       return "a department's open numbers are not all readable by it";
     }
   }
+  // Each department's readable numbers per chunk, counted again.
+  size_t counted = 0;
+  for (const auto& [value, numbers] : readable_by_) {
+    auto counts = readable_per_chunk_.find(value);
+    if (counts == readable_per_chunk_.end()) return "a department's readable numbers are not counted";
+    absl::flat_hash_map<uint64_t, int64_t> recount;
+    for (uint64_t n : numbers) ++recount[n / kChunkRows];
+    if (recount != counts->second) return "a department's readable numbers are miscounted";
+    ++counted;
+  }
+  if (counted != readable_per_chunk_.size()) return "a department's readable numbers are miscounted";
   return nullptr;
 }
 

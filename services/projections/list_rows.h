@@ -121,6 +121,15 @@ class ListRows {
   void ForEachOf(const absl::btree_set<uint64_t>& numbers, uint64_t first, uint64_t last,
                  Visit visit) const;
 
+  // For a department's list filtered by filing times alone: the numbers it may read that
+  // match `filter`, counted; and take(number) called for those below `before`, newest first,
+  // until it returns false. A chunk whose filings all fall inside the times is counted whole,
+  // by the department's count for it, unless a number is taken from it; one whose filings all
+  // fall outside is skipped; others are read for the department's numbers in them.
+  template <typename Take>
+  int64_t CountAndTakeReadable(const std::string& department, const Filter& filter,
+                               uint64_t before, Take take) const;
+
   size_t size() const { return size_; }
 
   // The fields a saved state keeps (services/projections/state_archive.h).
@@ -128,12 +137,13 @@ class ListRows {
   void Fields(Archive& archive) {
     archive(chunks_, size_, interned_, by_state_, by_owner_, by_team_, by_department_, by_market_,
             by_channel_, by_kind_, by_severity_, breached_, hanging_, open_, open_by_owner_,
-            readable_by_, open_readable_by_);
+            readable_by_, open_readable_by_, readable_per_chunk_);
   }
   // Fields read back that Add and Remove never make (state_archive.h): a missing chunk, counts
   // of rows that do not add up, a row filed outside its chunk's span or naming a string never
   // numbered, a set naming a number without a row or keyed by a string never numbered, an open
-  // number a department may read that is not open or not readable by it.
+  // number a department may read that is not open or not readable by it, a department's
+  // readable numbers miscounted per chunk.
   const char* Fault() const;
 
  private:
@@ -142,6 +152,8 @@ class ListRows {
   void Count(uint64_t number, const Row& row, int sign);
   // Adds the case to (+1), or takes it from (-1), the readable numbers of its departments.
   void Readable(const v1::ComplaintView& view, uint64_t number, int sign);
+  // Counts a number entering (+1) or leaving (-1) a department's readable ones.
+  void CountReadable(uint32_t department, uint64_t number, int sign);
 
   // Rows sit in chunks of consecutive numbers, so that a walk reads memory in order; case
   // numbers come from one sequence and have few gaps, and a chunk is made only when a number
@@ -177,6 +189,8 @@ class ListRows {
   absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> open_by_owner_;
   absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> readable_by_;
   absl::flat_hash_map<uint32_t, absl::btree_set<uint64_t>> open_readable_by_;
+  // Per department, how many of its readable numbers each chunk (by index) holds; no zeros.
+  absl::flat_hash_map<uint32_t, absl::flat_hash_map<uint64_t, int64_t>> readable_per_chunk_;
 };
 
 template <typename Visit>
@@ -208,6 +222,39 @@ void ListRows::ForEachOf(const absl::btree_set<uint64_t>& numbers, uint64_t firs
     const Row& row = chunk->rows[*it % kChunkRows];
     if (row.present && !visit(*it, row)) return;
   }
+}
+
+template <typename Take>
+int64_t ListRows::CountAndTakeReadable(const std::string& department, const Filter& f,
+                                       uint64_t before, Take take) const {
+  const std::optional<uint32_t> value = Find(department);
+  auto counts = value ? readable_per_chunk_.find(*value) : readable_per_chunk_.end();
+  if (counts == readable_per_chunk_.end()) return 0;
+  const absl::btree_set<uint64_t>& numbers = readable_by_.at(*value);
+  const absl::Time after = f.filed_after.value_or(absl::InfinitePast());
+  const std::optional<absl::Time> until = f.filed_before;  // exclusive
+  int64_t total = 0;
+  bool taking = before > 0;
+  for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it) {
+    const Chunk& chunk = *it->second;
+    if (chunk.last_filed < after || (until && chunk.first_filed >= *until)) continue;
+    auto count = counts->second.find(it->first);
+    if (count == counts->second.end()) continue;  // none of the department's
+    const uint64_t base = it->first * kChunkRows;
+    const bool inside = chunk.first_filed >= after && (!until || chunk.last_filed < *until);
+    if (inside && (!taking || base >= before)) {
+      total += count->second;
+      continue;
+    }
+    for (auto n = std::make_reverse_iterator(numbers.upper_bound(base + (kChunkRows - 1)));
+         n != numbers.rend() && *n >= base; ++n) {
+      const Row& row = chunk.rows[*n % kChunkRows];
+      if (!row.present || !Matches(f, row)) continue;
+      ++total;
+      if (taking && *n < before) taking = take(*n);
+    }
+  }
+  return total;
 }
 
 template <typename Take>

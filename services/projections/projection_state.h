@@ -91,7 +91,7 @@ class ProjectionState {
   // fields (state_archive.h) or how it counts a case (an Add, Index or Tally that counts
   // otherwise), so that a start never takes rows and tallies counted another way: it reads
   // every view and counts them afresh instead.
-  static constexpr int kSavedFormat = 2;
+  static constexpr int kSavedFormat = 3;
 
   // Makes this state a copy of `from` that shares its views, keeping its own loader (which must
   // read the store as `from`'s does). Copying costs less than restoring every view again.

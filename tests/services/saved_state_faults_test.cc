@@ -131,6 +131,17 @@ TEST_CASE("list rows read back whole are taken, and rows that do not hold togeth
     PokeField<15>(unreadable, [](auto& by) { by.begin()->second.erase(2); });
     CheckRefused(ReadBack(unreadable), "a department's open numbers are not all readable by it");
   }
+  SECTION("a department's readable numbers miscounted per chunk") {
+    ListRows more = SomeRows();
+    PokeField<17>(more, [](auto& by) { ++by.begin()->second.begin()->second; });
+    CheckRefused(ReadBack(more), "a department's readable numbers are miscounted");
+    ListRows uncounted = SomeRows();
+    PokeField<17>(uncounted, [](auto& by) { by.clear(); });
+    CheckRefused(ReadBack(uncounted), "a department's readable numbers are not counted");
+    ListRows extra = SomeRows();
+    PokeField<17>(extra, [](auto& by) { by[0][7] = 1; });
+    CheckRefused(ReadBack(extra), "a department's readable numbers are miscounted");
+  }
   SECTION("a row filed outside its chunk's span") {
     ListRows bad = SomeRows();
     PokeField<0>(bad, [](auto& chunks) {
