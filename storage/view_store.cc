@@ -35,10 +35,10 @@ constexpr char kBeforesAtKey[] = "#befores_at";
 constexpr char kOldStatePrefix[] = "#state/";
 constexpr char kOldStateEnd[] = "#state0";
 constexpr char kOldStateAtKey[] = "#state_at";
-// The Befores (ViewStore::Before) of the saved state: "#before/<view key>", holding "+" and
-// the view, or "-" for none. Metadata keys too.
-constexpr char kBeforePrefix[] = "#before/";
-constexpr char kBeforeEnd[] = "#before0";  // the first key after them
+// The Befores (ViewStore::Before) of the saved state: "#saved_before/<view key>", holding "+"
+// and the view, or "-" for none. Metadata keys too.
+constexpr char kBeforePrefix[] = "#saved_before/";
+constexpr char kBeforeEnd[] = "#saved_before0";  // the first key after them
 // Pieces of a few MB: RocksDB keeps large values whole in one block each.
 constexpr size_t kStatePieceBytes = size_t{4} << 20;
 constexpr char kFirstViewKey[] = "$";  // the first key after the metadata keys

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -295,6 +296,63 @@ TEST_CASE("a department's open numbers follow its cases as they change state and
   rows.Remove(resolved);
   rows.Add(reopened);
   CHECK(rows.OpenReadableBy("department-5") == Numbers{8});
+}
+
+TEST_CASE("a department's list by filing times alone counts whole chunks as its cases change department and tasks",
+          "[list]") {
+  // Four chunks of rows; every fifth case then moves to another department, and every third of
+  // those gains a task naming its own department (read once) and another.
+  constexpr int kMany = 3300;
+  std::map<int, v1::ComplaintView> views;
+  ListRows rows;
+  for (int n = 1; n <= kMany; ++n) rows.Add(views[n] = CaseNumber(n));
+  for (int n = 5; n <= kMany; n += 5) {
+    v1::ComplaintView changed = views[n];
+    changed.set_department(absl::StrCat("department-", (n + 3) % 6));
+    changed.clear_tasks();
+    if (n % 3 == 0) {
+      changed.add_tasks()->set_department(changed.department());
+      changed.add_tasks()->set_department("department-1");
+    }
+    rows.Remove(views[n]);
+    rows.Add(views[n] = changed);
+  }
+  REQUIRE(rows.Fault() == nullptr);
+  // Ranges within a chunk, across two, over whole chunks, and open at either end.
+  const std::vector<std::pair<int, int>> ranges = {{10, 40}, {1000, 1100}, {900, 3200}, {0, 4000}, {2100, 9999}};
+  for (const std::string department : {"department-1", "department-4", "department-none"}) {
+    domain::Caller caller;
+    caller.role = std::string(domain::kRoleDepartment);
+    caller.department = department;
+    for (const auto& [from, to] : ranges) {
+      v1::ListComplaintsRequest request;
+      *request.mutable_filed_after() = domain::ToProto(absl::FromUnixSeconds(kFirstFiled + from));
+      if (to < 9999) *request.mutable_filed_before() = domain::ToProto(absl::FromUnixSeconds(kFirstFiled + to));
+      std::vector<uint64_t> expected;
+      for (int n = kMany; n >= 1; --n) {
+        if (testing::ListedBy(request, views[n]) && domain::MayRead(caller, views[n])) expected.push_back(n);
+      }
+      INFO(department << " " << request.ShortDebugString());
+      const ListRows::Filter filter = rows.FilterOf(request);
+      // Pages of 7, and of 500 (which fill partway through a chunk counted whole after).
+      for (size_t page_size : {size_t{7}, size_t{500}}) {
+        std::vector<uint64_t> listed;
+        uint64_t before = UINT64_MAX;
+        for (int pages = 0; pages < 1000; ++pages) {
+          std::vector<uint64_t> page;
+          const int64_t total = rows.CountAndTakeReadable(department, filter, before, [&](uint64_t n) {
+            page.push_back(n);
+            return page.size() < page_size;
+          });
+          CHECK(total == static_cast<int64_t>(expected.size()));
+          listed.insert(listed.end(), page.begin(), page.end());
+          if (page.size() < page_size) break;
+          before = page.back();
+        }
+        CHECK(listed == expected);
+      }
+    }
+  }
 }
 
 }  // namespace
