@@ -154,6 +154,13 @@ class ListRows {
   void Readable(const v1::ComplaintView& view, uint64_t number, int sign);
   // Counts a number entering (+1) or leaving (-1) a department's readable ones.
   void CountReadable(uint32_t department, uint64_t number, int sign);
+  // The walk both CountAndTakes share, over the chunks the filing times touch, newest first:
+  // whole_count(index, chunk) says how many of a chunk inside the times match without reading
+  // it (nullopt: read it), and for_each_row(base, chunk, visit) calls visit(number, row) for
+  // the chunk's candidate numbers, highest first.
+  template <typename WholeCount, typename ForEachRow, typename Take>
+  int64_t CountAndTakeByChunk(const Filter& filter, uint64_t before, WholeCount whole_count,
+                              ForEachRow for_each_row, Take take) const;
 
   // Rows sit in chunks of consecutive numbers, so that a walk reads memory in order; case
   // numbers come from one sequence and have few gaps, and a chunk is made only when a number
@@ -224,6 +231,48 @@ void ListRows::ForEachOf(const absl::btree_set<uint64_t>& numbers, uint64_t firs
   }
 }
 
+template <typename WholeCount, typename ForEachRow, typename Take>
+int64_t ListRows::CountAndTakeByChunk(const Filter& f, uint64_t before, WholeCount whole_count,
+                                      ForEachRow for_each_row, Take take) const {
+  const absl::Time after = f.filed_after.value_or(absl::InfinitePast());
+  const std::optional<absl::Time> until = f.filed_before;  // exclusive
+  int64_t total = 0;
+  bool taking = before > 0;
+  for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it) {
+    const uint64_t base = it->first * kChunkRows;
+    const Chunk& chunk = *it->second;
+    if (chunk.last_filed < after || (until && chunk.first_filed >= *until)) continue;
+    const bool inside = chunk.first_filed >= after && (!until || chunk.last_filed < *until);
+    if (inside && (!taking || base >= before)) {
+      if (const std::optional<int64_t> whole = whole_count(it->first, chunk)) {
+        total += *whole;
+        continue;
+      }
+    }
+    for_each_row(base, chunk, [&](uint64_t number, const Row& row) {
+      if (!row.present || !Matches(f, row)) return;
+      ++total;
+      if (taking && number < before) taking = take(number);
+    });
+  }
+  return total;
+}
+
+template <typename Take>
+int64_t ListRows::CountAndTake(const Filter& f, uint64_t before, Take take) const {
+  const bool only_time = f.filters == static_cast<int>(f.filed_after.has_value()) +
+                                      static_cast<int>(f.filed_before.has_value());
+  return CountAndTakeByChunk(
+      f, before,
+      [&](uint64_t, const Chunk& chunk) {
+        return only_time ? std::optional<int64_t>(chunk.present) : std::nullopt;
+      },
+      [](uint64_t base, const Chunk& chunk, auto visit) {
+        for (uint64_t i = kChunkRows; i-- > 0;) visit(base + i, chunk.rows[i]);
+      },
+      take);
+}
+
 template <typename Take>
 int64_t ListRows::CountAndTakeReadable(const std::string& department, const Filter& f,
                                        uint64_t before, Take take) const {
@@ -231,57 +280,19 @@ int64_t ListRows::CountAndTakeReadable(const std::string& department, const Filt
   auto counts = value ? readable_per_chunk_.find(*value) : readable_per_chunk_.end();
   if (counts == readable_per_chunk_.end()) return 0;
   const absl::btree_set<uint64_t>& numbers = readable_by_.at(*value);
-  const absl::Time after = f.filed_after.value_or(absl::InfinitePast());
-  const std::optional<absl::Time> until = f.filed_before;  // exclusive
-  int64_t total = 0;
-  bool taking = before > 0;
-  for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it) {
-    const Chunk& chunk = *it->second;
-    if (chunk.last_filed < after || (until && chunk.first_filed >= *until)) continue;
-    auto count = counts->second.find(it->first);
-    if (count == counts->second.end()) continue;  // none of the department's
-    const uint64_t base = it->first * kChunkRows;
-    const bool inside = chunk.first_filed >= after && (!until || chunk.last_filed < *until);
-    if (inside && (!taking || base >= before)) {
-      total += count->second;
-      continue;
-    }
-    for (auto n = std::make_reverse_iterator(numbers.upper_bound(base + (kChunkRows - 1)));
-         n != numbers.rend() && *n >= base; ++n) {
-      const Row& row = chunk.rows[*n % kChunkRows];
-      if (!row.present || !Matches(f, row)) continue;
-      ++total;
-      if (taking && *n < before) taking = take(*n);
-    }
-  }
-  return total;
-}
-
-template <typename Take>
-int64_t ListRows::CountAndTake(const Filter& f, uint64_t before, Take take) const {
-  const absl::Time after = f.filed_after.value_or(absl::InfinitePast());
-  const std::optional<absl::Time> until = f.filed_before;  // exclusive
-  const bool only_time = f.filters == static_cast<int>(f.filed_after.has_value()) +
-                                      static_cast<int>(until.has_value());
-  int64_t total = 0;
-  bool taking = before > 0;
-  for (auto it = chunks_.rbegin(); it != chunks_.rend(); ++it) {
-    const uint64_t base = it->first * kChunkRows;
-    const Chunk& chunk = *it->second;
-    if (chunk.last_filed < after || (until && chunk.first_filed >= *until)) continue;
-    const bool inside = chunk.first_filed >= after && (!until || chunk.last_filed < *until);
-    if (only_time && inside && (!taking || base >= before)) {
-      total += chunk.present;
-      continue;
-    }
-    for (uint64_t i = kChunkRows; i-- > 0;) {
-      const Row& row = chunk.rows[i];
-      if (!row.present || !Matches(f, row)) continue;
-      ++total;
-      if (taking && base + i < before) taking = take(base + i);
-    }
-  }
-  return total;
+  return CountAndTakeByChunk(
+      f, before,
+      [&](uint64_t index, const Chunk&) {
+        auto count = counts->second.find(index);
+        return std::optional<int64_t>(count == counts->second.end() ? 0 : count->second);
+      },
+      [&](uint64_t base, const Chunk& chunk, auto visit) {
+        for (auto n = std::make_reverse_iterator(numbers.upper_bound(base + (kChunkRows - 1)));
+             n != numbers.rend() && *n >= base; ++n) {
+          visit(*n, chunk.rows[*n % kChunkRows]);
+        }
+      },
+      take);
 }
 
 }  // namespace closedloop::services
