@@ -11,6 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "domain/commands.h"
+#include "domain/complaint.h"
+#include "domain/routing.h"
 #include "services/commands/complaint_commands.h"
 #include "tools/bench/bench_server.h"
 #include "tools/bench/case_script.h"
@@ -120,7 +122,17 @@ GeneratorResult GenerateStore(storage::EventLog& log, const v1::Config& config,
                               StoreTimeline* timeline) {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   if (timeline != nullptr) clock = [timeline] { return timeline->Now(); };
-  services::ComplaintCommands commands(log, clock, config.sla_policy(), config.directory());
+  // No projections run to take the owners' pending filings off the picker's hands, so the
+  // picker would count every filing of the run as pending on each pick (quadratic). The load
+  // comes from here instead: cases ever assigned per owner, which spreads them evenly.
+  std::mutex assigned_mu;
+  domain::OpenCaseLoad assigned;
+  services::ComplaintCommands commands(
+      log, clock, config.sla_policy(), config.directory(),
+      [&](const std::vector<std::string>& ids) {
+        std::lock_guard<std::mutex> lock(assigned_mu);
+        return services::LoadAt{assigned, std::vector<bool>(ids.size(), true)};
+      });
   const uint64_t customers = timeline ? std::max<uint64_t>(timeline->cases() / 5, 1) : 0;
   v1::Actor actor;
   actor.set_principal("user:bench");
@@ -157,6 +169,10 @@ GeneratorResult GenerateStore(storage::EventLog& log, const v1::Config& config,
         }
         events += filed->events.size();
         ++cases;
+        {
+          std::lock_guard<std::mutex> lock(assigned_mu);
+          ++assigned[domain::Fold(filed->events).owner];
+        }
         CaseWalk c{filed->complaint_id, CaseScript(rng, options.extra_rounds)};
         size_t stop = c.script.size();
         if (open) {
