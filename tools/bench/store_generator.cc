@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "domain/commands.h"
@@ -124,14 +125,18 @@ GeneratorResult GenerateStore(storage::EventLog& log, const v1::Config& config,
   if (timeline != nullptr) clock = [timeline] { return timeline->Now(); };
   // No projections run to take the owners' pending filings off the picker's hands, so the
   // picker would count every filing of the run as pending on each pick (quadratic). The load
-  // comes from here instead: cases ever assigned per owner, which spreads them evenly.
+  // comes from here instead, as the projections would give it: cases ever assigned per owner,
+  // each counted once its filing is appended; until then it stays pending, as in a server.
   std::mutex assigned_mu;
   domain::OpenCaseLoad assigned;
+  absl::flat_hash_set<std::string> counted;  // in `assigned`, and not yet asked about
   services::ComplaintCommands commands(
       log, clock, config.sla_policy(), config.directory(),
       [&](const std::vector<std::string>& ids) {
         std::lock_guard<std::mutex> lock(assigned_mu);
-        return services::LoadAt{assigned, std::vector<bool>(ids.size(), true)};
+        services::LoadAt at{assigned, {}};
+        for (const std::string& id : ids) at.applied.push_back(counted.erase(id) > 0);
+        return at;
       });
   const uint64_t customers = timeline ? std::max<uint64_t>(timeline->cases() / 5, 1) : 0;
   v1::Actor actor;
@@ -172,6 +177,7 @@ GeneratorResult GenerateStore(storage::EventLog& log, const v1::Config& config,
         {
           std::lock_guard<std::mutex> lock(assigned_mu);
           ++assigned[domain::Fold(filed->events).owner];
+          counted.insert(filed->complaint_id);
         }
         CaseWalk c{filed->complaint_id, CaseScript(rng, options.extra_rounds)};
         size_t stop = c.script.size();
