@@ -187,8 +187,9 @@ TEST_CASE("the views a commit changes first after a save are kept as they stood,
 
 // Runs `writes` on the view store in `views` in a forked child that then dies by SIGKILL, its
 // writes neither flushed nor closed, as a kill leaves a server. No store may be open: the
-// child is the calling thread alone (RocksDB's idle background threads are not copied, and
-// the child runs no background job before it dies).
+// child is the calling thread alone. RocksDB's background threads, if the test process has
+// any, are not copied into it, so a background job it schedules (a save's flush) may never
+// run: as a kill may cut it short anyway.
 void WriteAndKill(const std::string& views, bool (*writes)(storage::ViewStore& store)) {
   const pid_t pid = fork();
   REQUIRE(pid >= 0);
