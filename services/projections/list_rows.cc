@@ -58,13 +58,9 @@ std::optional<uint32_t> ListRows::Find(const std::string& value) const {
   return found->second;
 }
 
-ListRows::Chunks::Chunks(const Chunks& other) {
-  for (const auto& [index, chunk] : other) emplace(index, std::make_unique<Chunk>(*chunk));
-}
-
-ListRows::Chunks& ListRows::Chunks::operator=(const Chunks& other) {
-  if (this != &other) *this = Chunks(other);
-  return *this;
+ListRows::Chunk& ListRows::Writable(std::shared_ptr<Chunk>& chunk) {
+  if (chunk.use_count() > 1) chunk = std::make_shared<Chunk>(*chunk);
+  return *chunk;
 }
 
 void ListRows::Add(const v1::ComplaintView& view) {
@@ -83,17 +79,18 @@ void ListRows::Add(const v1::ComplaintView& view) {
   row.severity = view.severity();
   row.breached = view.breach_count() > 0;
   row.hanging = view.hanging();
-  std::unique_ptr<Chunk>& chunk = chunks_[*number / kChunkRows];
-  if (chunk == nullptr) chunk = std::make_unique<Chunk>();
-  Row& slot = chunk->rows[*number % kChunkRows];
+  std::shared_ptr<Chunk>& shared = chunks_[*number / kChunkRows];
+  if (shared == nullptr) shared = std::make_shared<Chunk>();
+  Chunk& chunk = Writable(shared);
+  Row& slot = chunk.rows[*number % kChunkRows];
   if (slot.present) {
     Count(*number, slot, -1);
   } else {
-    ++chunk->present;
+    ++chunk.present;
     ++size_;
   }
-  chunk->first_filed = std::min(chunk->first_filed, row.filed);
-  chunk->last_filed = std::max(chunk->last_filed, row.filed);
+  chunk.first_filed = std::min(chunk.first_filed, row.filed);
+  chunk.last_filed = std::max(chunk.last_filed, row.filed);
   slot = row;
   Count(*number, row, 1);
   Readable(view, *number, 1);
@@ -103,13 +100,13 @@ void ListRows::Remove(const v1::ComplaintView& view) {
   const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
   if (!number) return;
   auto found = chunks_.find(*number / kChunkRows);
-  if (found == chunks_.end()) return;
-  Row& slot = found->second->rows[*number % kChunkRows];
-  if (!slot.present) return;
+  if (found == chunks_.end() || !found->second->rows[*number % kChunkRows].present) return;
+  Chunk& chunk = Writable(found->second);
+  Row& slot = chunk.rows[*number % kChunkRows];
   Count(*number, slot, -1);
   Readable(view, *number, -1);
   slot = Row();
-  --found->second->present;
+  --chunk.present;
   --size_;
 }
 

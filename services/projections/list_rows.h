@@ -8,7 +8,11 @@
 // Strings (owners, teams, departments, markets) are stored as small numbers, each handed out
 // the first time the string is seen; the strings are never forgotten (there are few of them).
 //
-// Thread safety: none for writes; const methods may run concurrently with each other.
+// Copies share their chunks of rows until one of them changes a chunk: the two states of
+// Projections' left-right pair keep one set of rows for the cases that did not change lately.
+//
+// Thread safety: none for writes, and copies are written from one thread (they share chunks);
+// const methods may run concurrently with each other.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_LIST_ROWS_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_LIST_ROWS_H_
 
@@ -177,16 +181,13 @@ class ListRows {
       archive(rows, present, first_filed, last_filed);
     }
   };
-  // The chunks by number / kChunkRows; a copy of the rows copies them (shares none).
-  class Chunks : public absl::btree_map<uint64_t, std::unique_ptr<Chunk>> {
-   public:
-    Chunks() = default;
-    Chunks(const Chunks& other);
-    Chunks& operator=(const Chunks& other);
-    Chunks(Chunks&&) = default;
-    Chunks& operator=(Chunks&&) = default;
-  };
-  Chunks chunks_;
+  // The chunks by number / kChunkRows. A copy of the rows shares them with the original (the
+  // two states of Projections' left-right pair differ in few chunks: those of the cases that
+  // changed lately); whichever first changes a shared chunk copies it (Writable). So copies
+  // must be written from one thread, as the pair's are by its follower.
+  absl::btree_map<uint64_t, std::shared_ptr<Chunk>> chunks_;
+  // The chunk, to be changed: copied first if another copy of the rows shares it.
+  static Chunk& Writable(std::shared_ptr<Chunk>& chunk);
   size_t size_ = 0;
   absl::flat_hash_map<std::string, uint32_t> interned_;
   // Rows per value of each filter, indexed by the value (interned or enum number).

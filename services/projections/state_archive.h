@@ -92,7 +92,7 @@ class StateWriter {
     } else if constexpr (requires(const T& t) { t.first; t.second; }) {
       Put(value.first);
       Put(value.second);
-    } else if constexpr (requires(const T& t) { t.get(); typename T::element_type; }) {  // unique_ptr
+    } else if constexpr (requires(const T& t) { t.get(); typename T::element_type; }) {  // owning pointer
       Put(value != nullptr);
       if (value != nullptr) Put(*value);
     } else if constexpr (archive_detail::MapLike<T> || archive_detail::SetLike<T> ||
@@ -163,7 +163,7 @@ class StateReader {
     } else if constexpr (requires(const T& t) { t.first; t.second; }) {
       Get(value.first);
       Get(value.second);
-    } else if constexpr (requires(const T& t) { t.get(); typename T::element_type; }) {  // unique_ptr
+    } else if constexpr (requires(const T& t) { t.get(); typename T::element_type; }) {  // owning pointer
       bool present = false;
       Get(present);
       if (!present) {
