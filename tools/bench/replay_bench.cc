@@ -19,12 +19,11 @@
 //              --kill, as a kill -9 would.
 //   startup    opens the log and starts the server on the checkpointed views (run replay
 //              first): time to EventLog::Open, to Start returned, to health SERVING, and until
-//              the projections reflect the head; VmRSS then, and settled: once both states
-//              of the left-right pair have taken a batch (two appended bench events, which no
-//              view reads) and jemalloc has returned its freed pages, so that what a start
-//              allocates and frees (the saved state's bytes) is not counted, with the bytes
-//              jemalloc counts allocated. Run it as a process of its own so that its memory
-//              is the server's alone.
+//              the projections reflect the head; VmRSS then, and settled (Settled below):
+//              once both states of the left-right pair have taken a batch (two appended bench
+//              events, which no view reads) and jemalloc has returned its freed pages, split
+//              into the process's own memory and the log's mapped table files. Run it as a
+//              process of its own so that its memory is the server's alone.
 //   queries    starts the server on the checkpointed views (run replay first) and times every
 //              query of query_workload.h from 4 client threads, --seconds a query; VmRSS and
 //              VmHWM after start and after the queries. With --pollers=N instead: GetComplaint
@@ -53,6 +52,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -218,11 +218,25 @@ void Generate() {
   std::fflush(stdout);
 }
 
-// VmRSS once both states of the projections' left-right pair have applied a batch after the
-// start (the second state is copied from the first when the follower begins, and each takes
-// the other's batch before its own), and jemalloc has handed its freed pages back to the
-// system: the memory the server holds, without what the start allocated and let go of.
-double SettledRssMb(storage::EventLog& log, services::ClosedLoopServer& server) {
+// The bytes the program holds allocated through jemalloc now, in MB (without what jemalloc
+// keeps for itself, and without the kernel's own).
+double AllocatedMb() {
+  uint64_t epoch = 1;
+  size_t size = sizeof(epoch);
+  mallctl("epoch", &epoch, &size, &epoch, size);
+  size_t allocated = 0;
+  size = sizeof(allocated);
+  if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) != 0) return 0;
+  return allocated / 1048576.0;
+}
+
+// The memory the server holds once both states of the projections' left-right pair have
+// applied a batch after the start (the second state is copied from the first when the follower
+// begins, and each takes the other's batch before its own), and jemalloc has handed its freed
+// pages back to the system: without what the start allocated and let go of. VmRSS counts the
+// pages of the log's table files that reads mapped (RssFile: page cache the kernel may take
+// back) beside the process's own (RssAnon).
+std::string Settled(storage::EventLog& log, services::ClosedLoopServer& server) {
   for (int batch = 0; batch < 2; ++batch) {
     storage::AppendRequest request;
     request.stream = "bench-settled";
@@ -239,19 +253,9 @@ double SettledRssMb(storage::EventLog& log, services::ClosedLoopServer& server) 
   // Run with MALLOC_CONF=prof:true for a heap profile of this moment (jeprof.*.heap in the
   // working directory, read with jeprof): without it the call does nothing.
   mallctl("prof.dump", nullptr, nullptr, nullptr, 0);
-  return StatusMb("VmRSS");
-}
-
-// The bytes the program holds allocated through jemalloc now, in MB (without what jemalloc
-// keeps for itself, and without RocksDB's and the kernel's own).
-double AllocatedMb() {
-  uint64_t epoch = 1;
-  size_t size = sizeof(epoch);
-  mallctl("epoch", &epoch, &size, &epoch, size);
-  size_t allocated = 0;
-  size = sizeof(allocated);
-  if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) != 0) return 0;
-  return allocated / 1048576.0;
+  return absl::StrFormat(
+      "settled VmRSS %.0f MB: RssAnon %.0f MB (%.0f MB allocated), RssFile %.0f MB",
+      StatusMb("VmRSS"), StatusMb("RssAnon"), AllocatedMb(), StatusMb("RssFile"));
 }
 
 void Replay() {
@@ -265,12 +269,12 @@ void Replay() {
   CatchUp(*server, head);
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
   const double rss = StatusMb("VmRSS");
-  const double settled = SettledRssMb(*log, *server);
+  const std::string settled = Settled(*log, *server);
   std::printf("replay: %llu events into fresh views in %.1f s: %.0f events/s; VmRSS %.0f MB "
-              "(%.0f before), settled %.0f MB (%.0f MB allocated), VmHWM %.0f MB; views %.0f MB "
-              "on disk; %llu events appended meanwhile (deadlines that came due)\n",
+              "(%.0f before), VmHWM %.0f MB; %s; views %.0f MB on disk; %llu events appended "
+              "meanwhile (deadlines that came due)\n",
               static_cast<unsigned long long>(head), seconds, head / seconds, rss, rss_before,
-              settled, AllocatedMb(), StatusMb("VmHWM"), DiskMb(ViewsPath()),
+              StatusMb("VmHWM"), settled.c_str(), DiskMb(ViewsPath()),
               static_cast<unsigned long long>(log->HeadPosition() - head - 2));
   std::fflush(stdout);
   if (absl::GetFlag(FLAGS_kill)) std::_Exit(0);  // nothing stopped, closed or flushed
@@ -295,19 +299,19 @@ void Startup() {
   CatchUp(*server, head);
   const absl::Time current = absl::Now();
   const double rss_current = StatusMb("VmRSS");
-  const double rss_settled = SettledRssMb(*log, *server);
+  const std::string settled = Settled(*log, *server);
   auto ms = [&](absl::Time t) { return absl::ToDoubleMilliseconds(t - start); };
   std::printf("startup: %llu events, views checkpointed at %llu, %llu replayed in memory after "
               "the saved state (%s): log open %.0f ms, server "
               "started %.0f ms, health SERVING %.0f ms, projections at the head %.0f ms; "
-              "VmRSS %.0f MB, settled %.0f MB (%.0f MB allocated), VmHWM %.0f MB; log %.0f MB, "
-              "views %.0f MB on disk; %llu events appended meanwhile (deadlines that came due)\n",
+              "VmRSS %.0f MB, VmHWM %.0f MB; %s; log %.0f MB, views %.0f MB on disk; %llu "
+              "events appended meanwhile (deadlines that came due)\n",
               static_cast<unsigned long long>(head),
               static_cast<unsigned long long>(server->views_resumed_after()),
               static_cast<unsigned long long>(server->projections().replayed()),
               server->projections().resumed_saved() ? "resumed" : "none used", ms(opened),
-              ms(started), ms(serving), ms(current), rss_current, rss_settled, AllocatedMb(),
-              StatusMb("VmHWM"),
+              ms(started), ms(serving), ms(current), rss_current, StatusMb("VmHWM"),
+              settled.c_str(),
               DiskMb(LogPath()), DiskMb(ViewsPath()),
               static_cast<unsigned long long>(log->HeadPosition() - head - 2));
   std::fflush(stdout);
