@@ -63,6 +63,24 @@ ListRows::Chunk& ListRows::Writable(std::shared_ptr<Chunk>& chunk) {
   return *chunk;
 }
 
+void ListRows::ShareEqualChunks(const ListRows& from) {
+  for (auto& [index, chunk] : chunks_) {
+    auto theirs = from.chunks_.find(index);
+    if (theirs != from.chunks_.end() && theirs->second != chunk && *theirs->second == *chunk) {
+      chunk = theirs->second;
+    }
+  }
+}
+
+size_t ListRows::ChunksSharedWith(const ListRows& other) const {
+  size_t shared = 0;
+  for (const auto& [index, chunk] : chunks_) {
+    auto theirs = other.chunks_.find(index);
+    if (theirs != other.chunks_.end() && theirs->second == chunk) ++shared;
+  }
+  return shared;
+}
+
 void ListRows::Add(const v1::ComplaintView& view) {
   const std::optional<uint64_t> number = CaseNumberOf(view.complaint_id());
   if (!number) return;

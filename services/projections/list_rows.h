@@ -8,11 +8,12 @@
 // Strings (owners, teams, departments, markets) are stored as small numbers, each handed out
 // the first time the string is seen; the strings are never forgotten (there are few of them).
 //
-// Copies share their chunks of rows until one of them changes a chunk: the two states of
-// Projections' left-right pair keep one set of rows for the cases that did not change lately.
+// Copies share their chunks of rows until one of them changes a chunk, and share equal chunks
+// again when asked (ShareEqualChunks): the two states of Projections' left-right pair keep one
+// set of rows but for the cases of their last batch.
 //
-// Thread safety: none for writes, and copies are written from one thread (they share chunks);
-// const methods may run concurrently with each other.
+// Thread safety: none for writes; copies are made, written and destroyed on one thread (they
+// share chunks); const methods may run concurrently with each other.
 #ifndef CLOSEDLOOP_SERVICES_PROJECTIONS_LIST_ROWS_H_
 #define CLOSEDLOOP_SERVICES_PROJECTIONS_LIST_ROWS_H_
 
@@ -62,6 +63,7 @@ class ListRows {
     int32_t state = 0, channel = 0, kind = 0, severity = 0;  // enum values, as the view has them
     bool breached = false, hanging = false;
     bool present = false;  // false: no case has this number
+    bool operator==(const Row&) const = default;
     template <typename Archive>
     void Fields(Archive& archive) {
       archive(filed, owner, team, department, market, state, channel, kind, severity, breached,
@@ -136,6 +138,15 @@ class ListRows {
 
   size_t size() const { return size_; }
 
+  // Takes `from`'s chunks where they hold the same rows as this one's own: after this copy of
+  // the rows caught up with `from` (the left-right pair's hidden state, once it took over the
+  // other's changed views), so that the chunks either changed since they last shared, and the
+  // chunks both made for new cases, are held once again. Costs a pass over the chunks and a
+  // comparison of those not shared.
+  void ShareEqualChunks(const ListRows& from);
+  // How many chunks this copy of the rows shares with `other` (for tests and measurements).
+  size_t ChunksSharedWith(const ListRows& other) const;
+
   // The fields a saved state keeps (services/projections/state_archive.h).
   template <typename Archive>
   void Fields(Archive& archive) {
@@ -176,6 +187,7 @@ class ListRows {
     int64_t present = 0;
     // The earliest and latest filing of any row the chunk ever held (never narrowed).
     absl::Time first_filed = absl::InfiniteFuture(), last_filed = absl::InfinitePast();
+    bool operator==(const Chunk&) const = default;
     template <typename Archive>
     void Fields(Archive& archive) {
       archive(rows, present, first_filed, last_filed);
@@ -184,7 +196,7 @@ class ListRows {
   // The chunks by number / kChunkRows. A copy of the rows shares them with the original (the
   // two states of Projections' left-right pair differ in few chunks: those of the cases that
   // changed lately); whichever first changes a shared chunk copies it (Writable). So copies
-  // must be written from one thread, as the pair's are by its follower.
+  // must be made, written and destroyed on one thread, as the pair's are by its follower.
   absl::btree_map<uint64_t, std::shared_ptr<Chunk>> chunks_;
   // The chunk, to be changed: copied first if another copy of the rows shares it.
   static Chunk& Writable(std::shared_ptr<Chunk>& chunk);

@@ -94,13 +94,20 @@ class ProjectionState {
   static constexpr int kSavedFormat = 3;
 
   // Makes this state a copy of `from` that shares its views, keeping its own loader (which must
-  // read the store as `from`'s does). Copying costs less than restoring every view again.
+  // read the store as `from`'s does). Copying costs less than restoring every view again. The
+  // copy shares the list rows' chunks too (ListRows): the two states must then be written and
+  // destroyed on one thread.
   void CopyOf(const ProjectionState& from);
 
   // Takes `from`'s view under `key` (a key Apply or Restore returned there) as this state's,
   // sharing it: after Share of every key `from` changed since the two were equal, they are
   // equal again. Errors: the loader's, reading the view it replaces.
   absl::Status Share(const ProjectionState& from, const std::string& key);
+
+  // After Share of every key `from` changed since the two were equal: holds the list rows the
+  // two states agree on once, as `from` does (ListRows::ShareEqualChunks). Both states must then
+  // be written and destroyed on one thread.
+  void ShareRows(const ProjectionState& from) { rows_.ShareEqualChunks(from.rows_); }
 
   // Where views let go of, and the finder's keys, are read from (nullptr, the default: views
   // are never let go of, and the finder is kept in memory). Set before the first case; must

@@ -285,6 +285,9 @@ absl::Status Projections::ApplyBatch(const std::vector<v1::RecordedEvent>& event
       return shared;
     }
   }
+  // The two states are equal again: the list rows' chunks either changed since they last
+  // shared, and those both made for new cases, are held once.
+  hidden.state.ShareRows(sides_[visible].state);
   // The hidden state now stands where the visible one and the store do: it lets go of the
   // closed cases' views that both states now hold as the store does, those of the last two
   // batches (its own and the visible one's).

@@ -170,7 +170,11 @@ class StateReader {
         value.reset();
         return;
       }
-      value = std::make_unique<typename T::element_type>();
+      if constexpr (requires { value.use_count(); }) {
+        value = std::make_shared<typename T::element_type>();
+      } else {
+        value = std::make_unique<typename T::element_type>();
+      }
       Get(*value);
     } else if constexpr (archive_detail::MapLike<T>) {
       GetElements(value, [&] {

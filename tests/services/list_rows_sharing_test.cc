@@ -61,6 +61,13 @@ TEST_CASE("copies of the rows share chunks until one changes them, and each keep
   ListRows copy = original;
   std::map<int, v1::ComplaintView> copy_views = original_views;
   CHECK(RowsOf(copy) == as_filed);
+  CHECK(copy.ChunksSharedWith(original) == 3);
+
+  // A new case in a shared chunk: the copy alone holds it.
+  copy.Add(copy_views[kCases + 1] = Case(kCases + 1, v1::COMPLAINT_STATE_OPEN, "bob"));
+  CHECK(copy.Contains(kCases + 1));
+  CHECK_FALSE(original.Contains(kCases + 1));
+  CHECK(original.Fault() == nullptr);
 
   // The copy changes cases in the first chunk; the original then changes others of the same
   // chunk, and one in the last chunk (which the copy has not touched).
@@ -72,18 +79,47 @@ TEST_CASE("copies of the rows share chunks until one changes them, and each keep
   for (const auto& [rows, views] : {std::pair{&original, &original_views}, std::pair{&copy, &copy_views}}) {
     REQUIRE(rows->Fault() == nullptr);
     const auto seen = RowsOf(*rows);
-    REQUIRE(seen.size() == static_cast<size_t>(kCases));
-    for (int n = 1; n <= kCases; ++n) {
+    REQUIRE(seen.size() == views->size());
+    for (const auto& [n, view] : *views) {
       INFO((rows == &copy ? "copy" : "original") << ", case " << n);
-      CHECK(seen.at(n).second == (*views)[n].state());
+      CHECK(seen.at(n).second == view.state());
     }
   }
-  CHECK(CasesOf(copy, "bob") == 100);
+  CHECK(CasesOf(copy, "bob") == 101);
   CHECK(CasesOf(copy, "carla") == 0);
   CHECK(CasesOf(original, "bob") == 0);
   CHECK(CasesOf(original, "carla") == 2);
   CHECK(RowsOf(copy).at(200).first == RowsOf(copy).at(300).first);  // still anna's
   CHECK(RowsOf(original).at(2999).first != RowsOf(copy).at(2999).first);
+}
+
+TEST_CASE("copies of the rows that agree again share their equal chunks again, and still keep their own cases after", "[list]") {
+  std::map<int, v1::ComplaintView> views;
+  ListRows original;
+  for (int n = 1; n <= kCases; ++n) original.Add(views[n] = Case(n, v1::COMPLAINT_STATE_OPEN, "anna"));
+  ListRows copy = original;
+  // Both make the same changes, as the two states of a left-right pair do in turn: a case
+  // closed in the first chunk, a new case in the last.
+  std::map<int, v1::ComplaintView> copy_views = views;
+  for (auto [rows, of] : {std::pair{&original, &views}, std::pair{&copy, &copy_views}}) {
+    Change(*rows, *of, 5, v1::COMPLAINT_STATE_CLOSED, "bob");
+    rows->Add((*of)[kCases + 1] = Case(kCases + 1, v1::COMPLAINT_STATE_OPEN, "carla"));
+  }
+  CHECK(copy.ChunksSharedWith(original) == 1);  // the middle chunk alone
+  // A chunk that differs stays the copy's own.
+  Change(copy, copy_views, 1500, v1::COMPLAINT_STATE_RESOLVED, "carla");
+  copy.ShareEqualChunks(original);
+  CHECK(copy.ChunksSharedWith(original) == 2);
+  Change(original, views, 1500, v1::COMPLAINT_STATE_RESOLVED, "carla");
+  copy.ShareEqualChunks(original);
+  CHECK(copy.ChunksSharedWith(original) == 3);
+  CHECK(RowsOf(copy) == RowsOf(original));
+  // Shared again, each still changes alone.
+  Change(original, views, 6, v1::COMPLAINT_STATE_CLOSED, "bob");
+  CHECK(RowsOf(copy).at(6).second == v1::COMPLAINT_STATE_OPEN);
+  CHECK(RowsOf(original).at(6).second == v1::COMPLAINT_STATE_CLOSED);
+  CHECK(original.Fault() == nullptr);
+  CHECK(copy.Fault() == nullptr);
 }
 
 }  // namespace

@@ -22,8 +22,9 @@
 //              the projections reflect the head; VmRSS then, and settled (Settled below):
 //              once both states of the left-right pair have taken a batch (two appended bench
 //              events, which no view reads) and jemalloc has returned its freed pages, split
-//              into the process's own memory and the log's mapped table files. Run it as a
-//              process of its own so that its memory is the server's alone.
+//              into the process's own memory and file-backed pages (code and the log's mapped
+//              table files). Run it as a process of its own so that its memory is the
+//              server's alone.
 //   queries    starts the server on the checkpointed views (run replay first) and times every
 //              query of query_workload.h from 4 client threads, --seconds a query; VmRSS and
 //              VmHWM after start and after the queries. With --pollers=N instead: GetComplaint
@@ -57,7 +58,9 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
+#ifdef CLOSEDLOOP_JEMALLOC
 #include "jemalloc/jemalloc.h"
+#endif
 #include "services/daemon/config.h"
 #include "services/access/authorization.h"
 #include "services/access/token_table.h"
@@ -221,6 +224,9 @@ void Generate() {
 // The bytes the program holds allocated through jemalloc now, in MB (without what jemalloc
 // keeps for itself, and without the kernel's own).
 double AllocatedMb() {
+#ifndef CLOSEDLOOP_JEMALLOC
+  return 0;  // a sanitizer build, with its own malloc
+#else
   uint64_t epoch = 1;
   size_t size = sizeof(epoch);
   mallctl("epoch", &epoch, &size, &epoch, size);
@@ -228,14 +234,16 @@ double AllocatedMb() {
   size = sizeof(allocated);
   if (mallctl("stats.allocated", &allocated, &size, nullptr, 0) != 0) return 0;
   return allocated / 1048576.0;
+#endif
 }
 
 // The memory the server holds once both states of the projections' left-right pair have
 // applied a batch after the start (the second state is copied from the first when the follower
 // begins, and each takes the other's batch before its own), and jemalloc has handed its freed
-// pages back to the system: without what the start allocated and let go of. VmRSS counts the
-// pages of the log's table files that reads mapped (RssFile: page cache the kernel may take
-// back) beside the process's own (RssAnon).
+// pages back to the system: without what the start allocated and let go of. VmRSS counts
+// file-backed pages (RssFile: the program's and its libraries' code, about 33 MB, and the pages
+// of the log's table files that its mapped reads touched, page cache the kernel may take back)
+// beside the process's own memory (RssAnon).
 std::string Settled(storage::EventLog& log, services::ClosedLoopServer& server) {
   for (int batch = 0; batch < 2; ++batch) {
     storage::AppendRequest request;
@@ -248,11 +256,13 @@ std::string Settled(storage::EventLog& log, services::ClosedLoopServer& server) 
       std::exit(1);
     }
   }
+#ifdef CLOSEDLOOP_JEMALLOC
   const std::string purge = absl::StrCat("arena.", MALLCTL_ARENAS_ALL, ".purge");
   mallctl(purge.c_str(), nullptr, nullptr, nullptr, 0);
   // Run with MALLOC_CONF=prof:true for a heap profile of this moment (jeprof.*.heap in the
   // working directory, read with jeprof): without it the call does nothing.
   mallctl("prof.dump", nullptr, nullptr, nullptr, 0);
+#endif
   return absl::StrFormat(
       "settled VmRSS %.0f MB: RssAnon %.0f MB (%.0f MB allocated), RssFile %.0f MB",
       StatusMb("VmRSS"), StatusMb("RssAnon"), AllocatedMb(), StatusMb("RssFile"));
@@ -311,8 +321,7 @@ void Startup() {
               static_cast<unsigned long long>(server->projections().replayed()),
               server->projections().resumed_saved() ? "resumed" : "none used", ms(opened),
               ms(started), ms(serving), ms(current), rss_current, StatusMb("VmHWM"),
-              settled.c_str(),
-              DiskMb(LogPath()), DiskMb(ViewsPath()),
+              settled.c_str(), DiskMb(LogPath()), DiskMb(ViewsPath()),
               static_cast<unsigned long long>(log->HeadPosition() - head - 2));
   std::fflush(stdout);
   server->Shutdown(absl::Seconds(1));
